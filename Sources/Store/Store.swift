@@ -1,0 +1,55 @@
+import Core
+import Foundation
+
+/// The embedded SQLite database every stage reads and writes (`./curate.db` by default).
+///
+/// Opening a store sets WAL mode (readers never block the writer; a killed writer loses at most its
+/// open transaction), checks that the file is a curate store, and applies pending migrations.
+public final class Store {
+    /// 'CURA' in the SQLite header's application_id field: marks a file as a curate store.
+    static let applicationID: Int64 = 0x4355_5241
+
+    public let connection: SQLiteConnection
+    public let path: String
+
+    /// Opens the store at `path`, applying pending migrations. With `create: false` a missing file is
+    /// an error (for commands that only read, so that a mistyped --db does not create an empty store).
+    public init(path: String, create: Bool = true) throws {
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError("no store at \(path)", hint: "run `curate ingest PATH…` first, or pass --db")
+        }
+        let connection = try SQLiteConnection(path: path)
+        self.connection = connection
+        self.path = path
+        try connection.execute("PRAGMA busy_timeout = 10000")
+        try checkApplicationID()
+        try connection.execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            PRAGMA cache_size = -65536;
+            PRAGMA temp_store = MEMORY;
+            """)
+        try Migrator.migrate(connection)
+    }
+
+    /// The schema version the store is at.
+    public var schemaVersion: Int {
+        get throws { try Migrator.currentVersion(connection) }
+    }
+
+    /// The newest schema version this build knows.
+    public static var latestSchemaVersion: Int { Migrator.latestVersion }
+
+    private func checkApplicationID() throws {
+        let id = try connection.scalarInt("PRAGMA application_id") ?? 0
+        if id == Store.applicationID { return }
+        let tables = try connection.scalarInt("SELECT count(*) FROM sqlite_master") ?? 0
+        guard id == 0 && tables == 0 else {
+            throw StoreError("\(path) is an SQLite database but not a curate store", hint: "pass --db with another path")
+        }
+        try connection.execute("PRAGMA page_size = 8192; PRAGMA application_id = \(Store.applicationID)")
+    }
+}
+
+/// The store's tag in error messages.
+let curateVersionTag = "curate \(curateVersion)"
