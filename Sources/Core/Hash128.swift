@@ -96,3 +96,9 @@ public struct Hash128Builder: ~Copyable {
         return Hash128(high: value.high64, low: value.low64)
     }
 }
+
+/// The linked libxxhash's version, e.g. "0.8.1".
+public var xxhashVersion: String {
+    let number = XXH_versionNumber() // major*10000 + minor*100 + release
+    return "\(number / 10000).\(number / 100 % 100).\(number % 100)"
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Everything `curate ingest` can be told.
+public struct IngestOptions: Sendable {
+    /// JSON field holding the document text.
+    public var textField = "text"
+    /// JSON field holding the record's own id (kept as `external_id`).
+    public var idField = "id"
+    /// Only files whose name (or, with a '/', root-relative path) matches this fnmatch pattern.
+    public var glob: String?
+    /// Read every file as this format instead of going by its extension.
+    public var format: RecordFormat?
+    /// Records with more text than this are rejected (`too_large`). 10 MiB by default.
+    public var maxDocBytes = 10 << 20
+    /// Threads for parsing and hashing (the store writer runs beside them).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// zstd level for stored texts.
+    public var compressionLevel: Int32 = 3
+    /// Texts shorter than this are stored uncompressed.
+    public var compressMinBytes = 256
+
+    public init() {}
+}
+
+/// What one `curate ingest` run did.
+public struct IngestSummary: Codable, Sendable {
+    /// Input files found (after --glob), whether read now or earlier.
+    public var files = 0
+    /// Files read in this run (new, resumed or re-read after a change).
+    public var filesRead = 0
+    /// Of those, files an interrupted run had started.
+    public var filesResumed = 0
+    /// Of those, files whose content changed since an earlier ingest.
+    public var filesChanged = 0
+    /// Files skipped because they were already ingested completely.
+    public var filesAlreadyIngested = 0
+    /// Files in directories skipped for an unknown extension.
+    public var filesUnrecognized = 0
+    /// Documents stored in this run (exact duplicates included).
+    public var documents: Int64 = 0
+    /// Of those, exact duplicates of an earlier document.
+    public var duplicates: Int64 = 0
+    /// Records and paths rejected in this run.
+    public var rejects: Int64 = 0
+    public var rejectsByReason: [String: Int64] = [:]
+    /// Uncompressed input bytes read.
+    public var bytesRead: Int64 = 0
+    /// Input bytes read from disk.
+    public var fileBytes: Int64 = 0
+    /// UTF-8 bytes of the stored texts, and their size in the store after compression.
+    public var textBytes: Int64 = 0
+    public var storedBytes: Int64 = 0
+    public var seconds: Double = 0
+
+    /// True when no input could be read at all (the CLI then exits with 1).
+    public var nothingRead: Bool { filesRead == 0 && filesAlreadyIngested == 0 }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Core
+import Foundation
+import Store
+
+/// An error that ends a subcommand with a given exit code, its message already printed.
+struct ExitStatus: Error {
+    var code: Int32
+}
+
+/// Runs the command line with curate's exit codes: 0 done; 1 failed; 2 usage error; 3 records
+/// rejected under --strict. Errors print one line (`curate: error: …`, maybe a hint), never a trace.
+@main
+enum Main {
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try Curate.parseAsRoot()
+        } catch {
+            let code = Curate.exitCode(for: error)
+            let message = Curate.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(2)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch let status as ExitStatus {
+            exit(status.code)
+        } catch let error as StoreError {
+            Console(quiet: false).error(error.description, hint: error.hint)
+            exit(1)
+        } catch let error as CleanExit {
+            _ = error
+            exit(0)
+        } catch {
+            let code = Curate.exitCode(for: error)
+            if code != .failure && code != .success {
+                FileHandle.standardError.write(Data((Curate.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            Console(quiet: false).error(String(describing: error))
+            exit(1)
+        }
+    }
+}

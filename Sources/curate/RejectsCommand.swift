@@ -1,0 +1,52 @@
+import ArgumentParser
+import Core
+import Foundation
+import Ingest
+import Store
+
+/// `curate rejects`
+struct RejectsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rejects",
+        abstract: "List the records and inputs that were rejected, with the reason.",
+        discussion: """
+            Reasons: \(RejectReason.allCases.map(\.rawValue).joined(separator: ", ")).
+            Example: curate rejects --reason malformed_json --raw
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Only rejects with this reason code.", valueName: "reason"))
+    var reason: String?
+
+    @Option(name: .long, help: ArgumentHelp("Show at most this many.", valueName: "n"))
+    var limit: Int?
+
+    @Flag(name: .long, help: "Also show the start of each raw record.")
+    var raw = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let store = try Store(path: global.storePath, create: false)
+        let rows = try store.rejects(reason: reason, limit: limit)
+        if global.json {
+            for row in rows {
+                var shown = row
+                if !raw { shown.raw = nil }
+                try Output.jsonLine(shown)
+            }
+            return
+        }
+        if rows.isEmpty {
+            if !global.quiet { Output.line(reason.map { "no rejects with reason \($0)" } ?? "no rejects") }
+            return
+        }
+        for row in rows {
+            let location = Output.displayPath(row.path) + (row.record > 0 ? ":\(row.record)" : "")
+            Output.line("\(location)  \(row.reason)  \(row.message)")
+            if raw, let preview = row.raw, !preview.isEmpty {
+                let flat = preview.prefix(200).map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
+                Output.line("    " + String(flat))
+            }
+        }
+    }
+}

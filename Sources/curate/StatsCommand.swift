@@ -1,0 +1,37 @@
+import ArgumentParser
+import Core
+import Foundation
+import Store
+
+/// `curate stats`
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show what the store holds: sources, documents, bytes, duplicates, rejects.",
+        discussion: "Example: curate stats --json")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let store = try Store(path: global.storePath, create: false)
+        let stats = try store.statistics()
+        if global.json {
+            try Output.json(stats)
+            return
+        }
+        let pairs = { (counts: [StoreStatistics.Count]) in Output.breakdown(counts.map { ($0.name, $0.count) }) }
+        let width = 11
+        Output.line(Output.padded("store", width) + "\(Output.displayPath(stats.path)) (schema \(stats.schemaVersion), \(Formatting.bytes(stats.fileBytes)))")
+        Output.line(Output.padded("sources", width) + Formatting.count(stats.sources)
+                    + (stats.sources > 0 ? "   " + pairs(stats.sourcesByStatus) + "   (" + pairs(stats.sourcesByFormat) + ")" : ""))
+        Output.line(Output.padded("documents", width) + Formatting.count(stats.documents)
+                    + "   unique \(Formatting.count(stats.uniqueDocuments)) · exact duplicates \(Formatting.count(stats.exactDuplicates))")
+        let ratio = stats.textBytes > 0 ? Formatting.decimal(Double(stats.storedBytes) / Double(stats.textBytes) * 100, places: 0) + "%" : "–"
+        Output.line(Output.padded("text", width) + Formatting.bytes(stats.textBytes)
+                    + "   stored as \(Formatting.bytes(stats.storedBytes)) (\(ratio)) · input read \(Formatting.bytes(stats.inputBytes))")
+        Output.line(Output.padded("rejects", width) + Formatting.count(stats.rejects)
+                    + (stats.rejects > 0 ? "   " + pairs(stats.rejectsByReason) + "   (curate rejects)" : ""))
+        Output.line(Output.padded("runs", width) + Formatting.count(stats.runs)
+                    + (stats.interruptedRuns > 0 ? "   (\(Formatting.count(stats.interruptedRuns)) interrupted)" : ""))
+    }
+}
