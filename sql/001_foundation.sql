@@ -28,19 +28,23 @@ CREATE TABLE sources (
 );
 CREATE INDEX sources_path ON sources(path);
 
--- One row per document. The id is derived from the source key, the record's position and the
--- content hash (never from a counter), so ids are stable across runs, partitions and merges.
+-- One row per document. `id` is derived from the source key, the record's position and the content
+-- hash (never from a counter), so ids are stable across runs, partitions and merges; other tables refer
+-- to documents by `id`. `seq` is this store's insertion order only: it keeps the table append-only
+-- (hashed ids as the B-tree key would scatter every insert) and is not comparable across stores.
 CREATE TABLE documents (
-    id           INTEGER PRIMARY KEY,
+    seq          INTEGER PRIMARY KEY,
+    id           INTEGER NOT NULL UNIQUE,
     source_id    INTEGER NOT NULL,
     position     INTEGER NOT NULL,            -- 1-based line (jsonl), record (wet) or 1 (txt)
     external_id  TEXT,                        -- the record's own id field, if any
-    text         BLOB    NOT NULL,            -- UTF-8, or one zstd frame when codec = 1
-    codec        INTEGER NOT NULL DEFAULT 0,  -- 0 plain UTF-8, 1 zstd
     byte_length  INTEGER NOT NULL,            -- UTF-8 bytes of the text
     content_hash BLOB    NOT NULL,            -- XXH3-128 of the UTF-8 text (16 bytes, big-endian)
-    duplicate_of INTEGER,                     -- the first document with the same content_hash
-    metadata     TEXT                         -- JSON object: the record's other fields
+    duplicate_of INTEGER,                     -- id of the first document with the same content_hash
+    codec        INTEGER NOT NULL DEFAULT 0,  -- 0 plain UTF-8, 1 zstd
+    metadata     TEXT,                        -- JSON object: the record's other fields
+    text         BLOB    NOT NULL             -- UTF-8, or one zstd frame when codec = 1 (last: scans of
+                                              -- the other columns need not step over it)
 );
 CREATE UNIQUE INDEX documents_source_position ON documents(source_id, position);
 CREATE INDEX documents_content_hash ON documents(content_hash);

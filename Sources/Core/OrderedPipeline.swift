@@ -73,7 +73,8 @@ public enum OrderedPipeline {
 private final class PipelineState<Input, Output>: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
-    private var pending: [(Int, Input)] = []
+    /// Items waiting for a worker; taken slots are set to nil at once so that their memory is freed.
+    private var pending: [(Int, Input)?] = []
     private var pendingHead = 0
     private var results: [Int: Output] = [:]
     private var produced = 0
@@ -112,10 +113,10 @@ private final class PipelineState<Input, Output>: @unchecked Sendable {
         defer { condition.unlock() }
         while pendingHead == pending.count && producing && !cancelled { condition.wait() }
         guard !cancelled, pendingHead < pending.count else { return nil }
-        let item = pending[pendingHead]
+        let item = pending[pendingHead].take()
         pendingHead += 1
-        if pendingHead > 1024 && pendingHead * 2 > pending.count {
-            pending.removeFirst(pendingHead)
+        if pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
             pendingHead = 0
         }
         return item

@@ -14,8 +14,9 @@ public struct IngestOptions: Sendable {
     public var maxDocBytes = 10 << 20
     /// Threads for parsing and hashing (the store writer runs beside them).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
-    /// zstd level for stored texts.
-    public var compressionLevel: Int32 = 3
+    /// zstd level for stored texts. Level 1 measured here: 105 MB/s ingest against 94 MB/s at level 3,
+    /// with the store 1% larger (1 GB of mixed English/Chinese JSONL, 2 cores).
+    public var compressionLevel: Int32 = 1
     /// Texts shorter than this are stored uncompressed.
     public var compressMinBytes = 256
 

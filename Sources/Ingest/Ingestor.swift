@@ -57,6 +57,9 @@ public final class Ingestor {
             }
         }
 
+        let checkpointer = WALCheckpointer(store: store)
+        checkpointer.start()
+        defer { checkpointer.stop(store: store) }
         try readAll(plans, writer: writer, startedAt: started)
         console.clearProgress()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -69,7 +72,7 @@ public final class Ingestor {
         guard !plans.isEmpty else { return }
         let reader = SourceReader(maxDocBytes: options.maxDocBytes)
         let options = self.options
-        let workers = max(1, options.threads - 1)
+        let workers = max(1, options.threads)
         var progress = IngestProgress(totalBytes: plans.reduce(0) { $0 + $1.file.size }, startedAt: startedAt)
         var current: SourcePlan?
 
