@@ -43,7 +43,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]
 )
