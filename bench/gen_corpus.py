@@ -13,10 +13,11 @@ import re
 
 
 def load_sentences(root):
+    """Sentences of the clean sample documents (samples/en and samples/zh; not the junk or broken files)."""
     english, chinese = [], []
-    for dirpath, _, names in sorted(os.walk(root)):
-        for name in sorted(names):
-            path = os.path.join(dirpath, name)
+    for folder in ("en", "zh"):
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            path = os.path.join(root, folder, name)
             if not name.endswith(".jsonl"):
                 continue
             with open(path, encoding="utf-8", errors="replace") as handle:

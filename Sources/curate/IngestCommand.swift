@@ -39,6 +39,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reject records with more text than this many bytes.", valueName: "bytes"))
     var maxDocBytes = 10 << 20
 
+    @Option(name: .long, help: ArgumentHelp("zstd level for texts in the store (1–19; 0 stores them uncompressed).", valueName: "level"))
+    var compressionLevel: Int32 = IngestOptions().compressionLevel
+
     @Flag(name: .long, help: "Exit with status 3 when any record was rejected.")
     var strict = false
 
@@ -47,6 +50,7 @@ struct IngestCommand: ParsableCommand {
     func validate() throws {
         if maxDocBytes < 1 { throw ValidationError("--max-doc-bytes must be positive") }
         if textField == idField { throw ValidationError("--text-field and --id-field must differ") }
+        if !(0...19).contains(compressionLevel) { throw ValidationError("--compression-level must be 0 (off) to 19") }
     }
 
     func run() throws {
@@ -60,6 +64,8 @@ struct IngestCommand: ParsableCommand {
         options.format = format
         options.maxDocBytes = maxDocBytes
         options.threads = global.threadCount
+        options.compressionLevel = compressionLevel
+        if compressionLevel == 0 { options.compressMinBytes = .max }
 
         let summary: IngestSummary
         do {

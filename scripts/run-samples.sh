@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job end to end on samples/: install system packages if missing, build curate (release),
+# ingest samples/ into a fresh store, and show what it holds.
+# Usage: scripts/run-samples.sh [STORE]   (default: out/samples.db)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+bash scripts/setup-system.sh
+swift build -c release --product curate
+CURATE="$(swift build -c release --show-bin-path)/curate"
+STORE="${1:-out/samples.db}"
+mkdir -p "$(dirname "$STORE")"
+rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+echo "== curate ingest samples/ --db $STORE"
+"$CURATE" ingest samples/ --db "$STORE"
+echo "== curate stats --db $STORE"
+"$CURATE" stats --db "$STORE"
+echo "== curate rejects --db $STORE"
+"$CURATE" rejects --db "$STORE"

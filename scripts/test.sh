@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the test suite: install system packages if missing, then swift test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+bash scripts/setup-system.sh
+swift build --build-tests
+swift test --skip-build "$@"
