@@ -19,6 +19,8 @@ public struct IngestOptions: Sendable {
     public var compressionLevel: Int32 = 1
     /// Texts shorter than this are stored uncompressed.
     public var compressMinBytes = 256
+    /// Seconds between commits: a crash loses at most this much work (redone by the next run).
+    public var commitInterval = 1.0
 
     public init() {}
 }

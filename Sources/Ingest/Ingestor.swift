@@ -75,7 +75,7 @@ public final class Ingestor {
         let workers = max(1, options.threads)
         var progress = IngestProgress(totalBytes: plans.reduce(0) { $0 + $1.file.size }, startedAt: startedAt)
         var current: SourcePlan?
-        let transaction = GroupedTransaction(store: store)
+        let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
         defer { transaction.rollback() }
 
         try OrderedPipeline.run(

@@ -42,6 +42,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("zstd level for texts in the store (1–19; 0 stores them uncompressed).", valueName: "level"))
     var compressionLevel: Int32 = IngestOptions().compressionLevel
 
+    @Option(name: .long, help: ArgumentHelp("Seconds between commits to the store; a crash loses at most this much work.", valueName: "seconds"))
+    var commitInterval = IngestOptions().commitInterval
+
     @Flag(name: .long, help: "Exit with status 3 when any record was rejected.")
     var strict = false
 
@@ -50,6 +53,7 @@ struct IngestCommand: ParsableCommand {
     func validate() throws {
         if maxDocBytes < 1 { throw ValidationError("--max-doc-bytes must be positive") }
         if textField == idField { throw ValidationError("--text-field and --id-field must differ") }
+        if !(commitInterval >= 0) { throw ValidationError("--commit-interval must be 0 or more seconds") }
         if !(0...19).contains(compressionLevel) { throw ValidationError("--compression-level must be 0 (off) to 19") }
     }
 
@@ -65,6 +69,7 @@ struct IngestCommand: ParsableCommand {
         options.maxDocBytes = maxDocBytes
         options.threads = global.threadCount
         options.compressionLevel = compressionLevel
+        options.commitInterval = commitInterval
         if compressionLevel == 0 { options.compressMinBytes = .max }
 
         let summary: IngestSummary

@@ -63,16 +63,18 @@ import Testing
         let expectedDocuments = Self.committedDocuments(scratch.path + "/clean.db")
         #expect(expectedDocuments == 7 * 9000 - 7 * 4)
 
-        // Kill early (maybe before the schema exists), then at growing numbers of committed documents.
+        // Kill early (maybe before the schema exists), then each time a run has committed a few more documents.
         let store = scratch.path + "/killed.db"
         var kills = 0
-        for threshold in [-1, 1, expectedDocuments / 4, expectedDocuments / 2, expectedDocuments * 9 / 10] {
-            let process = try runner.start(["ingest", "corpus", "--db", "killed.db", "--quiet"])
+        for progress in [-1, 1, expectedDocuments / 5, expectedDocuments / 5, expectedDocuments / 5] {
+            let before = Self.committedDocuments(store)
+            // Frequent commits, so that kills land between many of them.
+            let process = try runner.start(["ingest", "corpus", "--db", "killed.db", "--quiet", "--commit-interval", "0.02"])
             let deadline = Date().addingTimeInterval(60)
-            if threshold < 0 {
+            if progress < 0 {
                 usleep(30_000)
             } else {
-                while process.isRunning && Self.committedDocuments(store) < threshold && Date() < deadline { usleep(2_000) }
+                while process.isRunning && Self.committedDocuments(store) < before + progress && Date() < deadline { usleep(2_000) }
             }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
