@@ -40,9 +40,11 @@ struct RejectsCommand: ParsableCommand {
             if !global.quiet { Output.line(reason.map { "no rejects with reason \($0)" } ?? "no rejects") }
             return
         }
-        for row in rows {
-            let location = Output.displayPath(row.path) + (row.record > 0 ? ":\(row.record)" : "")
-            Output.line("\(location)  \(row.reason)  \(row.message)")
+        let locations = rows.map { Output.displayPath($0.path) + ($0.record > 0 ? ":\($0.record)" : "") }
+        let locationWidth = locations.map(\.count).max() ?? 0
+        let reasonWidth = rows.map(\.reason.count).max() ?? 0
+        for (row, location) in zip(rows, locations) {
+            Output.line(Output.padded(location, locationWidth + 1) + " " + Output.padded(row.reason, reasonWidth + 1) + " " + row.message)
             if raw, let preview = row.raw, !preview.isEmpty {
                 let flat = preview.prefix(200).map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
                 Output.line("    " + String(flat))

@@ -28,7 +28,7 @@ import Testing
         #expect(text.stdout.contains("rejects    1   malformed_json 1"))
 
         let rejects = try scratch.runner.run(["rejects", "--reason", "malformed_json", "--raw"])
-        #expect(rejects.stdout.hasPrefix("raw/a.jsonl:2  malformed_json  unterminated string"))
+        #expect(rejects.stdout.hasPrefix("raw/a.jsonl:2  malformed_json  unterminated string"), "\(rejects.stdout)")
         #expect(rejects.stdout.contains("{\"broken"))
     }
 
