@@ -121,23 +121,16 @@ final class BufferedReader {
 
     /// Appends up to `count` bytes to `output`; returns how many were available.
     func read(count: Int, into output: inout [UInt8]) -> Int {
-        var remaining = count
-        while remaining > 0 {
-            if start == end {
-                if atEnd { break }
-                fill()
-                continue
-            }
-            let take = min(remaining, end - start)
-            output.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: take))
-            start += take
-            remaining -= take
-        }
-        return count - remaining
+        consume(count) { output.append(contentsOf: $0) }
     }
 
     /// Discards up to `count` bytes; returns how many were available.
     func skip(count: Int) -> Int {
+        consume(count) { _ in }
+    }
+
+    /// Hands the next `count` bytes (fewer at the end of input) to `body`, chunk by chunk.
+    private func consume(_ count: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Int {
         var remaining = count
         while remaining > 0 {
             if start == end {
@@ -146,6 +139,7 @@ final class BufferedReader {
                 continue
             }
             let take = min(remaining, end - start)
+            body(UnsafeRawBufferPointer(start: base + start, count: take))
             start += take
             remaining -= take
         }
