@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: System libraries (Debian: libsqlite3-dev, libzstd-dev, zlib1g-dev, libxxhash-dev)
@@ -19,31 +20,45 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // ICU through a C shim: Swift cannot import ICU's headers beside Foundation's own ICU.
+        .target(
+            name: "CICUShim",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata")]
+        ),
 
         // MARK: Pipeline modules
         .target(name: "Core", dependencies: ["CZstd", "CXXHash"]),
         .target(
             name: "Store",
             dependencies: ["Core", "CSQLite"],
-            plugins: [.plugin(name: "EmbedSQL")]
+            plugins: [.plugin(name: "EmbedFiles")]
         ),
+        // Text analysis shared by the stages that read text (filters, lm, dedup), like Core.
+        .target(name: "Text", dependencies: ["Core", "CICUShim", "CXXHash"]),
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
+        .target(
+            name: "Filters",
+            dependencies: ["Core", "Store", "Text", "Yams"],
+            plugins: [.plugin(name: "EmbedFiles")]
+        ),
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Ingest",
+                "Core", "Store", "Text", "Ingest", "Filters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        // MARK: Build tooling: sql/*.sql is compiled into the Store module, so the binary carries its schema.
-        .executableTarget(name: "embed-sql", path: "Tools/embed-sql"),
-        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
+        // MARK: Build tooling: sql/*.sql and pipelines/profiles/*.yaml are compiled into the binary.
+        .executableTarget(name: "embed-files", path: "Tools/embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
 
         // MARK: Tests
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", "Core"]),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]
 )

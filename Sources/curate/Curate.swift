@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Ingest
 import Store
+import Text
 
 /// The `curate` command: one subcommand per pipeline stage.
 struct Curate: ParsableCommand {
@@ -15,7 +16,7 @@ struct Curate: ParsableCommand {
                 Example: curate ingest samples/ && curate stats
                 """,
             version: VersionInfo.text,
-            subcommands: [IngestCommand.self, StatsCommand.self, RejectsCommand.self]
+            subcommands: [IngestCommand.self, StatsCommand.self, RejectsCommand.self, ScoreCommand.self, FilterCommand.self, ShowCommand.self]
         )
     }
 }
@@ -52,6 +53,6 @@ struct GlobalOptions: ParsableArguments {
 /// The versions printed by `curate --version`.
 enum VersionInfo {
     static var text: String {
-        "curate \(curateVersion) (SQLite \(sqliteVersion), zstd \(zstdVersion), zlib \(zlibVersionString), xxHash \(xxhashVersion))"
+        "curate \(curateVersion) (ICU \(icuVersion), SQLite \(sqliteVersion), zstd \(zstdVersion), zlib \(zlibVersionString), xxHash \(xxhashVersion))"
     }
 }

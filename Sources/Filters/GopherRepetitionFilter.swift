@@ -1,0 +1,138 @@
+import Text
+
+/// Gopher's repetition rules (Rae et al. 2021, table A1): duplicated lines and paragraphs, the most
+/// frequent 2-, 3- and 4-grams, and characters inside duplicated 5- to 10-grams.
+///
+/// The n-gram measures follow the formulas the thresholds were calibrated with (datatrove, used by
+/// FineWeb and FineWeb-2): a top n-gram covers its words joined by single spaces, times its count; a
+/// duplicated n-gram covers its words' characters, and the scan jumps past it. Words are ICU segmenter
+/// words of the NFKC text, compared exactly.
+public enum GopherRepetitionFilter: HeuristicFilter {
+    public static let name = "gopher_repetition"
+    public static let ruleNames: [String] = ["dup_paragraph_fraction", "dup_paragraph_char_fraction", "dup_line_fraction", "dup_line_char_fraction"] + (2...4).map { "top_\($0)gram_char_fraction" } + (5...10).map { "dup_\($0)gram_char_fraction" }
+    public static let columns: [StatisticColumn] = [
+        StatisticColumn("characters", "characters in the text"),
+        StatisticColumn("paragraphs", "paragraphs (split on blank lines)"),
+        StatisticColumn("dup_paragraphs", "paragraphs equal to an earlier one"),
+        StatisticColumn("dup_paragraph_chars", "characters in those paragraphs"),
+        StatisticColumn("line_pieces", "lines (split on runs of newlines)"),
+        StatisticColumn("dup_lines", "lines equal to an earlier one"),
+        StatisticColumn("dup_line_chars", "characters in those lines"),
+        StatisticColumn("top_2gram_chars", "characters covered by the most frequent 2-gram"),
+        StatisticColumn("top_3gram_chars", "characters covered by the most frequent 3-gram"),
+        StatisticColumn("top_4gram_chars", "characters covered by the most frequent 4-gram"),
+        StatisticColumn("dup_5gram_chars", "characters in duplicated 5-grams"),
+        StatisticColumn("dup_6gram_chars", "characters in duplicated 6-grams"),
+        StatisticColumn("dup_7gram_chars", "characters in duplicated 7-grams"),
+        StatisticColumn("dup_8gram_chars", "characters in duplicated 8-grams"),
+        StatisticColumn("dup_9gram_chars", "characters in duplicated 9-grams"),
+        StatisticColumn("dup_10gram_chars", "characters in duplicated 10-grams"),
+    ]
+
+    public static func measure(_ document: AnalyzedDocument, parameters: StatisticParameters, analyzer: TextAnalyzer) -> [Double] {
+        var values = document.withText { text -> [Double] in
+            let trimmed = Lines.trimmed(TextRange(start: 0, end: text.count), in: text)
+            let paragraphs = Lines.splitOnNewlineRuns(UnsafeRawBufferPointer(rebasing: text[trimmed.start..<trimmed.end]), minimumRun: 2)
+                .map { TextRange(start: $0.start + trimmed.start, end: $0.end + trimmed.start) }
+            let dupParagraphs = TextPatterns.duplicates(paragraphs, in: text)
+            let pieces = Lines.splitOnNewlineRuns(text)
+            let dupLines = TextPatterns.duplicates(pieces, in: text)
+            return [Double(document.characters), Double(paragraphs.count), Double(dupParagraphs.count),
+                    Double(dupParagraphs.characters), Double(pieces.count), Double(dupLines.count), Double(dupLines.characters)]
+        }
+        let grams = NGramStatistics(document)
+        for n in 2...4 { values.append(Double(grams.topNGramCharacters(n))) }
+        for n in 5...10 { values.append(Double(grams.duplicatedNGramCharacters(n))) }
+        return values
+    }
+
+    public static func failures(_ v: [Double], profile: FilterProfile) -> [String] {
+        let t = profile.gopherRepetition
+        let characters = v[0]
+        var failures: [String] = []
+        above(ratio(v[2], v[1]), t.maxDupParagraphFraction, rule("dup_paragraph_fraction"), into: &failures)
+        above(ratio(v[3], characters), t.maxDupParagraphCharFraction, rule("dup_paragraph_char_fraction"), into: &failures)
+        above(ratio(v[5], v[4]), t.maxDupLineFraction, rule("dup_line_fraction"), into: &failures)
+        above(ratio(v[6], characters), t.maxDupLineCharFraction, rule("dup_line_char_fraction"), into: &failures)
+        for n in 2...4 {
+            above(ratio(v[7 + n - 2], characters), t.maxTopNGramCharFraction[n - 2], rule("top_\(n)gram_char_fraction"), into: &failures)
+        }
+        for n in 5...10 {
+            above(ratio(v[10 + n - 5], characters), t.maxDupNGramCharFraction[n - 5], rule("dup_\(n)gram_char_fraction"), into: &failures)
+        }
+        return failures
+    }
+}
+
+/// N-gram repetition over a document's words, with words as 64-bit ids.
+struct NGramStatistics {
+    /// Exact hash of each word (word-sequence identity).
+    private let ids: [UInt64]
+    /// Polynomial hash of each word's bytes and the multiplier for its length, so that the hash of a
+    /// concatenation can be formed from the parts (identity of `"".join(words)`, as the scan defines it).
+    private let concatenation: [(hash: UInt64, power: UInt64)]
+    private let characters: [Int]
+
+    private static let base: UInt64 = 0x100000001B3
+
+    init(_ document: AnalyzedDocument) {
+        ids = document.wordHashes
+        characters = document.words.map { Int($0.characters) }
+        concatenation = document.normalized.withUnsafeBytes { bytes in
+            document.words.map { word in
+                var hash: UInt64 = 0, power: UInt64 = 1
+                for i in Int(word.start)..<Int(word.end) {
+                    hash = hash &* Self.base &+ UInt64(bytes[i]) &+ 1
+                    power = power &* Self.base
+                }
+                return (hash, power)
+            }
+        }
+    }
+
+    /// Characters of the most frequent n-gram joined by single spaces, times its count (ties go to the
+    /// n-gram seen first).
+    func topNGramCharacters(_ n: Int) -> Int {
+        let count = ids.count - n + 1
+        guard count > 0 else { return 0 }
+        var occurrences: [UInt64: (count: Int, first: Int)] = [:]
+        occurrences.reserveCapacity(count)
+        for start in 0..<count {
+            var key: UInt64 = 0xCBF2_9CE4_8422_2325
+            for i in start..<start + n { key = (key ^ ids[i]) &* 0x100_0000_01B3 }
+            occurrences[key, default: (0, start)].count += 1
+        }
+        var best = (count: 0, first: Int.max)
+        for value in occurrences.values where value.count > best.count || (value.count == best.count && value.first < best.first) {
+            best = value
+        }
+        let length = (best.first..<best.first + n).reduce(n - 1) { $0 + characters[$1] }
+        return length * best.count
+    }
+
+    /// Characters inside duplicated n-grams: scanning left to right, an n-gram whose concatenated text
+    /// was seen before adds its characters and the scan jumps past it; otherwise it is remembered.
+    func duplicatedNGramCharacters(_ n: Int) -> Int {
+        let last = ids.count - n + 1
+        guard last > 0 else { return 0 }
+        var seen = Set<UInt64>(minimumCapacity: last)
+        var repeated = 0
+        var index = 0
+        while index < last {
+            var hash: UInt64 = 0
+            var length = 0
+            for i in index..<index + n {
+                hash = hash &* concatenation[i].power &+ concatenation[i].hash
+                length += characters[i]
+            }
+            if seen.contains(hash) {
+                repeated += length
+                index += n
+            } else {
+                seen.insert(hash)
+                index += 1
+            }
+        }
+        return repeated
+    }
+}

@@ -1,0 +1,255 @@
+import Core
+import Dispatch
+import Foundation
+import Store
+import Text
+
+/// Options of `curate score --metric heuristics`.
+public struct HeuristicScoreOptions: Sendable {
+    /// The filters whose statistics to measure.
+    public var filterNames: [String] = heuristicFilters.map { $0.name }
+    public var selection: ProfileSelection
+    /// Measure again documents that already have statistics (after changing statistic parameters).
+    public var rescore = false
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var commitInterval = 1.0
+
+    public init(selection: ProfileSelection) {
+        self.selection = selection
+    }
+}
+
+/// What one scoring run did.
+public struct HeuristicScoreSummary: Codable, Sendable {
+    public var documents = 0
+    public var bytes: Int64 = 0
+    public var seconds = 0.0
+    /// Documents scored per detected language and per profile.
+    public var languages: [String: Int] = [:]
+    public var profiles: [String: Int] = [:]
+}
+
+/// `curate score --metric heuristics`: measures the filters' statistics for every document that lacks
+/// them (exact duplicates excluded: they share their first copy's), on all cores, and stores them.
+/// A killed run resumes where it stopped; the results do not depend on the thread count.
+public final class HeuristicScorer {
+    private let store: Store
+    private let options: HeuristicScoreOptions
+    private let console: Console
+    private let filters: [any HeuristicFilter.Type]
+
+    public init(store: Store, options: HeuristicScoreOptions, console: Console) {
+        self.store = store
+        self.options = options
+        self.console = console
+        filters = heuristicFilters.filter { options.filterNames.contains($0.name) }
+    }
+
+    /// One document read from the store.
+    struct Pending: Sendable {
+        var seq: Int64
+        var id: Int64
+        var codec: Int
+        var stored: [UInt8]
+    }
+
+    /// One document measured.
+    struct Measured: Sendable {
+        var seq: Int64
+        var id: Int64
+        var bytes: Int
+        var language: LanguageGuess
+        var profile: String
+        var values: [[Double]]
+    }
+
+    public func run() throws -> HeuristicScoreSummary {
+        let started = DispatchTime.now()
+        if options.rescore {
+            try store.connection.transaction {
+                for filter in filters { try store.connection.execute("DELETE FROM stats_\(filter.name)") }
+            }
+        }
+        let pendingSQL = pendingQuery()
+        let total = try store.connection.scalarInt(
+            "SELECT count(*) FROM documents d WHERE d.duplicate_of IS NULL AND (\(missingCondition))") ?? 0
+        var summary = HeuristicScoreSummary()
+        guard total > 0 else { return summary }
+
+        let path = store.path
+        let filterSet = FilterSet(filters)
+        let selection = options.selection
+        let inserts = try prepareInserts()
+        let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
+        defer { transaction.rollback() }
+        var progress = StageProgress(stage: "score", total: Int(total))
+
+        try OrderedPipeline.run(
+            workers: max(1, options.threads),
+            capacity: max(1, options.threads) * 2 + 2,
+            produce: { emit in
+                // A second connection reads while the main one writes (WAL allows it).
+                let reader = try SQLiteConnection(path: path)
+                let statement = try reader.prepare(pendingSQL)
+                var after: Int64 = 0
+                while true {
+                    statement.bind(1, after)
+                    var batch: [Pending] = []
+                    while try statement.step() {
+                        batch.append(Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
+                                             stored: Array(statement.blobBytes(3))))
+                    }
+                    statement.reset()
+                    guard let last = batch.last else { return }
+                    after = last.seq
+                    guard emit(batch) else { return }
+                }
+            },
+            makeWorker: {
+                let analyzer = TextAnalyzer()
+                let identifier = ScriptStopWordIdentifier()
+                let decompressor = ZstdDecompressor()
+                return { (batch: [Pending]) -> [Measured] in
+                    batch.map { pending in
+                        let text = pending.codec == TextCodec.zstd.rawValue
+                            ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
+                        let profile = selection.profile(forLanguage: document.language.language)
+                        let values = filterSet.measure(document, parameters: profile.statistics, analyzer: analyzer)
+                        return Measured(seq: pending.seq, id: pending.id, bytes: text.count, language: document.language,
+                                        profile: profile.name, values: values)
+                    }
+                }
+            },
+            consume: { batch in
+                try transaction.write {
+                    for measured in batch { try write(measured, inserts: inserts) }
+                }
+                for measured in batch {
+                    summary.documents += 1
+                    summary.bytes += Int64(measured.bytes)
+                    summary.languages[measured.language.language, default: 0] += 1
+                    summary.profiles[measured.profile, default: 0] += 1
+                }
+                progress.advance(by: batch.count, bytes: batch.reduce(0) { $0 + $1.bytes })
+                if progress.due { console.progress(progress.line) }
+            })
+        try transaction.commit()
+        console.clearProgress()
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    // MARK: SQL
+
+    private var missingCondition: String {
+        filters.map { "NOT EXISTS (SELECT 1 FROM stats_\($0.name) s WHERE s.seq = d.seq)" }.joined(separator: " OR ")
+    }
+
+    private func pendingQuery() -> String {
+        """
+        SELECT d.seq, d.id, d.codec, d.text FROM documents d
+        WHERE d.duplicate_of IS NULL AND d.seq > ? AND (\(missingCondition))
+        ORDER BY d.seq LIMIT 256
+        """
+    }
+
+    private struct Inserts {
+        var language: SQLiteStatement
+        var statistics: [SQLiteStatement]
+    }
+
+    private func prepareInserts() throws -> Inserts {
+        let language = try store.connection.prepare("""
+            INSERT OR REPLACE INTO document_language (seq, document_id, language, script, confidence, profile)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let statistics = try filters.map { filter in
+            let columns = filter.columns.map(\.name)
+            return try store.connection.prepare("""
+                INSERT OR REPLACE INTO stats_\(filter.name) (seq, document_id, \(columns.joined(separator: ", ")))
+                VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))
+                """)
+        }
+        return Inserts(language: language, statistics: statistics)
+    }
+
+    private func write(_ measured: Measured, inserts: Inserts) throws {
+        let language = inserts.language
+        language.bind(1, measured.seq)
+        language.bind(2, measured.id)
+        language.bind(3, measured.language.language)
+        language.bind(4, measured.language.script)
+        language.bind(5, measured.language.confidence)
+        language.bind(6, measured.profile)
+        try language.run()
+        for (index, filter) in filters.enumerated() {
+            let statement = inserts.statistics[index]
+            statement.bind(1, measured.seq)
+            statement.bind(2, measured.id)
+            let values = measured.values[index]
+            for column in filter.columns.indices {
+                let parameter = Int32(column + 3)
+                if filter.columns[column].isInteger {
+                    statement.bind(parameter, Int64(values[column]))
+                } else {
+                    statement.bind(parameter, values[column])
+                }
+            }
+            try statement.run()
+        }
+    }
+}
+
+/// The filters a run measures, handed to worker threads (metatypes of stateless enums).
+struct FilterSet: @unchecked Sendable {
+    let filters: [any HeuristicFilter.Type]
+
+    init(_ filters: [any HeuristicFilter.Type]) {
+        self.filters = filters
+    }
+
+    func measure(_ document: AnalyzedDocument, parameters: StatisticParameters, analyzer: TextAnalyzer) -> [[Double]] {
+        filters.map { $0.measure(document, parameters: parameters, analyzer: analyzer) }
+    }
+}
+
+/// The progress line of a stage that processes a known number of documents.
+public struct StageProgress {
+    let stage: String
+    let total: Int
+    let started = DispatchTime.now()
+    private var done = 0
+    private var bytes = 0
+    private var lastShown: UInt64 = 0
+
+    public init(stage: String, total: Int) {
+        self.stage = stage
+        self.total = total
+    }
+
+    public mutating func advance(by documents: Int, bytes: Int) {
+        done += documents
+        self.bytes += bytes
+    }
+
+    /// True at most five times a second.
+    public var due: Bool {
+        mutating get {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now - lastShown >= 200_000_000 else { return false }
+            lastShown = now
+            return true
+        }
+    }
+
+    public var line: String {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        var text = "\(stage)  \(Formatting.count(done)) / \(Formatting.count(total)) docs  "
+            + Formatting.megabytesPerSecond(bytes: Int64(bytes), seconds: seconds)
+        if done > 0 && seconds > 1 {
+            text += "  ETA " + Formatting.clock(Double(total - done) / (Double(done) / seconds))
+        }
+        return text
+    }
+}

@@ -1,0 +1,68 @@
+import CICUShim
+
+/// A word found by ICU's word break iterator, as byte offsets into the text it was found in.
+public struct Word: Sendable, Equatable {
+    public var start: Int32
+    public var end: Int32
+    /// ICU's rule status: 100–199 number, 200–299 letters, 300–399 kana, 400–499 ideographs.
+    public var status: Int32
+    /// Length in code points.
+    public var characters: Int32
+    var flags: Int32
+
+    /// True when the word contains a letter (Unicode general category L).
+    public var hasLetter: Bool { flags & Int32(CURATE_WORD_HAS_ALPHA) != 0 }
+    /// True when every byte is ASCII.
+    public var isASCII: Bool { flags & Int32(CURATE_WORD_ASCII) != 0 }
+    public var isNumber: Bool { status < 200 }
+    public var isIdeographic: Bool { status >= 400 }
+    public var byteCount: Int { Int(end - start) }
+}
+
+/// Word segmentation, sentence counting and NFKC normalization over UTF-8 buffers, by the system ICU.
+///
+/// ICU's word break iterator segments Chinese, Japanese and Thai with its dictionaries (我们|今天|在|北京),
+/// and Latin text by the Unicode word boundary rules ("don't" is one word; punctuation is not a word).
+/// One analyzer holds reusable ICU state and scratch buffers: create one per thread.
+public final class TextAnalyzer {
+    private let handle: OpaquePointer
+
+    public init(locale: String = "en") {
+        guard let handle = curate_icu_analyzer_create(locale) else {
+            fatalError("ICU could not create break iterators for locale \(locale)")
+        }
+        self.handle = handle
+    }
+
+    deinit { curate_icu_analyzer_destroy(handle) }
+
+    /// The words of `text` (spaces, punctuation and symbols are not words).
+    public func words(_ text: UnsafeRawBufferPointer) -> [Word] {
+        guard let base = text.baseAddress, text.count > 0 else { return [] }
+        var found: UnsafePointer<curate_icu_word>?
+        let count = curate_icu_words(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &found)
+        guard count > 0, let found else { return [] }
+        return UnsafeBufferPointer(start: found, count: Int(count)).map {
+            Word(start: $0.start, end: $0.end, status: $0.status, characters: $0.chars, flags: $0.flags)
+        }
+    }
+
+    /// The NFKC form of `text`, or nil when `text` is already in NFKC (the common case).
+    public func nfkc(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard let base = text.baseAddress, text.count > 0 else { return nil }
+        if UTF8Text.isASCII(text) { return nil }
+        var output: UnsafePointer<UInt8>?
+        let count = curate_icu_nfkc(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &output)
+        guard count >= 0, let output else { return nil }
+        return Array(UnsafeBufferPointer(start: output, count: Int(count)))
+    }
+
+    /// The number of sentences holding at least one letter or digit.
+    public func sentenceCount(_ text: UnsafeRawBufferPointer) -> Int {
+        guard let base = text.baseAddress, text.count > 0 else { return 0 }
+        return max(0, Int(curate_icu_sentence_count(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count))))
+    }
+}
+
+/// The linked ICU's version, e.g. "72.1".
+public var icuVersion: String { String(cString: curate_icu_version()) }

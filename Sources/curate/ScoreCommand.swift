@@ -1,0 +1,87 @@
+import ArgumentParser
+import Core
+import Filters
+import Foundation
+import Store
+
+/// `curate score`
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Measure quality statistics for every document that lacks them, and apply the filters.",
+        discussion: """
+            heuristics measures the statistics of all four heuristic filters (gopher, gopher-repetition, c4, \
+            fineweb); name one to measure only its statistics. Documents are scored once: a second run scores \
+            only new documents, and a killed run resumes. Exact duplicates share their first copy's statistics. \
+            Each document is measured with the profile of its detected language (en, zh, else fallback), \
+            unless --profile names one.
+
+            Example: curate score --metric heuristics && curate filter --dry-run
+            """)
+
+    enum Metric: String, ExpressibleByArgument, CaseIterable {
+        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb
+
+        var filterNames: [String] {
+            switch self {
+            case .heuristics: heuristicFilters.map { $0.name }
+            case .gopher: [GopherQualityFilter.name]
+            case .gopherRepetition: [GopherRepetitionFilter.name]
+            case .c4: [C4QualityFilter.name]
+            case .fineweb: [FineWebQualityFilter.name]
+            }
+        }
+    }
+
+    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4 or fineweb.")
+    var metric: Metric = .heuristics
+
+    @Flag(name: .long, help: "Measure documents again even if they have statistics (after changing a profile's statistics section).")
+    var rescore = false
+
+    @OptionGroup var profileOptions: ProfileOptions
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let console = global.makeConsole()
+        let store = try Store(path: global.storePath, create: false)
+        let selection = try profileOptions.selection()
+        let runID = try store.beginRun(command: "score", arguments: CommandLine.arguments)
+        var options = HeuristicScoreOptions(selection: selection)
+        options.filterNames = metric.filterNames
+        options.rescore = rescore
+        options.threads = global.threadCount
+        let summary: HeuristicScoreSummary
+        let funnel: Funnel
+        do {
+            summary = try HeuristicScorer(store: store, options: options, console: console).run()
+            funnel = try FilterRunner(store: store, selection: selection).run(write: true)
+        } catch {
+            console.clearProgress()
+            try? store.finishRun(id: runID, status: .failed, counts: [:])
+            throw error
+        }
+        try store.finishRun(id: runID, status: .done, counts: [
+            "documents": Int64(summary.documents), "bytes": summary.bytes, "kept": Int64(funnel.kept),
+        ])
+        if global.json {
+            try Output.json(ScoreReport(metric: metric.rawValue, scored: summary, funnel: funnel))
+            return
+        }
+        guard !global.quiet else { return }
+        let rate = Formatting.megabytesPerSecond(bytes: summary.bytes, seconds: summary.seconds)
+        let profiles = summary.profiles.sorted { $0.value > $1.value }.map { ($0.key, Int64($0.value)) }
+        var line = "score   \(metric.rawValue)  \(Formatting.count(summary.documents)) docs in \(Formatting.duration(summary.seconds)) (\(rate))"
+        if !profiles.isEmpty { line += "  profiles: " + Output.breakdown(profiles) }
+        if summary.documents == 0 { line = "score   \(metric.rawValue)  nothing new to score (use --rescore to measure again)" }
+        Output.line(line)
+        FilterCommand.printKept(funnel)
+    }
+}
+
+/// `curate score --json`.
+struct ScoreReport: Codable {
+    var metric: String
+    var scored: HeuristicScoreSummary
+    var funnel: Funnel
+}

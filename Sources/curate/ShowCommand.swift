@@ -1,0 +1,154 @@
+import ArgumentParser
+import Core
+import Filters
+import Foundation
+import Store
+
+/// `curate show ID`
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one document: where it came from, its statistics, verdicts, and its text.",
+        discussion: "Example: curate show 4170128410915527913 --chars 400")
+
+    @Argument(help: ArgumentHelp("The document's id (or, with --external, its own id field).", valueName: "id"))
+    var id: String
+
+    @Flag(name: .long, help: "Look the document up by the id field of its record.")
+    var external = false
+
+    @Option(name: .long, help: ArgumentHelp("Show at most this many characters of the text (0: none).", valueName: "n"))
+    var chars = 2000
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let store = try Store(path: global.storePath, create: false)
+        let connection = store.connection
+        let lookup = try connection.prepare("""
+            SELECT d.seq, d.id, d.position, d.external_id, d.byte_length, d.duplicate_of, d.metadata, d.codec, d.text,
+                   s.path, s.key
+            FROM documents d JOIN sources s ON s.id = d.source_id
+            WHERE \(external ? "d.external_id = ?" : "d.id = ?") LIMIT 1
+            """)
+        if external {
+            lookup.bind(1, id)
+        } else {
+            guard let numeric = Int64(id) else { throw ValidationError("'\(id)' is not a document id (use --external for a record's own id)") }
+            lookup.bind(1, numeric)
+        }
+        guard try lookup.step() else {
+            throw StoreError("no document with \(external ? "external id" : "id") \(id) in \(global.storePath)")
+        }
+        let seq = lookup.int64(0), documentID = lookup.int64(1)
+        let duplicateOf: Int64? = lookup.isNull(5) ? nil : lookup.int64(5)
+        let stored = Array(lookup.blobBytes(8))
+        let text = lookup.int(7) == TextCodec.zstd.rawValue ? try ZstdDecompressor().decompress(stored) : stored
+        var report = ShowReport(
+            id: documentID, source: Output.displayPath(lookup.text(9) ?? ""), key: lookup.text(10) ?? "",
+            position: lookup.int64(2), externalID: lookup.text(3), bytes: lookup.int64(4), duplicateOf: duplicateOf,
+            metadata: lookup.text(6), text: String(decoding: text, as: UTF8.self))
+
+        // Statistics live with the first copy of an exact duplicate.
+        var statsSeq = seq
+        if let duplicateOf, let first = try connection.scalarInt("SELECT seq FROM documents WHERE id = ?", [.integer(duplicateOf)]) {
+            statsSeq = first
+        }
+        let language = try connection.prepare("SELECT language, script, confidence, profile FROM document_language WHERE seq = ?")
+        language.bind(1, statsSeq)
+        if try language.step() {
+            report.language = language.text(0)
+            report.script = language.text(1)
+            report.confidence = language.double(2)
+            report.profile = language.text(3)
+        }
+        let verdicts = try connection.prepare("SELECT profile, failures, kept FROM filter_verdicts WHERE seq = ?")
+        verdicts.bind(1, statsSeq)
+        if try verdicts.step() {
+            report.verdictProfile = verdicts.text(0)
+            report.failures = (verdicts.text(1) ?? "").split(separator: " ").map(String.init)
+            report.kept = verdicts.int(2) == 1
+        }
+        for filter in heuristicFilters {
+            let columns = filter.columns.map(\.name)
+            let statement = try connection.prepare("SELECT \(columns.joined(separator: ", ")) FROM stats_\(filter.name) WHERE seq = ?")
+            statement.bind(1, statsSeq)
+            if try statement.step() {
+                report.statistics.append(.init(filter: filter.name, values: columns.indices.map { .init(name: columns[$0], value: statement.double(Int32($0))) }))
+            }
+        }
+
+        if global.json {
+            try Output.json(report)
+        } else {
+            print(report, chars: chars)
+        }
+    }
+
+    private func print(_ report: ShowReport, chars: Int) {
+        let width = 10
+        Output.line(Output.padded("document", width) + "\(report.id)")
+        Output.line(Output.padded("source", width) + "\(report.source):\(report.position)" + (report.externalID.map { "   external id \($0)" } ?? ""))
+        Output.line(Output.padded("length", width) + "\(Formatting.count(report.bytes)) bytes"
+                    + (report.duplicateOf.map { "   exact duplicate of \($0) (statistics are its)" } ?? ""))
+        if let language = report.language {
+            Output.line(Output.padded("language", width) + "\(language) (\(report.script ?? "?"), confidence \(Formatting.decimal(report.confidence ?? 0, places: 2)))"
+                        + "   measured with profile \(report.profile ?? "?")")
+        }
+        if let metadata = report.metadata { Output.line(Output.padded("metadata", width) + metadata) }
+        if let kept = report.kept {
+            let verdict = kept ? "kept" : "dropped by \(report.failures[0])"
+                + (report.failures.count > 1 ? " (also: \(report.failures.dropFirst().joined(separator: ", ")))" : "")
+            Output.line(Output.padded("verdict", width) + verdict + "   profile \(report.verdictProfile ?? "?")")
+        } else if report.language == nil {
+            Output.line(Output.padded("verdict", width) + "not scored (curate score --metric heuristics)")
+        }
+        for group in report.statistics {
+            let failing = report.failures.filter { $0.hasPrefix(group.filter + ".") }
+            Output.line("")
+            Output.line(group.filter + (failing.isEmpty ? "   keep" : "   drop: " + failing.joined(separator: ", ")))
+            for value in group.values {
+                let shown = value.value == value.value.rounded() ? Formatting.count(Int64(value.value)) : Formatting.decimal(value.value, places: 3)
+                Output.line("  " + Output.padded(value.name, 24) + shown)
+            }
+        }
+        if chars > 0 {
+            Output.line("")
+            Output.line("text")
+            let excerpt = report.text.prefix(chars)
+            for line in excerpt.split(separator: "\n", omittingEmptySubsequences: false) { Output.line("  " + line) }
+            if report.text.count > chars { Output.line("  … (\(Formatting.count(report.text.count - chars)) more characters; --chars to see more)") }
+        }
+    }
+}
+
+/// `curate show --json`.
+struct ShowReport: Codable {
+    struct Value: Codable {
+        var name: String
+        var value: Double
+    }
+
+    struct Group: Codable {
+        var filter: String
+        var values: [Value]
+    }
+
+    var id: Int64
+    var source: String
+    var key: String
+    var position: Int64
+    var externalID: String?
+    var bytes: Int64
+    var duplicateOf: Int64?
+    var metadata: String?
+    var text: String
+    var language: String?
+    var script: String?
+    var confidence: Double?
+    var profile: String?
+    var verdictProfile: String?
+    var failures: [String] = []
+    var kept: Bool?
+    var statistics: [Group] = []
+}
