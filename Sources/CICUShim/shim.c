@@ -44,13 +44,8 @@ curate_icu_analyzer *curate_icu_analyzer_create(const char *locale) {
     curate_icu_analyzer *a = calloc(1, sizeof(curate_icu_analyzer));
     if (!a) return NULL;
     a->words = ubrk_open(UBRK_WORD, locale, NULL, 0, &status);
-    // "@ss=standard": ICU's list of abbreviations that do not end a sentence.
-    char sentence_locale[64];
-    strncpy(sentence_locale, locale, sizeof(sentence_locale) - 16);
-    sentence_locale[sizeof(sentence_locale) - 16] = 0;
-    strcat(sentence_locale, "@ss=standard");
     UErrorCode sentence_status = U_ZERO_ERROR;
-    a->sentences = ubrk_open(UBRK_SENTENCE, sentence_locale, NULL, 0, &sentence_status);
+    a->sentences = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &sentence_status);
     a->nfkc = unorm2_getNFKCInstance(&status);
     if (U_FAILURE(status) || U_FAILURE(sentence_status)) {
         curate_icu_analyzer_destroy(a);

@@ -59,8 +59,8 @@ int32_t curate_icu_nfkc(curate_icu_analyzer *analyzer, const uint8_t *utf8, int3
 /// punctuation are left out). Returns the count and points `*words` at them (owned by the analyzer).
 int32_t curate_icu_words(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length, const curate_icu_word **words);
 
-/// Counts sentences in UTF-8 text with ICU's sentence break iterator (abbreviations such as "Dr." do
-/// not end a sentence). Segments holding no letter or digit are not counted.
+/// Counts sentences in UTF-8 text with ICU's sentence break iterator (Unicode UAX #29 rules: "Dr. Smith"
+/// is two sentences, "10 a.m. on Monday" one). Segments holding no letter or digit are not counted.
 int32_t curate_icu_sentence_count(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length);
 
 /// Adds, per script class, the number of letters in the UTF-8 text to `counts[CURATE_SCRIPT_COUNT]`.
