@@ -114,6 +114,9 @@ public final class SQLiteStatement {
 
     // MARK: Columns (0-based, as in SQLite)
 
+    /// Number of columns in the result.
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
     public func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE_NULL
     }
