@@ -20,11 +20,15 @@ public struct AnalyzedDocument {
     /// Code points of `text` (Python's `len`).
     public let characters: Int
     public let language: LanguageGuess
+    /// True when `normalized` is `text` (so word offsets are also offsets into `text`).
+    public let isNormalized: Bool
 
     public init(text: [UInt8], analyzer: TextAnalyzer, identifier: any LanguageIdentifier) {
         self.text = text
-        let normalized = text.withUnsafeBytes { analyzer.nfkc($0) } ?? text
+        let nfkc = text.withUnsafeBytes { analyzer.nfkc($0) }
+        let normalized = nfkc ?? text
         self.normalized = normalized
+        isNormalized = nfkc == nil
         let words = normalized.withUnsafeBytes { analyzer.words($0) }
         self.words = words
         wordHashes = normalized.withUnsafeBytes { bytes in

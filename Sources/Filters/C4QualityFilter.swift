@@ -1,3 +1,4 @@
+import Glibc
 import Text
 
 /// C4's rules (Raffel et al. 2020): lines are kept when they end in terminal punctuation, have at least
@@ -80,8 +81,26 @@ struct C4LineClassifier {
 
     /// Calls `body` with each line's outcome and the line's text after citation removal.
     func classify(_ document: AnalyzedDocument, _ body: (C4LineOutcome, [UInt8]) -> Void) {
+        // Segmenter words per line, taken from the document's words (of the NFKC text) rather than by
+        // segmenting every line again. NFKC never maps across a line break, so the NFKC text has the
+        // same lines, in the same order.
+        var lineWords: [Int]? = nil
+        let normalizedLines = parameters.c4LineWords != .segmenter ? []
+            : document.isNormalized ? document.lines : document.normalized.withUnsafeBytes { Lines.split($0) }
+        if parameters.c4LineWords == .segmenter && normalizedLines.count == document.lines.count {
+            var counts = [Int](repeating: 0, count: normalizedLines.count)
+            var wordIndex = 0
+            for (lineIndex, line) in normalizedLines.enumerated() {
+                while wordIndex < document.words.count && Int(document.words[wordIndex].start) < line.start { wordIndex += 1 }
+                while wordIndex < document.words.count && Int(document.words[wordIndex].end) <= line.end {
+                    counts[lineIndex] += 1
+                    wordIndex += 1
+                }
+            }
+            lineWords = counts
+        }
         document.withText { text in
-            for line in document.lines {
+            for (lineIndex, line) in document.lines.enumerated() {
                 let trimmed = Lines.trimmed(line, in: text)
                 let bytes = UnsafeRawBufferPointer(rebasing: text[trimmed.start..<trimmed.end])
                 let whitespaceWords = Self.whitespaceWords(bytes)
@@ -90,7 +109,8 @@ struct C4LineClassifier {
                     continue
                 }
                 let cleaned = Self.removingCitations(bytes)
-                let outcome = cleaned.withUnsafeBytes { judge($0, wordCount: wordCount(bytes, whitespaceWords: whitespaceWords.count)) }
+                let count = lineWords?[lineIndex] ?? wordCount(bytes, whitespaceWords: whitespaceWords.count)
+                let outcome = cleaned.withUnsafeBytes { judge($0, wordCount: count) }
                 body(outcome, cleaned)
             }
         }
@@ -102,11 +122,15 @@ struct C4LineClassifier {
             return .noTerminalPunctuation
         }
         if wordCount < parameters.c4MinWordsPerLine { return .tooFewWords }
-        let lorem = TextPatterns.containsFolded(Self.loremIpsum, line, range)
-        if TextPatterns.containsFolded(Self.javascript, line, range) && !lorem { return .javascript }
-        let curly = line.contains(UInt8(ascii: "{"))
-        if !lorem && !curly && Self.policies.contains(where: { TextPatterns.containsFolded($0, line, range) }) { return .policy }
-        return .kept(sentences: analyzer.sentenceCount(line), loremIpsum: lorem, curlyBracket: curly)
+        // One lower-cased copy of the line, searched with memmem for each phrase.
+        let lower = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return lower.withUnsafeBytes { lower in
+            let lorem = TextPatterns.contains(Self.loremIpsum, in: lower)
+            if !lorem && TextPatterns.contains(Self.javascript, in: lower) { return .javascript }
+            let curly = memchr(lower.baseAddress!, Int32(UInt8(ascii: "{")), lower.count) != nil
+            if !lorem && !curly && Self.policies.contains(where: { TextPatterns.contains($0, in: lower) }) { return .policy }
+            return .kept(sentences: analyzer.sentenceCount(line), loremIpsum: lorem, curlyBracket: curly)
+        }
     }
 
     private func wordCount(_ line: UnsafeRawBufferPointer, whitespaceWords: Int) -> Int {

@@ -42,7 +42,8 @@ public enum GopherRepetitionFilter: HeuristicFilter {
         }
         let grams = NGramStatistics(document)
         for n in 2...4 { values.append(Double(grams.topNGramCharacters(n))) }
-        for n in 5...10 { values.append(Double(grams.duplicatedNGramCharacters(n))) }
+        var seen = KeyTable(expected: 6 * max(1, document.words.count))
+        for n in 5...10 { values.append(Double(grams.duplicatedNGramCharacters(n, seen: &seen))) }
         return values
     }
 
@@ -95,42 +96,37 @@ struct NGramStatistics {
     func topNGramCharacters(_ n: Int) -> Int {
         let count = ids.count - n + 1
         guard count > 0 else { return 0 }
-        var occurrences: [UInt64: (count: Int, first: Int)] = [:]
-        occurrences.reserveCapacity(count)
+        var occurrences = KeyTable(expected: count)
         for start in 0..<count {
             var key: UInt64 = 0xCBF2_9CE4_8422_2325
             for i in start..<start + n { key = (key ^ ids[i]) &* 0x100_0000_01B3 }
-            occurrences[key, default: (0, start)].count += 1
+            occurrences.count(key, at: start)
         }
-        var best = (count: 0, first: Int.max)
-        for value in occurrences.values where value.count > best.count || (value.count == best.count && value.first < best.first) {
-            best = value
-        }
+        let best = occurrences.mostFrequent
         let length = (best.first..<best.first + n).reduce(n - 1) { $0 + characters[$1] }
         return length * best.count
     }
 
     /// Characters inside duplicated n-grams: scanning left to right, an n-gram whose concatenated text
     /// was seen before adds its characters and the scan jumps past it; otherwise it is remembered.
-    func duplicatedNGramCharacters(_ n: Int) -> Int {
+    /// `seen` may be shared between values of n (the key includes n).
+    func duplicatedNGramCharacters(_ n: Int, seen: inout KeyTable) -> Int {
         let last = ids.count - n + 1
         guard last > 0 else { return 0 }
-        var seen = Set<UInt64>(minimumCapacity: last)
         var repeated = 0
         var index = 0
         while index < last {
-            var hash: UInt64 = 0
+            var hash = UInt64(n) &* 0xD6E8_FEB8_6659_FD93
             var length = 0
             for i in index..<index + n {
                 hash = hash &* concatenation[i].power &+ concatenation[i].hash
                 length += characters[i]
             }
-            if seen.contains(hash) {
+            if seen.insert(hash) {
+                index += 1
+            } else {
                 repeated += length
                 index += n
-            } else {
-                seen.insert(hash)
-                index += 1
             }
         }
         return repeated

@@ -1,3 +1,4 @@
+import Glibc
 import Text
 
 /// Byte-level searches the filters share.
@@ -34,21 +35,21 @@ enum TextPatterns {
         return true
     }
 
-    /// True when `text[range]`, with ASCII letters lower-cased, contains `pattern` (given in lower case).
-    static func containsFolded(_ pattern: [UInt8], _ text: UnsafeRawBufferPointer, _ range: TextRange) -> Bool {
-        guard range.count >= pattern.count else { return false }
-        var i = range.start
-        while i + pattern.count <= range.end {
-            var matched = true
-            for (offset, byte) in pattern.enumerated() {
-                var c = text[i + offset]
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                if c != byte { matched = false; break }
+    /// True when `text` contains `pattern`: memchr to each candidate first byte, then memcmp.
+    /// (memmem is a GNU extension Swift's Glibc module does not expose.)
+    static func contains(_ pattern: [UInt8], in text: UnsafeRawBufferPointer) -> Bool {
+        guard let base = text.baseAddress, let first = pattern.first, text.count >= pattern.count else { return false }
+        return pattern.withUnsafeBytes { needle in
+            var offset = 0
+            let lastStart = text.count - pattern.count
+            while offset <= lastStart {
+                guard let hit = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
+                let position = UnsafeRawPointer(hit) - base
+                if memcmp(base + position, needle.baseAddress!, pattern.count) == 0 { return true }
+                offset = position + 1
             }
-            if matched { return true }
-            i += 1
+            return false
         }
-        return false
     }
 
     /// Code points in a byte range.
@@ -64,9 +65,9 @@ enum TextPatterns {
     /// `(duplicates, duplicate characters)` over pieces of text: a piece equal to an earlier one is a
     /// duplicate, and its characters count (Gopher's duplicate line and paragraph fractions).
     static func duplicates(_ pieces: [TextRange], in text: UnsafeRawBufferPointer) -> (count: Int, characters: Int) {
-        var seen = Set<UInt64>(minimumCapacity: pieces.count)
+        var seen = KeyTable(expected: pieces.count)
         var count = 0, characters = 0
-        for piece in pieces where !seen.insert(hash(text, piece)).inserted {
+        for piece in pieces where !seen.insert(hash(text, piece)) {
             count += 1
             characters += self.characters(text, piece)
         }
