@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job end to end on samples/: install system packages if missing, build curate (release),
-# ingest samples/ into a fresh store, and show what it holds.
+# ingest samples/ into a fresh store, score it with the heuristic filters, and show what was kept.
 # Usage: scripts/run-samples.sh [STORE]   (default: out/samples.db)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +17,7 @@ echo "== curate stats --db $STORE"
 "$CURATE" stats --db "$STORE"
 echo "== curate rejects --db $STORE"
 "$CURATE" rejects --db "$STORE"
+echo "== curate score --metric heuristics --db $STORE"
+"$CURATE" score --metric heuristics --db "$STORE"
+echo "== curate filter --dry-run --db $STORE"
+"$CURATE" filter --dry-run --db "$STORE"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Filters
 import Store
 
 /// An error that ends a subcommand with a given exit code, its message already printed.
@@ -33,6 +34,9 @@ enum Main {
             exit(status.code)
         } catch let error as StoreError {
             Console(quiet: false).error(error.description, hint: error.hint)
+            exit(1)
+        } catch let error as ProfileError {
+            Console(quiet: false).error(error.description, hint: "see pipelines/profiles/en.yaml for every key and its range")
             exit(1)
         } catch let error as CleanExit {
             _ = error

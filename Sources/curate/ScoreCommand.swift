@@ -70,7 +70,7 @@ struct ScoreCommand: ParsableCommand {
         }
         guard !global.quiet else { return }
         let rate = Formatting.megabytesPerSecond(bytes: summary.bytes, seconds: summary.seconds)
-        let profiles = summary.profiles.sorted { $0.value > $1.value }.map { ($0.key, Int64($0.value)) }
+        let profiles = summary.profiles.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, Int64($0.value)) }
         var line = "score   \(metric.rawValue)  \(Formatting.count(summary.documents)) docs in \(Formatting.duration(summary.seconds)) (\(rate))"
         if !profiles.isEmpty { line += "  profiles: " + Output.breakdown(profiles) }
         if summary.documents == 0 { line = "score   \(metric.rawValue)  nothing new to score (use --rescore to measure again)" }
