@@ -82,7 +82,7 @@ public final class HeuristicScorer {
         let inserts = try prepareInserts()
         let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
         defer { transaction.rollback() }
-        var progress = StageProgress(stage: "score", total: Int(total))
+        var progress = ProgressMeter(stage: "score", total: total, measure: .documents)
 
         try OrderedPipeline.run(
             workers: max(1, options.threads),
@@ -131,7 +131,7 @@ public final class HeuristicScorer {
                     summary.languages[measured.language.language, default: 0] += 1
                     summary.profiles[measured.profile, default: 0] += 1
                 }
-                progress.advance(by: batch.count, bytes: batch.reduce(0) { $0 + $1.bytes })
+                progress.update(done: Int64(summary.documents), documents: Int64(summary.documents), bytes: summary.bytes)
                 if progress.due { console.progress(progress.line) }
             })
         try transaction.commit()
@@ -211,45 +211,5 @@ struct FilterSet: @unchecked Sendable {
 
     func measure(_ document: AnalyzedDocument, parameters: StatisticParameters, analyzer: TextAnalyzer) -> [[Double]] {
         filters.map { $0.measure(document, parameters: parameters, analyzer: analyzer) }
-    }
-}
-
-/// The progress line of a stage that processes a known number of documents.
-public struct StageProgress {
-    let stage: String
-    let total: Int
-    let started = DispatchTime.now()
-    private var done = 0
-    private var bytes = 0
-    private var lastShown: UInt64 = 0
-
-    public init(stage: String, total: Int) {
-        self.stage = stage
-        self.total = total
-    }
-
-    public mutating func advance(by documents: Int, bytes: Int) {
-        done += documents
-        self.bytes += bytes
-    }
-
-    /// True at most five times a second.
-    public var due: Bool {
-        mutating get {
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now - lastShown >= 200_000_000 else { return false }
-            lastShown = now
-            return true
-        }
-    }
-
-    public var line: String {
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        var text = "\(stage)  \(Formatting.count(done)) / \(Formatting.count(total)) docs  "
-            + Formatting.megabytesPerSecond(bytes: Int64(bytes), seconds: seconds)
-        if done > 0 && seconds > 1 {
-            text += "  ETA " + Formatting.clock(Double(total - done) / (Double(done) / seconds))
-        }
-        return text
     }
 }

@@ -60,7 +60,7 @@ public final class Ingestor {
         let checkpointer = WALCheckpointer(store: store)
         checkpointer.start()
         defer { checkpointer.stop(store: store) }
-        try readAll(plans, writer: writer, startedAt: started)
+        try readAll(plans, writer: writer)
         console.clearProgress()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
@@ -68,12 +68,13 @@ public final class Ingestor {
 
     // MARK: The pipeline
 
-    private func readAll(_ plans: [SourcePlan], writer: DocumentWriter, startedAt: DispatchTime) throws {
+    private func readAll(_ plans: [SourcePlan], writer: DocumentWriter) throws {
         guard !plans.isEmpty else { return }
         let reader = SourceReader(maxDocBytes: options.maxDocBytes)
         let options = self.options
         let workers = max(1, options.threads)
-        var progress = IngestProgress(totalBytes: plans.reduce(0) { $0 + $1.file.size }, startedAt: startedAt)
+        var progress = ProgressMeter(stage: "ingest", total: plans.reduce(0) { $0 + $1.file.size }, measure: .bytes)
+        var finishedBytes: Int64 = 0
         var current: SourcePlan?
         let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
         defer { transaction.rollback() }
@@ -107,13 +108,14 @@ public final class Ingestor {
                     summary.filesRead += 1
                 case .batch(let batch):
                     try transaction.write { try write(batch, writer: writer) }
-                    progress.update(fileOffset: batch.fileOffset, documents: summary.documents)
+                    progress.update(done: finishedBytes + batch.fileOffset, documents: summary.documents,
+                                    bytes: finishedBytes + batch.fileOffset)
                     if progress.due { console.progress(progress.line) }
                 case .end(let source, let status, let bytesRead, let fileOffset):
                     try transaction.write { try store.finishSource(id: source.id, status: status, bytesRead: bytesRead) }
                     summary.bytesRead += bytesRead
                     summary.fileBytes += fileOffset
-                    progress.finishFile(size: current?.file.size ?? fileOffset)
+                    finishedBytes += current?.file.size ?? fileOffset
                     current = nil
                 }
             })
@@ -163,52 +165,5 @@ public final class Ingestor {
         summary.rejects += 1
         summary.rejectsByReason[reason.rawValue, default: 0] += 1
         console.warning("\(location): \(message) (\(reason.rawValue), rejected)", kind: reason.rawValue)
-    }
-}
-
-/// The live progress line: documents, bytes of input, rate and ETA.
-struct IngestProgress {
-    let totalBytes: Int64
-    let startedAt: DispatchTime
-    private var finishedBytes: Int64 = 0
-    private var currentOffset: Int64 = 0
-    private var documents: Int64 = 0
-    private var lastShown: UInt64 = 0
-
-    init(totalBytes: Int64, startedAt: DispatchTime) {
-        self.totalBytes = totalBytes
-        self.startedAt = startedAt
-    }
-
-    mutating func update(fileOffset: Int64, documents: Int64) {
-        currentOffset = fileOffset
-        self.documents = documents
-    }
-
-    mutating func finishFile(size: Int64) {
-        finishedBytes += size
-        currentOffset = 0
-    }
-
-    /// True at most five times a second.
-    var due: Bool {
-        mutating get {
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now - lastShown >= 200_000_000 else { return false }
-            lastShown = now
-            return true
-        }
-    }
-
-    var line: String {
-        let done = finishedBytes + currentOffset
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - startedAt.uptimeNanoseconds) / 1e9
-        var text = "ingest  \(Formatting.count(documents)) docs  \(Formatting.bytes(done)) / \(Formatting.bytes(totalBytes))"
-        text += "  " + Formatting.megabytesPerSecond(bytes: done, seconds: seconds)
-        if done > 0 && seconds > 1 {
-            let remaining = Double(totalBytes - done) / (Double(done) / seconds)
-            text += "  ETA " + Formatting.clock(max(0, remaining))
-        }
-        return text
     }
 }
