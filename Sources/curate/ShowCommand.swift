@@ -3,6 +3,7 @@ import Core
 import Filters
 import Foundation
 import Store
+import Text
 
 /// `curate show ID`
 struct ShowCommand: ParsableCommand {
@@ -19,6 +20,9 @@ struct ShowCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Show at most this many characters of the text (0: none).", valueName: "n"))
     var chars = 2000
+
+    @Flag(name: .customLong("c4-lines"), help: "Show the text as C4's line rules would keep it (lines without terminal punctuation, with too few words, about JavaScript or cookie policies removed).")
+    var c4Lines = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -78,6 +82,13 @@ struct ShowCommand: ParsableCommand {
             }
         }
 
+        if c4Lines {
+            let analyzer = TextAnalyzer()
+            let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: ScriptStopWordIdentifier())
+            let selection = try ProfileSelection.builtIn()
+            let profile = report.profile.flatMap { selection.profile(named: $0) } ?? selection.profile(forLanguage: document.language.language)
+            report.text = String(decoding: C4LineCleaner(parameters: profile.statistics, analyzer: analyzer).clean(document), as: UTF8.self)
+        }
         if global.json {
             try Output.json(report)
         } else {
@@ -114,7 +125,7 @@ struct ShowCommand: ParsableCommand {
         }
         if chars > 0 {
             Output.line("")
-            Output.line("text")
+            Output.line(c4Lines ? "text (the lines C4 keeps)" : "text")
             let excerpt = report.text.prefix(chars)
             for line in excerpt.split(separator: "\n", omittingEmptySubsequences: false) { Output.line("  " + line) }
             if report.text.count > chars { Output.line("  … (\(Formatting.count(report.text.count - chars)) more characters; --chars to see more)") }
