@@ -36,6 +36,7 @@ let package = Package(
         // Text analysis shared by the stages that read text (filters, lm, dedup), like Core.
         .target(name: "Text", dependencies: ["Core", "CICUShim", "CXXHash"]),
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
+        .target(name: "LM", dependencies: ["Core", "Store", "Text"]),
         .target(
             name: "Filters",
             dependencies: ["Core", "Store", "Text", "Yams"],
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Core"]),
+        .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]

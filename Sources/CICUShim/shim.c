@@ -128,6 +128,54 @@ int32_t curate_icu_words(curate_icu_analyzer *a, const uint8_t *utf8, int32_t le
     return count;
 }
 
+int32_t curate_icu_tokens(curate_icu_analyzer *a, const uint8_t *utf8, int32_t length, const curate_icu_word **tokens) {
+    *tokens = a->found;
+    if (length == 0) return 0;
+    if (!open_text(a, a->words, utf8, length)) return -1;
+    int32_t count = 0;
+    int32_t start = ubrk_first(a->words);
+    for (int32_t end = ubrk_next(a->words); end != UBRK_DONE; start = end, end = ubrk_next(a->words)) {
+        // Skip segments made only of white space.
+        int blank = 1;
+        for (int32_t i = start; i < end;) {
+            UChar32 c;
+            U8_NEXT(utf8, i, end, c);
+            if (c < 0 || !u_isUWhiteSpace(c)) { blank = 0; break; }
+        }
+        if (blank) continue;
+        if (!grow((void **)&a->found, &a->found_capacity, count + 1, sizeof(curate_icu_word))) return -1;
+        curate_icu_word *w = &a->found[count++];
+        w->start = start;
+        w->end = end;
+        w->status = ubrk_getRuleStatus(a->words);
+        w->chars = 0;
+        w->flags = CURATE_WORD_ASCII;
+        for (int32_t i = start; i < end;) {
+            UChar32 c;
+            if (utf8[i] >= 0x80) w->flags &= ~CURATE_WORD_ASCII;
+            U8_NEXT(utf8, i, end, c);
+            w->chars++;
+            if (c >= 0 && u_isalpha(c)) w->flags |= CURATE_WORD_HAS_ALPHA;
+        }
+    }
+    *tokens = a->found;
+    return count;
+}
+
+int32_t curate_icu_fold(const uint8_t *utf8, int32_t length, int lowercase, int fold_digits, uint8_t *out) {
+    int32_t written = 0;
+    for (int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(utf8, i, length, c);
+        if (c < 0) c = 0xFFFD;
+        if (fold_digits && u_isdigit(c)) c = '0';
+        else if (lowercase) c = u_tolower(c);
+        UBool error = 0;
+        U8_APPEND(out, written, length * 4 + 4, c, error);
+    }
+    return written;
+}
+
 int32_t curate_icu_sentence_count(curate_icu_analyzer *a, const uint8_t *utf8, int32_t length) {
     if (length == 0) return 0;
     if (!open_text(a, a->sentences, utf8, length)) return -1;

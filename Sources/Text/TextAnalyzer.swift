@@ -47,6 +47,18 @@ public final class TextAnalyzer {
         }
     }
 
+    /// The tokens of `text`: its words plus every other segment that is not white space (punctuation
+    /// and symbols as tokens of their own), for language models.
+    public func tokens(_ text: UnsafeRawBufferPointer) -> [Word] {
+        guard let base = text.baseAddress, text.count > 0 else { return [] }
+        var found: UnsafePointer<curate_icu_word>?
+        let count = curate_icu_tokens(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &found)
+        guard count > 0, let found else { return [] }
+        return UnsafeBufferPointer(start: found, count: Int(count)).map {
+            Word(start: $0.start, end: $0.end, status: $0.status, characters: $0.chars, flags: $0.flags)
+        }
+    }
+
     /// The NFKC form of `text`, or nil when `text` is already in NFKC (the common case).
     public func nfkc(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let base = text.baseAddress, text.count > 0 else { return nil }
@@ -61,6 +73,30 @@ public final class TextAnalyzer {
     public func sentenceCount(_ text: UnsafeRawBufferPointer) -> Int {
         guard let base = text.baseAddress, text.count > 0 else { return 0 }
         return max(0, Int(curate_icu_sentence_count(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count))))
+    }
+}
+
+/// Case and digit folding of tokens.
+public enum TokenFolding {
+    /// Appends the folded form of `token` to `output`: lower-cased (simple case mapping) and/or every
+    /// decimal digit, in any script, replaced by "0" (cc_net folds digits the same way).
+    public static func fold(_ token: UnsafeRawBufferPointer, lowercase: Bool, foldDigits: Bool, into output: inout [UInt8]) {
+        guard let base = token.baseAddress, token.count > 0 else { return }
+        if UTF8Text.isASCII(token) {
+            for byte in token {
+                if foldDigits && byte >= 0x30 && byte <= 0x39 { output.append(0x30) }
+                else if lowercase && byte >= 0x41 && byte <= 0x5A { output.append(byte | 0x20) }
+                else { output.append(byte) }
+            }
+            return
+        }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: token.count * 4 + 4))
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            curate_icu_fold(base.assumingMemoryBound(to: UInt8.self), Int32(token.count), lowercase ? 1 : 0, foldDigits ? 1 : 0,
+                            buffer.baseAddress! + start)
+        }
+        output.removeLast(output.count - start - Int(written))
     }
 }
 

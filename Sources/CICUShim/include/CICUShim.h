@@ -59,6 +59,15 @@ int32_t curate_icu_nfkc(curate_icu_analyzer *analyzer, const uint8_t *utf8, int3
 /// punctuation are left out). Returns the count and points `*words` at them (owned by the analyzer).
 int32_t curate_icu_words(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length, const curate_icu_word **words);
 
+/// Segments UTF-8 text into tokens: words and every other segment that is not white space
+/// (punctuation and symbols become tokens of their own), as a language model wants them.
+int32_t curate_icu_tokens(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length, const curate_icu_word **tokens);
+
+/// Writes a folded copy of a UTF-8 token to `out` (capacity at least 4 × length): letters lower-cased
+/// (simple case mapping) when `lowercase`, every decimal digit (any script) replaced by '0' when
+/// `fold_digits`. Returns the number of bytes written.
+int32_t curate_icu_fold(const uint8_t *utf8, int32_t length, int lowercase, int fold_digits, uint8_t *out);
+
 /// Counts sentences in UTF-8 text with ICU's sentence break iterator (Unicode UAX #29 rules: "Dr. Smith"
 /// is two sentences, "10 a.m. on Monday" one). Segments holding no letter or digit are not counted.
 int32_t curate_icu_sentence_count(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length);

@@ -1,0 +1,223 @@
+import Foundation
+
+/// A probing hash table over raw memory (an array, or a region of a mapped file): 64-bit keys, each with
+/// two Float32 values. Key 0 marks an empty slot. Capacity is a power of two.
+struct ProbingTable {
+    /// 16 bytes per slot: key (UInt64), first value, second value (Float32 each).
+    static let slotSize = 16
+    let base: UnsafeRawPointer
+    let capacity: Int
+
+    static func capacity(for count: Int) -> Int {
+        var capacity = 16
+        while capacity < count + count / 2 + 1 { capacity <<= 1 } // load factor ≤ 2/3
+        return capacity
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - capacity.trailingZeroBitCount)) & (capacity - 1)
+    }
+
+    /// The values stored under `key`, or nil.
+    @inline(__always)
+    func find(_ key: UInt64) -> (Float, Float)? {
+        var index = slot(key)
+        while true {
+            let at = base + index * Self.slotSize
+            let stored = at.loadUnaligned(as: UInt64.self)
+            if stored == key { return (at.loadUnaligned(fromByteOffset: 8, as: Float.self), at.loadUnaligned(fromByteOffset: 12, as: Float.self)) }
+            if stored == 0 { return nil }
+            index = (index + 1) & (capacity - 1)
+        }
+    }
+
+    /// Fills a zeroed region with entries (used when building a table).
+    static func fill(_ region: UnsafeMutableRawPointer, capacity: Int, keys: [UInt64], first: [Float], second: [Float]) {
+        let table = ProbingTable(base: UnsafeRawPointer(region), capacity: capacity)
+        for index in keys.indices {
+            var at = table.slot(keys[index])
+            while region.loadUnaligned(fromByteOffset: at * slotSize, as: UInt64.self) != 0 { at = (at + 1) & (capacity - 1) }
+            region.storeBytes(of: keys[index], toByteOffset: at * slotSize, as: UInt64.self)
+            region.storeBytes(of: first[index], toByteOffset: at * slotSize + 8, as: Float.self)
+            region.storeBytes(of: second[index], toByteOffset: at * slotSize + 12, as: Float.self)
+        }
+    }
+}
+
+/// What scoring one sentence gives.
+public struct SentenceScore: Sendable, Equatable {
+    /// Total log10 probability, `</s>` included.
+    public var log10Probability: Double
+    /// Words scored (without `</s>`).
+    public var tokens: Int
+    /// Words not in the vocabulary.
+    public var oov: Int
+}
+
+/// A back-off n-gram language model ready for queries: the vocabulary and each order's n-grams in
+/// probing hash tables keyed by 64-bit hashes (KenLM's "probing" structure), over memory that is either
+/// built from an ARPA file or mapped from a curate binary model file.
+public final class NGramModel: @unchecked Sendable {
+    public let order: Int
+    public let options: TokenizerOptions
+    /// Word bytes by id (for writing the model back out).
+    public let vocabularySize: Int
+    let vocabulary: ProbingTable   // token hash -> (id as Float bit pattern, unused)
+    let tables: [ProbingTable]     // n-gram hash -> (log10 prob, log10 backoff), index n - 1
+    let counts: [Int]
+    let words: (Int) -> [UInt8]
+    private let storage: AnyObject // keeps the memory alive
+    /// log10 probability of <unk>.
+    let unknownLogProb: Float
+
+    init(order: Int, options: TokenizerOptions, vocabularySize: Int, vocabulary: ProbingTable, tables: [ProbingTable], counts: [Int],
+         words: @escaping (Int) -> [UInt8], storage: AnyObject) {
+        self.order = order
+        self.options = options
+        self.vocabularySize = vocabularySize
+        self.vocabulary = vocabulary
+        self.tables = tables
+        self.counts = counts
+        self.words = words
+        self.storage = storage
+        unknownLogProb = tables[0].find(NGramHash.extend(NGramHash.empty, with: Vocabulary.unknown))?.0 ?? -100
+    }
+
+    /// The n-gram counts per order.
+    public var ngramCounts: [Int] { counts }
+
+    /// Builds the query tables in memory from model data (an estimated model or a read ARPA file).
+    public convenience init(_ data: ModelData) {
+        let storage = ModelMemory(data)
+        self.init(order: data.order, options: data.options, vocabularySize: data.vocabulary.count, vocabulary: storage.vocabulary,
+                  tables: storage.tables, counts: data.orders.map(\.count), words: { [vocabulary = data.vocabulary] in vocabulary[$0] },
+                  storage: storage)
+    }
+
+    /// The id of a token (its folded bytes), or 0 (<unk>).
+    @inline(__always)
+    public func id(ofTokenHash hash: UInt64) -> UInt32 {
+        guard let (value, _) = vocabulary.find(hash) else { return Vocabulary.unknown }
+        return value.bitPattern
+    }
+
+    public func id(of token: String) -> UInt32 {
+        id(ofTokenHash: TokenHash.of(token))
+    }
+
+    /// Scores a sentence of word ids as KenLM's `Model.score(sentence, bos=True, eos=True)` does: each
+    /// word given `<s>` and the words before it, then `</s>`, with back-off: the longest n-gram of the
+    /// model ending in the word gives its probability, and every longer context the model has adds its
+    /// back-off weight.
+    public func score(_ ids: [UInt32]) -> SentenceScore {
+        let order = self.order
+        var total: Double = 0
+        var oov = 0
+        // history[k]: the word k+1 positions back; previous[k]: hash of the k+1 words ending at the
+        // previous position (the contexts of the current word).
+        var history = [UInt32](repeating: 0, count: max(order - 1, 1))
+        var previous = [UInt64](repeating: 0, count: order + 1)
+        var current = [UInt64](repeating: 0, count: order + 1)
+        var historyLength = 0
+        if order > 1 {
+            history[0] = Vocabulary.begin
+            previous[1] = NGramHash.extend(NGramHash.empty, with: Vocabulary.begin)
+            historyLength = 1
+        }
+        for position in 0...ids.count {
+            let word = position < ids.count ? ids[position] : Vocabulary.end
+            if word == Vocabulary.unknown { oov += 1 }
+            let longest = min(order, historyLength + 1)
+            current[1] = NGramHash.extend(NGramHash.empty, with: word)
+            var logProb = tables[0].find(current[1])?.0 ?? unknownLogProb
+            var matched = 1
+            var length = 2
+            while length <= longest {
+                current[length] = NGramHash.extend(current[length - 1], with: history[length - 2])
+                guard let (probability, _) = tables[length - 1].find(current[length]) else { break }
+                logProb = probability
+                matched = length
+                length += 1
+            }
+            // Back-off weights of the contexts longer than the one that matched.
+            var backoff: Float = 0
+            var context = matched
+            while context <= historyLength && context < order {
+                guard let (_, weight) = tables[context - 1].find(previous[context]) else { break }
+                backoff += weight
+                context += 1
+            }
+            total += Double(logProb) + Double(backoff)
+            // Shift: the word becomes the most recent history; its suffix hashes the new contexts.
+            if order > 1 {
+                let contexts = min(order - 1, historyLength + 1)
+                if contexts >= 2 {
+                    for length in 2...contexts { current[length] = NGramHash.extend(current[length - 1], with: history[length - 2]) }
+                }
+                for k in stride(from: min(order - 2, historyLength), through: 1, by: -1) { history[k] = history[k - 1] }
+                history[0] = word
+                historyLength = min(historyLength + 1, order - 1)
+                swap(&previous, &current)
+            }
+        }
+        return SentenceScore(log10Probability: total, tokens: ids.count, oov: oov)
+    }
+}
+
+extension NGramModel {
+    /// log10 p(word | context) with back-off; `context` lists the words before `word`, oldest first
+    /// (only the last order - 1 count). For tests and diagnostics; `score` is the fast path.
+    public func logProbability(of word: UInt32, after context: [UInt32]) -> Double {
+        let history = Array(context.suffix(order - 1).reversed()) // most recent first
+        var hash = NGramHash.extend(NGramHash.empty, with: word)
+        var logProb = Double(tables[0].find(hash)?.0 ?? unknownLogProb)
+        var matched = 1
+        for length in stride(from: 2, through: history.count + 1, by: 1) {
+            hash = NGramHash.extend(hash, with: history[length - 2])
+            guard let (probability, _) = tables[length - 1].find(hash) else { break }
+            logProb = Double(probability)
+            matched = length
+        }
+        var contextHash = NGramHash.empty
+        for length in stride(from: 1, through: history.count, by: 1) {
+            contextHash = NGramHash.extend(contextHash, with: history[length - 1])
+            guard length >= matched else { continue }
+            guard let (_, weight) = tables[length - 1].find(contextHash) else { break }
+            logProb += Double(weight)
+        }
+        return logProb
+    }
+}
+
+/// Model tables built in memory from `ModelData`.
+final class ModelMemory {
+    let region: UnsafeMutableRawPointer
+    let vocabulary: ProbingTable
+    let tables: [ProbingTable]
+
+    init(_ data: ModelData) {
+        let vocabularyCapacity = ProbingTable.capacity(for: data.vocabulary.count)
+        let capacities = data.orders.map { ProbingTable.capacity(for: $0.count) }
+        let total = (vocabularyCapacity + capacities.reduce(0, +)) * ProbingTable.slotSize
+        region = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 16)
+        region.initializeMemory(as: UInt8.self, repeating: 0, count: total)
+        var offset = 0
+        let vocabularyKeys = data.vocabulary.map { word in word.withUnsafeBytes { TokenHash.of($0) } }
+        ProbingTable.fill(region, capacity: vocabularyCapacity, keys: vocabularyKeys,
+                          first: (0..<data.vocabulary.count).map { Float(bitPattern: UInt32($0)) },
+                          second: [Float](repeating: 0, count: data.vocabulary.count))
+        vocabulary = ProbingTable(base: UnsafeRawPointer(region), capacity: vocabularyCapacity)
+        offset += vocabularyCapacity * ProbingTable.slotSize
+        var tables: [ProbingTable] = []
+        for (index, order) in data.orders.enumerated() {
+            let keys = (0..<order.count).map { i in order.gram(i).withUnsafeBufferPointer { NGramHash.of($0) } }
+            ProbingTable.fill(region + offset, capacity: capacities[index], keys: keys, first: order.logProb, second: order.logBackoff)
+            tables.append(ProbingTable(base: UnsafeRawPointer(region + offset), capacity: capacities[index]))
+            offset += capacities[index] * ProbingTable.slotSize
+        }
+        self.tables = tables
+    }
+
+    deinit { region.deallocate() }
+}

@@ -1,0 +1,27 @@
+import Core
+
+extension Store {
+    /// Calls `body` with the text of each document that is not an exact duplicate, in store order,
+    /// optionally only those kept by the heuristic filters (`filter_verdicts.kept = 1`).
+    /// Returns the number of documents read.
+    @discardableResult
+    public func forEachDocumentText(keptByFilters: Bool = false, _ body: (_ seq: Int64, _ id: Int64, _ text: UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let sql = keptByFilters
+            ? "SELECT d.seq, d.id, d.codec, d.text FROM documents d JOIN filter_verdicts v ON v.seq = d.seq WHERE d.duplicate_of IS NULL AND v.kept = 1 ORDER BY d.seq"
+            : "SELECT seq, id, codec, text FROM documents WHERE duplicate_of IS NULL ORDER BY seq"
+        let statement = try connection.prepare(sql)
+        let decompressor = ZstdDecompressor()
+        var count = 0
+        while try statement.step() {
+            let stored = statement.blobBytes(3)
+            if statement.int(2) == TextCodec.zstd.rawValue {
+                let text = try decompressor.decompress(stored)
+                try text.withUnsafeBytes { try body(statement.int64(0), statement.int64(1), $0) }
+            } else {
+                try body(statement.int64(0), statement.int64(1), stored)
+            }
+            count += 1
+        }
+        return count
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Core
+import Foundation
+import Ingest
+import LM
+import Store
+
+/// Which stored documents a reference model is trained on.
+enum DocumentSelection: String, ExpressibleByArgument, Sendable {
+    case all
+    case heuristicsPass = "heuristics-pass"
+}
+
+/// Training a reference model from files or from the store, for `lm train` and `score --metric perplexity`.
+enum ReferenceTraining {
+    struct Result {
+        var model: ModelData
+        var sentences: Int
+        var tokens: Int
+        var discounts: [[Double]]
+        var spilledRuns: Int
+        var documents: Int
+    }
+
+    static func train(options: EstimatorOptions, tokenizer: TokenizerOptions, paths: [String], store: Store?,
+                      selection: DocumentSelection, console: Console) throws -> Result {
+        let estimator = try KneserNeyEstimator(options: options, tokenizer: tokenizer)
+        var documents = 0
+        if !paths.isEmpty {
+            let summary = try TextFiles(paths: paths).forEach { text in
+                estimator.add(text: text)
+                documents += 1
+            }
+            for problem in summary.problems { console.warning(problem + " (skipped)", kind: "lm_input") }
+            if summary.rejects > 0 { console.warning("\(summary.rejects) bad records skipped (see `curate ingest` for their reasons)", kind: "lm_input") }
+        }
+        if let store {
+            if selection == .heuristicsPass {
+                let verdicts = try store.connection.scalarInt("SELECT count(*) FROM filter_verdicts") ?? 0
+                guard verdicts > 0 else {
+                    throw StoreError("no heuristic verdicts in \(store.path) to select documents with",
+                                     hint: "run `curate score --metric heuristics` first, or use --where all")
+                }
+            }
+            documents += try store.forEachDocumentText(keptByFilters: selection == .heuristicsPass) { _, _, text in
+                estimator.add(text: text)
+            }
+        }
+        guard estimator.tokens > 0 else {
+            throw StoreError("no text to train on", hint: "check the --from paths, or score the store's documents first")
+        }
+        let model = try estimator.estimate()
+        return Result(model: model, sentences: estimator.sentences, tokens: estimator.tokens, discounts: estimator.discounts,
+                      spilledRuns: estimator.spilledRuns, documents: documents)
+    }
+
+    /// ARPA when the name ends in .arpa, else the binary format.
+    static func write(_ model: ModelData, to path: String) throws {
+        if path.hasSuffix(".arpa") {
+            try ARPA.write(model, to: path)
+        } else {
+            try BinaryModel.write(model, to: path)
+        }
+    }
+}
