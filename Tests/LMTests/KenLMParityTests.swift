@@ -59,6 +59,21 @@ import Testing
         #expect(compared > 30_000)
     }
 
+    @Test func prunedFiveGramEstimateMatchesLmplz() throws {
+        // lmplz -o 5 --discount_fallback --prune 0 0 1 on the first 120 lines.
+        let (ours, _) = try Fixtures.estimate(try Fixtures.text("train-120.txt"), order: 5) { $0.pruneSingletons = true }
+        let theirs = try ARPA.read(path: Fixtures.path("lmplz-5-pruned.arpa"))
+        let a = Fixtures.table(ours), b = Fixtures.table(theirs)
+        #expect(ours.orders.map(\.count) == theirs.orders.map(\.count))
+        for order in 0..<5 {
+            #expect(Set(a[order].keys) == Set(b[order].keys))
+            for (gram, (probability, backoff)) in a[order] {
+                guard let (p, w) = b[order][gram] else { continue }
+                #expect(abs(probability - p) < 1e-4 && abs(backoff - w) < 1e-4, "\(gram)")
+            }
+        }
+    }
+
     @Test func arpaWrittenByUsReadsBackTheSame() throws {
         let (model, _) = try Fixtures.estimate(try Fixtures.text("train.txt"), order: 3)
         let path = Fixtures.temporaryPath("ours.arpa")

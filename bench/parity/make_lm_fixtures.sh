@@ -35,3 +35,7 @@ PY
 "$VENV/bin/lmplz" -o 3 -S 200M --discount_fallback < "$OUT/train.txt" > "$OUT/lmplz-3.arpa" 2>/dev/null
 "$VENV/bin/python" bench/parity/kenlm_scores.py "$OUT/lmplz-3.arpa" "$OUT/heldout.txt" "$OUT/kenlm-scores.jsonl"
 wc -c "$OUT"/*
+# A small order-5 model with singleton pruning (lmplz --prune 0 0 1) of the first 120 training lines.
+head -120 "$OUT/train.txt" > "$OUT/train-120.txt"
+"$VENV/bin/lmplz" -o 5 -S 200M --discount_fallback --prune 0 0 1 < "$OUT/train-120.txt" > "$OUT/lmplz-5-pruned.arpa" 2>/dev/null
+wc -c "$OUT/lmplz-5-pruned.arpa" "$OUT/train-120.txt"
