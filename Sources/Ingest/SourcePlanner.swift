@@ -25,15 +25,12 @@ enum PlanDecision {
 struct SourcePlanner {
     let store: Store
 
-    /// Bytes hashed at each end of a file for its fingerprint.
-    static let fingerprintSpan = 64 << 10
-
     func plan(_ file: InputFile) throws -> (PlanDecision, changedFrom: SourceRecord?) {
         let fingerprint: Hash128
         do {
-            fingerprint = try Self.fingerprint(path: file.path, size: file.size)
-        } catch {
-            return (.problem(InputProblem(path: file.path, displayPath: file.displayPath, reason: .unreadable, message: error.message)), nil)
+            fingerprint = try FileFingerprint.of(path: file.path, size: file.size)
+        } catch let error as FileFingerprint.ReadError {
+            return (.problem(InputProblem(path: file.path, displayPath: file.displayPath, reason: .unreadable, message: error.description)), nil)
         }
         let source = SourceFile(key: file.key, path: file.path, format: file.format.records.rawValue,
                                 compression: file.format.compression.rawValue, size: file.size, mtime: file.mtime,
@@ -49,25 +46,5 @@ struct SourcePlanner {
         }
         let earlier = try store.sources(path: file.path).last
         return (.read(SourcePlan(file: file, source: source, context: context, resumeAfter: 0)), earlier)
-    }
-
-    /// XXH3-128 over the size and the first and last 64 KiB: identifies a file's content without
-    /// reading all of it (the same bytes under another path give the same fingerprint).
-    static func fingerprint(path: String, size: Int64) throws(StreamError) -> Hash128 {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var builder = Hash128Builder(seed: 0x6669_6E67_6572) // "finger"
-        builder.update(UInt64(size))
-        let span = fingerprintSpan
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: span, alignment: 16)
-        defer { buffer.deallocate() }
-        // Read the head even when stat says 0 bytes: some files (in /proc, on FUSE) only fail on read.
-        for offset in size > Int64(span) ? [0, size - Int64(span)] : [0] {
-            let count = pread(descriptor, buffer.baseAddress, span, off_t(offset))
-            guard count >= 0 else { throw .io("read failed: \(String(cString: strerror(errno)))") }
-            builder.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
-        return builder.finish()
     }
 }

@@ -21,9 +21,11 @@ extension Store {
         return connection.lastInsertRowID
     }
 
-    /// Records the end of a run with its counts (a flat JSON object).
-    public func finishRun(id: Int64, status: RunStatus, counts: [String: Int64]) throws {
-        let countsJSON = String(decoding: try JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys]), as: UTF8.self)
+    /// Records the end of a run with its counts and notes (one flat JSON object).
+    public func finishRun(id: Int64, status: RunStatus, counts: [String: Int64], notes: [String: String] = [:]) throws {
+        var object: [String: Any] = counts
+        for (key, value) in notes { object[key] = value }
+        let countsJSON = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         let statement = try connection.prepare("""
             UPDATE runs SET status = ?, counts = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?
             """)

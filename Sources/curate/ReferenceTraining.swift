@@ -23,7 +23,7 @@ enum ReferenceTraining {
     }
 
     static func train(options: EstimatorOptions, tokenizer: TokenizerOptions, paths: [String], store: Store?,
-                      selection: DocumentSelection, console: Console) throws -> Result {
+                      selection: DocumentSelection, console: Console, include: (Int64) -> Bool = { _ in true }) throws -> Result {
         let estimator = try KneserNeyEstimator(options: options, tokenizer: tokenizer)
         var documents = 0
         if !paths.isEmpty {
@@ -42,8 +42,10 @@ enum ReferenceTraining {
                                      hint: "run `curate score --metric heuristics` first, or use --where all")
                 }
             }
-            documents += try store.forEachDocumentText(keptByFilters: selection == .heuristicsPass) { _, _, text in
+            try store.forEachDocumentText(keptByFilters: selection == .heuristicsPass) { _, id, text in
+                guard include(id) else { return }
                 estimator.add(text: text)
+                documents += 1
             }
         }
         guard estimator.tokens > 0 else {

@@ -20,7 +20,7 @@ struct ScoreCommand: ParsableCommand {
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb
+        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity
 
         var filterNames: [String] {
             switch self {
@@ -29,12 +29,15 @@ struct ScoreCommand: ParsableCommand {
             case .gopherRepetition: [GopherRepetitionFilter.name]
             case .c4: [C4QualityFilter.name]
             case .fineweb: [FineWebQualityFilter.name]
+            case .perplexity: []
             }
         }
     }
 
-    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4 or fineweb.")
+    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, or perplexity.")
     var metric: Metric = .heuristics
+
+    @OptionGroup var perplexityOptions: PerplexityOptions
 
     @Flag(name: .long, help: "Measure documents again even if they have statistics (after changing a profile's statistics section).")
     var rescore = false
@@ -43,6 +46,10 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        if metric == .perplexity {
+            try PerplexityRun(options: perplexityOptions, global: global).run()
+            return
+        }
         let console = global.makeConsole()
         let store = try Store(path: global.storePath, create: false)
         let selection = try profileOptions.selection()

@@ -1,7 +1,24 @@
 import ArgumentParser
 import Core
 import Foundation
+import LM
 import Store
+
+/// `curate stats --json`: the store's statistics, plus the perplexity summary when documents were scored.
+struct StatsReport: Encodable {
+    var store: StoreStatistics
+    var perplexityModel: String?
+    var perplexity: [PerplexityCutoff]
+
+    enum Keys: String, CodingKey { case perplexityModel, perplexity }
+
+    func encode(to encoder: Encoder) throws {
+        try store.encode(to: encoder) // the store's keys at the top level
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(perplexityModel, forKey: .perplexityModel)
+        try container.encode(perplexity, forKey: .perplexity)
+    }
+}
 
 /// `curate stats`
 struct StatsCommand: ParsableCommand {
@@ -15,8 +32,10 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let store = try Store(path: global.storePath, create: false)
         let stats = try store.statistics()
+        let model = try PerplexityScorer.latestModel(store: store)
+        let cutoffs = try model.map { try PerplexityScorer.cutoffs(store: store, modelID: $0.id) } ?? []
         if global.json {
-            try Output.json(stats)
+            try Output.json(StatsReport(store: stats, perplexityModel: model?.path, perplexity: cutoffs))
             return
         }
         let pairs = { (counts: [StoreStatistics.Count]) in Output.breakdown(counts.map { ($0.name, $0.count) }) }
@@ -33,5 +52,9 @@ struct StatsCommand: ParsableCommand {
                     + (stats.rejects > 0 ? "   " + pairs(stats.rejectsByReason) + "   (curate rejects)" : ""))
         Output.line(Output.padded("runs", width) + Formatting.count(stats.runs)
                     + (stats.interruptedRuns > 0 ? "   (\(Formatting.count(stats.interruptedRuns)) interrupted)" : ""))
+        if let model {
+            Output.line(Output.padded("perplexity", width) + "model \(Output.displayPath(model.path))" + (model.trainedOn.map { ", trained on \($0)" } ?? ""))
+            PerplexityTable.print(cutoffs, indent: String(repeating: " ", count: width))
+        }
     }
 }

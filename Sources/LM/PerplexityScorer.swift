@@ -1,0 +1,305 @@
+import Core
+import Foundation
+import Store
+import Text
+
+/// What `curate score --metric perplexity` did.
+public struct PerplexityScoreSummary: Codable, Sendable {
+    public var modelID: Int64 = 0
+    public var documents = 0
+    public var bytes: Int64 = 0
+    public var tokens: Int64 = 0
+    public var seconds = 0.0
+    public var cutoffs: [PerplexityCutoff] = []
+}
+
+/// The head / middle / tail cut-offs of one language.
+public struct PerplexityCutoff: Codable, Sendable, Equatable {
+    public var language: String
+    public var documents: Int
+    public var p30: Double
+    public var p60: Double
+    public var head = 0, middle = 0, tail = 0
+    public var medianPerplexity = 0.0
+    public var meanBitsPerByte = 0.0
+}
+
+/// The perplexity of one document (cc_net's definition) and per-line statistics.
+public struct DocumentPerplexity: Sendable {
+    public var lines = 0
+    public var tokens = 0
+    public var oov = 0
+    public var log10Probability = 0.0
+    public var perplexity = 0.0
+    public var bitsPerByte = 0.0
+    public var maxLinePerplexity = 0.0
+    public var medianLinePerplexity = 0.0
+
+    /// Scores every non-blank line of `text` as a sentence.
+    public static func measure(_ text: UnsafeRawBufferPointer, scorer: SentenceScorer) -> DocumentPerplexity {
+        var result = DocumentPerplexity()
+        var linePerplexities: [Double] = []
+        scorer.scoreLines(of: text) { score in
+            result.lines += 1
+            result.tokens += score.tokens
+            result.oov += score.oov
+            result.log10Probability += score.log10Probability
+            linePerplexities.append(pow(10, -score.log10Probability / Double(score.tokens + 1)))
+        }
+        let events = Double(result.tokens + result.lines) // each line also predicts </s>
+        result.perplexity = events > 0 ? pow(10, -result.log10Probability / events) : 0
+        result.bitsPerByte = text.count > 0 ? -result.log10Probability * log2(10) / Double(text.count) : 0
+        linePerplexities.sort()
+        result.maxLinePerplexity = linePerplexities.last ?? 0
+        result.medianLinePerplexity = linePerplexities.isEmpty ? 0 : linePerplexities[linePerplexities.count / 2]
+        return result
+    }
+}
+
+/// The model (or models) a scoring run uses.
+public struct ReferenceModels: @unchecked Sendable {
+    /// One model, or two for cross-fitting: models[0] was trained on documents with even ids and scores
+    /// those with odd ids, models[1] the other way round, so no document is scored by a model that saw it.
+    public let models: [NGramModel]
+
+    public init(_ models: [NGramModel]) {
+        precondition(models.count == 1 || models.count == 2)
+        self.models = models
+    }
+
+    /// The model that scores a document.
+    public func index(for documentID: Int64) -> Int {
+        models.count == 1 ? 0 : Int(1 - (documentID & 1))
+    }
+
+    /// Whether a document with this id belongs to the training half of model `index`.
+    public static func trains(_ index: Int, documentID: Int64) -> Bool {
+        Int(documentID & 1) == index
+    }
+}
+
+/// `curate score --metric perplexity`: scores every document that has no perplexity under the model
+/// yet (exact duplicates excluded), on all cores, then recomputes the per-language buckets.
+public final class PerplexityScorer {
+    private let store: Store
+    private let reference: ReferenceModels
+    private let modelID: Int64
+    private let threads: Int
+    private let console: Console
+    public var commitInterval = 1.0
+
+    public init(store: Store, reference: ReferenceModels, modelID: Int64, threads: Int, console: Console) {
+        self.store = store
+        self.reference = reference
+        self.modelID = modelID
+        self.threads = threads
+        self.console = console
+    }
+
+    /// Records a model (its file, or the two files of a cross-fitted pair) in `lm_models` and returns its id.
+    public static func register(model: NGramModel, paths: [String], trainedOn: String?, runID: Int64, store: Store) throws -> Int64 {
+        let absolute = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        var builder = Hash128Builder(seed: 0x6C6D) // "lm"
+        for path in absolute { builder.update(try FileFingerprint.of(path: path)) }
+        let fingerprint = builder.finish()
+        let id = StableID.from(fingerprint)
+        let options = model.options
+        let tokenizer = [options.kind.rawValue, options.lowercase ? "lowercase" : nil, options.foldDigits ? "fold_digits" : nil]
+            .compactMap { $0 }.joined(separator: " ")
+        let statement = try store.connection.prepare("""
+            INSERT INTO lm_models (id, path, path_b, fingerprint, kind, ngram_order, tokenizer, trained_on, created_at, run_id)
+            VALUES (?, ?, ?, ?, 'ngram', ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
+            ON CONFLICT(id) DO UPDATE SET path = excluded.path, path_b = excluded.path_b
+            """)
+        statement.bind(1, id)
+        statement.bind(2, absolute[0])
+        statement.bind(3, absolute.count > 1 ? absolute[1] : nil)
+        statement.bind(4, blob: fingerprint.bytes)
+        statement.bind(5, model.order)
+        statement.bind(6, tokenizer)
+        statement.bind(7, trainedOn)
+        statement.bind(8, runID)
+        try statement.run()
+        return id
+    }
+
+    struct Pending: Sendable {
+        var seq: Int64
+        var id: Int64
+        var codec: Int
+        var stored: [UInt8]
+        var language: String?
+    }
+
+    struct Scored: Sendable {
+        var seq: Int64
+        var id: Int64
+        var bytes: Int
+        var language: String
+        var result: DocumentPerplexity
+    }
+
+    public func run() throws -> PerplexityScoreSummary {
+        let started = DispatchTime.now()
+        var summary = PerplexityScoreSummary()
+        summary.modelID = modelID
+        let pendingCondition = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = \(modelID) AND p.seq = d.seq)"
+        let total = try store.connection.scalarInt("SELECT count(*) FROM documents d WHERE \(pendingCondition)") ?? 0
+        if total > 0 {
+            try score(total: total, condition: pendingCondition, summary: &summary)
+        }
+        summary.cutoffs = try assignBuckets()
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    private func score(total: Int64, condition: String, summary: inout PerplexityScoreSummary) throws {
+        let path = store.path
+        let reference = self.reference
+        let query = """
+            SELECT d.seq, d.id, d.codec, d.text, l.language FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
+            WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
+            """
+        let insert = try store.connection.prepare("""
+            INSERT OR REPLACE INTO perplexity (model_id, seq, document_id, language, lines, tokens, oov, log10_prob, perplexity,
+                                               bits_per_byte, max_line_perplexity, median_line_perplexity, bucket)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            """)
+        let transaction = GroupedTransaction(store: store, interval: commitInterval)
+        defer { transaction.rollback() }
+        var progress = ProgressMeter(stage: "score", total: total, measure: .documents)
+        let modelID = self.modelID
+
+        try OrderedPipeline.run(
+            workers: max(1, threads),
+            capacity: max(1, threads) * 2 + 2,
+            produce: { emit in
+                let reader = try SQLiteConnection(path: path)
+                let statement = try reader.prepare(query)
+                var after: Int64 = 0
+                while true {
+                    statement.bind(1, after)
+                    var batch: [Pending] = []
+                    while try statement.step() {
+                        batch.append(Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
+                                             stored: Array(statement.blobBytes(3)), language: statement.text(4)))
+                    }
+                    statement.reset()
+                    guard let last = batch.last else { return }
+                    after = last.seq
+                    guard emit(batch) else { return }
+                }
+            },
+            makeWorker: {
+                let scorers = reference.models.map { SentenceScorer(model: $0) }
+                let decompressor = ZstdDecompressor()
+                let analyzer = TextAnalyzer()
+                let identifier = ScriptStopWordIdentifier()
+                return { (batch: [Pending]) -> [Scored] in
+                    batch.map { pending in
+                        let text = pending.codec == TextCodec.zstd.rawValue
+                            ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                        return text.withUnsafeBytes { bytes in
+                            let language = pending.language ?? identifier.identify(bytes, words: analyzer.words(bytes)).language
+                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language,
+                                          result: DocumentPerplexity.measure(bytes, scorer: scorers[reference.index(for: pending.id)]))
+                        }
+                    }
+                }
+            },
+            consume: { batch in
+                try transaction.write {
+                    for scored in batch {
+                        let r = scored.result
+                        insert.bind(1, modelID)
+                        insert.bind(2, scored.seq)
+                        insert.bind(3, scored.id)
+                        insert.bind(4, scored.language)
+                        insert.bind(5, r.lines)
+                        insert.bind(6, r.tokens)
+                        insert.bind(7, r.oov)
+                        insert.bind(8, r.log10Probability)
+                        insert.bind(9, r.perplexity)
+                        insert.bind(10, r.bitsPerByte)
+                        insert.bind(11, r.maxLinePerplexity)
+                        insert.bind(12, r.medianLinePerplexity)
+                        try insert.run()
+                    }
+                }
+                for scored in batch {
+                    summary.documents += 1
+                    summary.bytes += Int64(scored.bytes)
+                    summary.tokens += Int64(scored.result.tokens)
+                }
+                progress.update(done: Int64(summary.documents), documents: Int64(summary.documents), bytes: summary.bytes)
+                if progress.due { console.progress(progress.line) }
+            })
+        try transaction.commit()
+        console.clearProgress()
+    }
+
+    /// cc_net's buckets: per language, head up to the 30th percentile of perplexity, middle up to the
+    /// 60th, tail above (nearest-rank percentiles over the scored documents).
+    private func assignBuckets() throws -> [PerplexityCutoff] {
+        let connection = store.connection
+        let cutoffs = try Self.cutoffs(store: store, modelID: modelID)
+        try connection.transaction {
+            try connection.execute("DELETE FROM perplexity_cutoffs WHERE model_id = \(modelID)")
+            let update = try connection.prepare("""
+                UPDATE perplexity SET bucket = CASE WHEN perplexity <= ? THEN 'head' WHEN perplexity <= ? THEN 'middle' ELSE 'tail' END
+                WHERE model_id = ? AND language = ?
+                """)
+            let record = try connection.prepare("INSERT INTO perplexity_cutoffs (model_id, language, documents, p30, p60) VALUES (?, ?, ?, ?, ?)")
+            for cutoff in cutoffs {
+                update.bind(1, cutoff.p30)
+                update.bind(2, cutoff.p60)
+                update.bind(3, modelID)
+                update.bind(4, cutoff.language)
+                try update.run()
+                record.bind(1, modelID)
+                record.bind(2, cutoff.language)
+                record.bind(3, cutoff.documents)
+                record.bind(4, cutoff.p30)
+                record.bind(5, cutoff.p60)
+                try record.run()
+            }
+        }
+        return cutoffs
+    }
+
+    /// Per-language cut-offs and summary of the documents scored with a model (read-only).
+    public static func cutoffs(store: Store, modelID: Int64) throws -> [PerplexityCutoff] {
+        let connection = store.connection
+        let values = try connection.prepare("SELECT language, perplexity, bits_per_byte FROM perplexity WHERE model_id = ? ORDER BY language, perplexity")
+        values.bind(1, modelID)
+        var byLanguage: [(String, [Double], Double)] = []
+        while try values.step() {
+            let language = values.text(0) ?? "other"
+            if byLanguage.last?.0 != language { byLanguage.append((language, [], 0)) }
+            byLanguage[byLanguage.count - 1].1.append(values.double(1))
+            byLanguage[byLanguage.count - 1].2 += values.double(2)
+        }
+        return byLanguage.map { language, perplexities, bits in
+            func percentile(_ p: Double) -> Double {
+                perplexities[max(0, min(perplexities.count - 1, Int((p * Double(perplexities.count)).rounded(.up)) - 1))]
+            }
+            var cutoff = PerplexityCutoff(language: language, documents: perplexities.count, p30: percentile(0.3), p60: percentile(0.6))
+            cutoff.medianPerplexity = perplexities[perplexities.count / 2]
+            cutoff.meanBitsPerByte = bits / Double(perplexities.count)
+            cutoff.head = perplexities.filter { $0 <= cutoff.p30 }.count
+            cutoff.middle = perplexities.filter { $0 > cutoff.p30 && $0 <= cutoff.p60 }.count
+            cutoff.tail = perplexities.count - cutoff.head - cutoff.middle
+            return cutoff
+        }
+    }
+
+    /// The model most recently used to score this store, if any.
+    public static func latestModel(store: Store) throws -> (id: Int64, path: String, trainedOn: String?)? {
+        let statement = try store.connection.prepare("""
+            SELECT m.id, m.path, m.trained_on FROM lm_models m WHERE EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = m.id)
+            ORDER BY m.created_at DESC LIMIT 1
+            """)
+        guard try statement.step() else { return nil }
+        return (statement.int64(0), statement.text(1) ?? "", statement.text(2))
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Core
+import Foundation
+import Ingest
+import LM
+import Store
+
+/// Options of `curate score --metric perplexity`.
+struct PerplexityOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A reference model to score with (ARPA or curate binary).", valueName: "path"))
+    var model: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Clean text to train the reference model on (cc_net used Wikipedia). Without --model or --reference, curate trains on the documents the heuristic filters keep.", valueName: "path"))
+    var reference: [String] = []
+
+    @Option(name: .customLong("lm-order"), help: "Order of a reference model curate trains.")
+    var lmOrder = 5
+
+    @Option(name: .customLong("model-out"), help: ArgumentHelp("Where a trained reference model is written (default: next to the store).", valueName: "path"))
+    var modelOut: String?
+
+    @Flag(name: .long, help: "Train the reference model again even if the store already has one.")
+    var retrain = false
+}
+
+/// `curate score --metric perplexity`: picks or trains the reference model, scores, prints per language.
+struct PerplexityRun {
+    let options: PerplexityOptions
+    let global: GlobalOptions
+
+    func run() throws {
+        let console = global.makeConsole()
+        let store = try Store(path: global.storePath, create: false)
+        let runID = try store.beginRun(command: "score", arguments: CommandLine.arguments)
+        do {
+            let (modelPaths, trainedOn) = try resolveModels(store: store, console: console)
+            let models = try modelPaths.map { try NGramModel.load(path: $0) }
+            let modelID = try PerplexityScorer.register(model: models[0], paths: modelPaths, trainedOn: trainedOn, runID: runID, store: store)
+            let scorer = PerplexityScorer(store: store, reference: ReferenceModels(models), modelID: modelID,
+                                          threads: global.threadCount, console: console)
+            let summary = try scorer.run()
+            try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "tokens": summary.tokens],
+                                notes: ["model": modelPaths.joined(separator: " "), "trained_on": trainedOn ?? "given with --model"])
+            report(summary, modelPaths: modelPaths, model: models[0], trainedOn: trainedOn)
+        } catch {
+            console.clearProgress()
+            try? store.finishRun(id: runID, status: .failed, counts: [:])
+            throw error
+        }
+    }
+
+    /// --model as given; else a model trained on --reference; else the store's own reference: two
+    /// models, each trained on half of the documents the heuristic filters keep (by document id), each
+    /// scoring the other half — trained now, or reused from an earlier run.
+    private func resolveModels(store: Store, console: Console) throws -> ([String], String?) {
+        if let model = options.model { return ([model], nil) }
+        let base = options.modelOut ?? store.path + ".reference"
+        var estimator = EstimatorOptions()
+        estimator.order = options.lmOrder
+        let tokenizer = TokenizerOptions()
+        if !options.reference.isEmpty {
+            let out = base + ".bin"
+            let trained = try ReferenceTraining.train(options: estimator, tokenizer: tokenizer, paths: options.reference, store: nil,
+                                                      selection: .all, console: console)
+            try ReferenceTraining.write(trained.model, to: out)
+            return ([out], "\(Formatting.count(trained.documents)) documents of \(options.reference.joined(separator: ", ")) (\(Formatting.count(trained.tokens)) tokens)")
+        }
+        let outs = [base + "-even.bin", base + "-odd.bin"]
+        if !options.retrain, outs.allSatisfy({ FileManager.default.fileExists(atPath: $0) }),
+           let earlier = try store.connection.scalarText("SELECT trained_on FROM lm_models WHERE path = ? ORDER BY created_at DESC LIMIT 1",
+                                                         [.text(URL(fileURLWithPath: outs[0]).standardizedFileURL.path)]) {
+            return (outs, earlier)
+        }
+        if !global.quiet {
+            console.write("curate: no --model or --reference given: training \(options.lmOrder)-gram references on the documents the heuristic filters keep, cross-fitted in two halves\n")
+        }
+        var documents = 0, tokens = 0
+        for (index, out) in outs.enumerated() {
+            let trained = try ReferenceTraining.train(options: estimator, tokenizer: tokenizer, paths: [], store: store, selection: .heuristicsPass,
+                                                      console: console, include: { ReferenceModels.trains(index, documentID: $0) })
+            try ReferenceTraining.write(trained.model, to: out)
+            documents += trained.documents
+            tokens += trained.tokens
+        }
+        return (outs, "store: \(Formatting.count(documents)) documents kept by the heuristic filters (\(Formatting.count(tokens)) tokens), two halves cross-fitted")
+    }
+
+    private func report(_ summary: PerplexityScoreSummary, modelPaths: [String], model: NGramModel, trainedOn: String?) {
+        if global.json {
+            try? Output.json(PerplexityReport(model: modelPaths, order: model.order, trainedOn: trainedOn, scored: summary))
+            return
+        }
+        guard !global.quiet else { return }
+        let rate = Formatting.megabytesPerSecond(bytes: summary.bytes, seconds: summary.seconds)
+        Output.line("score   perplexity  \(Formatting.count(summary.documents)) docs in \(Formatting.duration(summary.seconds)) (\(rate))"
+                    + "  model \(modelPaths.map(Output.displayPath).joined(separator: " + ")) (\(model.order)-gram)")
+        if let trainedOn { Output.line("        reference trained on \(trainedOn)") }
+        PerplexityTable.print(summary.cutoffs)
+    }
+}
+
+/// `curate score --metric perplexity --json`.
+struct PerplexityReport: Codable {
+    var model: [String]
+    var order: Int
+    var trainedOn: String?
+    var scored: PerplexityScoreSummary
+}
+
+/// The per-language perplexity table of `score` and `stats`.
+enum PerplexityTable {
+    static func print(_ cutoffs: [PerplexityCutoff], indent: String = "") {
+        guard !cutoffs.isEmpty else { return }
+        func column(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(1, width - text.count)) + text }
+        Output.line(indent + "language       docs   median pp   head ≤ p30   middle ≤ p60   tail   mean bpb")
+        for cutoff in cutoffs {
+            Output.line(indent + Output.padded(cutoff.language, 10) + column(Formatting.count(cutoff.documents), 9)
+                        + column(Formatting.decimal(cutoff.medianPerplexity, places: 1), 12)
+                        + column("\(cutoff.head) ≤ " + Formatting.decimal(cutoff.p30, places: 0), 13)
+                        + column("\(cutoff.middle) ≤ " + Formatting.decimal(cutoff.p60, places: 0), 15)
+                        + column(Formatting.count(cutoff.tail), 7)
+                        + column(Formatting.decimal(cutoff.meanBitsPerByte, places: 3), 11))
+        }
+    }
+}
