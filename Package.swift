@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "Text", dependencies: ["Core", "CICUShim", "CXXHash"]),
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
         .target(name: "LM", dependencies: ["Core", "Store", "Text"]),
+        .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
         .target(
             name: "Filters",
             dependencies: ["Core", "Store", "Text", "Yams"],
@@ -45,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Core"]),
         .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"]),
+        .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]

@@ -110,58 +110,90 @@ public final class NGramModel: @unchecked Sendable {
     /// word given `<s>` and the words before it, then `</s>`, with back-off: the longest n-gram of the
     /// model ending in the word gives its probability, and every longer context the model has adds its
     /// back-off weight.
+    ///
+    /// Like KenLM's state, the back-off weights of the contexts come from the previous word's own
+    /// lookups (the n-grams ending at a word are the contexts of the next one), and an n-gram longer
+    /// than the previous match + 1 is never looked up (its prefix would have matched), so a word costs
+    /// one lookup per matched order plus one miss.
     public func score(_ ids: [UInt32]) -> SentenceScore {
         let order = self.order
-        var total: Double = 0
-        var oov = 0
-        // history[k]: the word k+1 positions back; previous[k]: hash of the k+1 words ending at the
-        // previous position (the contexts of the current word).
-        var history = [UInt32](repeating: 0, count: max(order - 1, 1))
-        var previous = [UInt64](repeating: 0, count: order + 1)
-        var current = [UInt64](repeating: 0, count: order + 1)
-        var historyLength = 0
-        if order > 1 {
-            history[0] = Vocabulary.begin
-            previous[1] = NGramHash.extend(NGramHash.empty, with: Vocabulary.begin)
-            historyLength = 1
-        }
-        for position in 0...ids.count {
-            let word = position < ids.count ? ids[position] : Vocabulary.end
-            if word == Vocabulary.unknown { oov += 1 }
-            let longest = min(order, historyLength + 1)
-            current[1] = NGramHash.extend(NGramHash.empty, with: word)
-            var logProb = tables[0].find(current[1])?.0 ?? unknownLogProb
-            var matched = 1
-            var length = 2
-            while length <= longest {
-                current[length] = NGramHash.extend(current[length - 1], with: history[length - 2])
-                guard let (probability, _) = tables[length - 1].find(current[length]) else { break }
-                logProb = probability
-                matched = length
-                length += 1
-            }
-            // Back-off weights of the contexts longer than the one that matched.
-            var backoff: Float = 0
-            var context = matched
-            while context <= historyLength && context < order {
-                guard let (_, weight) = tables[context - 1].find(previous[context]) else { break }
-                backoff += weight
-                context += 1
-            }
-            total += Double(logProb) + Double(backoff)
-            // Shift: the word becomes the most recent history; its suffix hashes the new contexts.
-            if order > 1 {
-                let contexts = min(order - 1, historyLength + 1)
-                if contexts >= 2 {
-                    for length in 2...contexts { current[length] = NGramHash.extend(current[length - 1], with: history[length - 2]) }
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: order) { history in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: order + 1) { backoffs in
+                var total: Double = 0
+                var oov = 0
+                // history[k]: the word k+1 positions back. backoffs[j]: back-off of the context made of
+                // the last j words (found by the previous word's lookups); contextLength: how many.
+                var contextLength = 0
+                if order > 1 {
+                    history[0] = Vocabulary.begin
+                    backoffs[1] = tables[0].find(NGramHash.extend(NGramHash.empty, with: Vocabulary.begin))?.1 ?? 0
+                    contextLength = 1
                 }
-                for k in stride(from: min(order - 2, historyLength), through: 1, by: -1) { history[k] = history[k - 1] }
-                history[0] = word
-                historyLength = min(historyLength + 1, order - 1)
-                swap(&previous, &current)
+                var historyLength = contextLength
+                for position in 0...ids.count {
+                    let word = position < ids.count ? ids[position] : Vocabulary.end
+                    if word == Vocabulary.unknown { oov += 1 }
+                    var hash = NGramHash.extend(NGramHash.empty, with: word)
+                    var found = tables[0].find(hash)
+                    var logProb = found?.0 ?? unknownLogProb
+                    var newBackoff1 = found?.1 ?? 0
+                    var matched = 1
+                    // Longer n-grams: at most one longer than the context the model knows.
+                    let longest = min(order, contextLength + 1)
+                    var length = 2
+                    var pendingBackoffs: (Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0)
+                    while length <= longest {
+                        hash = NGramHash.extend(hash, with: history[length - 2])
+                        found = tables[length - 1].find(hash)
+                        guard let (probability, backoff) = found else { break }
+                        logProb = probability
+                        matched = length
+                        Self.set(&pendingBackoffs, length - 2, backoff)
+                        length += 1
+                    }
+                    // Back-off weights of the known contexts longer than the one that matched.
+                    var backoff: Float = 0
+                    if matched <= contextLength {
+                        for j in matched...contextLength { backoff += backoffs[j] }
+                    }
+                    total += Double(logProb) + Double(backoff)
+                    // The n-grams just matched (lengths 1…matched) are the next word's contexts.
+                    if order > 1 {
+                        let kept = min(matched, order - 1)
+                        backoffs[1] = newBackoff1
+                        if kept >= 2 { for j in 2...kept { backoffs[j] = Self.get(pendingBackoffs, j - 2) } }
+                        contextLength = kept
+                        for k in stride(from: min(order - 2, historyLength), through: 1, by: -1) { history[k] = history[k - 1] }
+                        history[0] = word
+                        historyLength = min(historyLength + 1, order - 1)
+                    }
+                    newBackoff1 = 0
+                }
+                return SentenceScore(log10Probability: total, tokens: ids.count, oov: oov)
             }
         }
-        return SentenceScore(log10Probability: total, tokens: ids.count, oov: oov)
+    }
+
+    @inline(__always)
+    private static func set(_ values: inout (Float, Float, Float, Float, Float), _ index: Int, _ value: Float) {
+        switch index {
+        case 0: values.0 = value
+        case 1: values.1 = value
+        case 2: values.2 = value
+        case 3: values.3 = value
+        default: values.4 = value
+        }
+    }
+
+    @inline(__always)
+    private static func get(_ values: (Float, Float, Float, Float, Float), _ index: Int) -> Float {
+        switch index {
+        case 0: values.0
+        case 1: values.1
+        case 2: values.2
+        case 3: values.3
+        default: values.4
+        }
     }
 }
 

@@ -200,7 +200,10 @@ public final class PerplexityScorer {
                         let text = pending.codec == TextCodec.zstd.rawValue
                             ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
                         return text.withUnsafeBytes { bytes in
-                            let language = pending.language ?? identifier.identify(bytes, words: analyzer.words(bytes)).language
+                            // Without a stored language (heuristics not scored), guess it from the first 4 KB:
+                            // enough for the guess, a fraction of a second segmentation pass on long documents.
+                            let head = UnsafeRawBufferPointer(rebasing: bytes[..<UTF8Bytes.prefixLength(bytes, limit: 4096)])
+                            let language = pending.language ?? identifier.identify(head, words: analyzer.words(head)).language
                             return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language,
                                           result: DocumentPerplexity.measure(bytes, scorer: scorers[reference.index(for: pending.id)]))
                         }

@@ -17,6 +17,14 @@ public struct Word: Sendable, Equatable {
     public var isNumber: Bool { status < 200 }
     public var isIdeographic: Bool { status >= 400 }
     public var byteCount: Int { Int(end - start) }
+
+    init(start: Int32, end: Int32, status: Int32, characters: Int32, flags: Int32) {
+        self.start = start
+        self.end = end
+        self.status = status
+        self.characters = characters
+        self.flags = flags
+    }
 }
 
 /// Word segmentation, sentence counting and NFKC normalization over UTF-8 buffers, by the system ICU.
@@ -27,6 +35,18 @@ public struct Word: Sendable, Equatable {
 public final class TextAnalyzer {
     private let handle: OpaquePointer
 
+    /// ICU's own segmentation, without the ASCII fast path (for tests that compare the two).
+    public func icuWords(_ text: UnsafeRawBufferPointer, tokens: Bool) -> [Word] {
+        guard let base = text.baseAddress, text.count > 0 else { return [] }
+        var found: UnsafePointer<curate_icu_word>?
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        let count = tokens ? curate_icu_tokens(handle, bytes, Int32(text.count), &found) : curate_icu_words(handle, bytes, Int32(text.count), &found)
+        guard count > 0, let found else { return [] }
+        return UnsafeBufferPointer(start: found, count: Int(count)).map {
+            Word(start: $0.start, end: $0.end, status: $0.status, characters: $0.chars, flags: $0.flags)
+        }
+    }
+
     public init(locale: String = "en") {
         guard let handle = curate_icu_analyzer_create(locale) else {
             fatalError("ICU could not create break iterators for locale \(locale)")
@@ -36,9 +56,11 @@ public final class TextAnalyzer {
 
     deinit { curate_icu_analyzer_destroy(handle) }
 
-    /// The words of `text` (spaces, punctuation and symbols are not words).
+    /// The words of `text` (spaces, punctuation and symbols are not words). Pure-ASCII text takes
+    /// `ASCIISegmenter`'s fast path, which gives the same segments.
     public func words(_ text: UnsafeRawBufferPointer) -> [Word] {
         guard let base = text.baseAddress, text.count > 0 else { return [] }
+        if ASCIISegmenter.applies(to: text) { return ASCIISegmenter.segments(text, punctuation: false) }
         var found: UnsafePointer<curate_icu_word>?
         let count = curate_icu_words(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &found)
         guard count > 0, let found else { return [] }
@@ -51,6 +73,7 @@ public final class TextAnalyzer {
     /// and symbols as tokens of their own), for language models.
     public func tokens(_ text: UnsafeRawBufferPointer) -> [Word] {
         guard let base = text.baseAddress, text.count > 0 else { return [] }
+        if ASCIISegmenter.applies(to: text) { return ASCIISegmenter.segments(text, punctuation: true) }
         var found: UnsafePointer<curate_icu_word>?
         let count = curate_icu_tokens(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &found)
         guard count > 0, let found else { return [] }

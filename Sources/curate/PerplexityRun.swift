@@ -27,6 +27,7 @@ struct PerplexityOptions: ParsableArguments {
 struct PerplexityRun {
     let options: PerplexityOptions
     let global: GlobalOptions
+    var rescore = false
 
     func run() throws {
         let console = global.makeConsole()
@@ -36,6 +37,7 @@ struct PerplexityRun {
             let (modelPaths, trainedOn) = try resolveModels(store: store, console: console)
             let models = try modelPaths.map { try NGramModel.load(path: $0) }
             let modelID = try PerplexityScorer.register(model: models[0], paths: modelPaths, trainedOn: trainedOn, runID: runID, store: store)
+            if rescore { try store.connection.execute("DELETE FROM perplexity WHERE model_id = \(modelID)") }
             let scorer = PerplexityScorer(store: store, reference: ReferenceModels(models), modelID: modelID,
                                           threads: global.threadCount, console: console)
             let summary = try scorer.run()

@@ -47,7 +47,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         if metric == .perplexity {
-            try PerplexityRun(options: perplexityOptions, global: global).run()
+            try PerplexityRun(options: perplexityOptions, global: global, rescore: rescore).run()
             return
         }
         let console = global.makeConsole()
