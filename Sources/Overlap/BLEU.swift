@@ -43,7 +43,8 @@ public struct BLEU: Sendable {
         public var brevityPenalty: Double
     }
 
-    func tokens(_ text: String) -> [String] {
+    /// The tokens BLEU compares (after optional lower-casing and the tokenizer).
+    public func tokens(_ text: String) -> [String] {
         tokenizer.tokenize(Self.rstrip(lowercase ? text.lowercased() : text))
     }
 

@@ -1,3 +1,5 @@
+import Text
+
 /// ROUGE-1, ROUGE-2 and ROUGE-L (Lin 2004) as the rouge-score package computes them: n-gram overlap
 /// (clipped counts) and longest common subsequence, each as precision, recall and F1.
 public struct ROUGE: Sendable {
@@ -50,9 +52,9 @@ public struct ROUGE: Sendable {
     }
 
     /// ROUGE-N of a prediction against a target.
-    public func rougeN(_ n: Int, target: [String], prediction: [String]) -> Score {
-        func counts(_ tokens: [String]) -> [ArraySlice<String>: Int] {
-            var result: [ArraySlice<String>: Int] = [:]
+    public func rougeN<T: Hashable>(_ n: Int, target: [T], prediction: [T]) -> Score {
+        func counts(_ tokens: [T]) -> [ArraySlice<T>: Int] {
+            var result: [ArraySlice<T>: Int] = [:]
             if tokens.count >= n { for start in 0...(tokens.count - n) { result[tokens[start..<start + n], default: 0] += 1 } }
             return result
         }
@@ -63,7 +65,7 @@ public struct ROUGE: Sendable {
 
     /// ROUGE-L (summary-level LCS is not used: texts are compared as one sequence, as rouge-score's
     /// `rougeL` does).
-    public func rougeL(target: [String], prediction: [String]) -> Score {
+    public func rougeL<T: Equatable>(target: [T], prediction: [T]) -> Score {
         guard !target.isEmpty && !prediction.isEmpty else { return Score(overlap: 0, predicted: 1, target: 1) }
         return Score(overlap: Self.lcsLength(target, prediction), predicted: prediction.count, target: target.count)
     }
@@ -79,6 +81,11 @@ public struct ROUGE: Sendable {
             swap(&previous, &current)
         }
         return previous[b.count]
+    }
+
+    /// Tokens as 64-bit ids (for repeated comparisons: the LCS table compares integers, not strings).
+    public func tokenIDs(_ text: String) -> [UInt64] {
+        tokens(text).map { token in Array(token.utf8).withUnsafeBytes { WordHash.exact($0) } }
     }
 
     /// All three scores of texts.

@@ -10,7 +10,7 @@ struct PerplexityOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A reference model to score with (ARPA or curate binary).", valueName: "path"))
     var model: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Clean text to train the reference model on (cc_net used Wikipedia). Without --model or --reference, curate trains on the documents the heuristic filters keep.", valueName: "path"))
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("perplexity: clean text to train the reference model on (cc_net used Wikipedia); without --model or --reference, curate trains on the documents the heuristic filters keep. rouge, bleu: the exemplar documents.", valueName: "path"))
     var reference: [String] = []
 
     @Option(name: .customLong("lm-order"), help: "Order of a reference model curate trains.")

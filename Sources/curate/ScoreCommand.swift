@@ -20,7 +20,7 @@ struct ScoreCommand: ParsableCommand {
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity
+        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity, rouge, bleu
 
         var filterNames: [String] {
             switch self {
@@ -29,12 +29,12 @@ struct ScoreCommand: ParsableCommand {
             case .gopherRepetition: [GopherRepetitionFilter.name]
             case .c4: [C4QualityFilter.name]
             case .fineweb: [FineWebQualityFilter.name]
-            case .perplexity: []
+            case .perplexity, .rouge, .bleu: []
             }
         }
     }
 
-    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, or perplexity.")
+    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, perplexity, rouge or bleu.")
     var metric: Metric = .heuristics
 
     @OptionGroup var perplexityOptions: PerplexityOptions
@@ -46,9 +46,16 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        if metric == .perplexity {
+        switch metric {
+        case .perplexity:
             try PerplexityRun(options: perplexityOptions, global: global, rescore: rescore).run()
             return
+        case .rouge, .bleu:
+            try OverlapRun(metric: metric == .rouge ? .rouge : .bleu, references: perplexityOptions.reference, global: global,
+                           rescore: rescore).run()
+            return
+        default:
+            break
         }
         let console = global.makeConsole()
         let store = try Store(path: global.storePath, create: false)
