@@ -73,7 +73,7 @@ public enum BinaryModel {
         for (index, order) in model.orders.enumerated() {
             let keys = (0..<order.count).map { i in order.gram(i).withUnsafeBufferPointer { NGramHash.of($0) } }
             ProbingTable.fill(region + tableOffsets[index], capacity: capacities[index], keys: keys,
-                              first: order.logProb, second: order.logBackoff)
+                              first: order.logProb, second: model.tableBackoffs(index))
         }
 
         // Words.

@@ -30,6 +30,24 @@ public struct ModelData: Sendable {
 
     public var order: Int { orders.count }
 
+    /// The back-off weights as the query tables store them: an n-gram that starts no longer n-gram
+    /// of the model and has no back-off is marked with -0.0 (numerically 0), so that queries know no
+    /// longer n-gram can follow it and skip the lookup (KenLM keeps the same fact in its state).
+    func tableBackoffs(_ index: Int) -> [Float] {
+        var backoffs = orders[index].logBackoff
+        guard index + 1 < orders.count else {
+            return backoffs.map { $0 == 0 ? -0.0 : $0 }
+        }
+        let longer = orders[index + 1]
+        var prefixes = Set<UInt64>(minimumCapacity: longer.count)
+        for i in 0..<longer.count { prefixes.insert(longer.gram(i).dropLast().withUnsafeBufferPointer { NGramHash.of($0) }) }
+        for i in 0..<orders[index].count where backoffs[i] == 0 {
+            let hash = orders[index].gram(i).withUnsafeBufferPointer { NGramHash.of($0) }
+            if !prefixes.contains(hash) { backoffs[i] = -0.0 }
+        }
+        return backoffs
+    }
+
     public init(options: TokenizerOptions, vocabulary: [[UInt8]], orders: [Order]) {
         self.options = options
         self.vocabulary = vocabulary

@@ -157,11 +157,13 @@ public final class NGramModel: @unchecked Sendable {
                         for j in matched...contextLength { backoff += backoffs[j] }
                     }
                     total += Double(logProb) + Double(backoff)
-                    // The n-grams just matched (lengths 1…matched) are the next word's contexts.
+                    // The n-grams just matched (lengths 1…matched) are the next word's contexts, up to
+                    // the longest one that starts a longer n-gram (-0.0 marks those that start none).
                     if order > 1 {
-                        let kept = min(matched, order - 1)
+                        var kept = min(matched, order - 1)
                         backoffs[1] = newBackoff1
                         if kept >= 2 { for j in 2...kept { backoffs[j] = Self.get(pendingBackoffs, j - 2) } }
+                        while kept > 0 && backoffs[kept] == 0 && backoffs[kept].sign == .minus { kept -= 1 }
                         contextLength = kept
                         for k in stride(from: min(order - 2, historyLength), through: 1, by: -1) { history[k] = history[k - 1] }
                         history[0] = word
@@ -244,7 +246,7 @@ final class ModelMemory {
         var tables: [ProbingTable] = []
         for (index, order) in data.orders.enumerated() {
             let keys = (0..<order.count).map { i in order.gram(i).withUnsafeBufferPointer { NGramHash.of($0) } }
-            ProbingTable.fill(region + offset, capacity: capacities[index], keys: keys, first: order.logProb, second: order.logBackoff)
+            ProbingTable.fill(region + offset, capacity: capacities[index], keys: keys, first: order.logProb, second: data.tableBackoffs(index))
             tables.append(ProbingTable(base: UnsafeRawPointer(region + offset), capacity: capacities[index]))
             offset += capacities[index] * ProbingTable.slotSize
         }
