@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on samples/: install system packages if missing, build curate (release),
-# ingest samples/ into a fresh store, score it with the heuristic filters, and show what was kept.
+# ingest samples/ into a fresh store, score it with the heuristic filters and a reference language model,
+# and show what was kept and how the documents rank.
 # Usage: scripts/run-samples.sh [STORE]   (default: out/samples.db)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ swift build -c release --product curate
 CURATE="$(swift build -c release --show-bin-path)/curate"
 STORE="${1:-out/samples.db}"
 mkdir -p "$(dirname "$STORE")"
-rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+rm -f "$STORE" "$STORE-wal" "$STORE-shm" "$STORE".reference*
 echo "== curate ingest samples/ --db $STORE"
 "$CURATE" ingest samples/ --db "$STORE"
 echo "== curate stats --db $STORE"
@@ -21,3 +22,7 @@ echo "== curate score --metric heuristics --db $STORE"
 "$CURATE" score --metric heuristics --db "$STORE"
 echo "== curate filter --dry-run --db $STORE"
 "$CURATE" filter --dry-run --db "$STORE"
+echo "== curate score --metric perplexity --db $STORE"
+"$CURATE" score --metric perplexity --db "$STORE"
+echo "== curate stats --db $STORE"
+"$CURATE" stats --db "$STORE"

@@ -73,6 +73,15 @@ struct ShowCommand: ParsableCommand {
             report.failures = (verdicts.text(1) ?? "").split(separator: " ").map(String.init)
             report.kept = verdicts.int(2) == 1
         }
+        let perplexity = try connection.prepare("""
+            SELECT p.perplexity, p.bits_per_byte, p.bucket, p.tokens, p.oov, m.path FROM perplexity p JOIN lm_models m ON m.id = p.model_id
+            WHERE p.seq = ? ORDER BY m.created_at DESC LIMIT 1
+            """)
+        perplexity.bind(1, statsSeq)
+        if try perplexity.step() {
+            report.perplexity = .init(perplexity: perplexity.double(0), bitsPerByte: perplexity.double(1), bucket: perplexity.text(2),
+                                      tokens: perplexity.int(3), oov: perplexity.int(4), model: perplexity.text(5) ?? "")
+        }
         for filter in heuristicFilters {
             let columns = filter.columns.map(\.name)
             let statement = try connection.prepare("SELECT \(columns.joined(separator: ", ")) FROM stats_\(filter.name) WHERE seq = ?")
@@ -113,6 +122,11 @@ struct ShowCommand: ParsableCommand {
             Output.line(Output.padded("verdict", width) + verdict + "   profile \(report.verdictProfile ?? "?")")
         } else if report.language == nil {
             Output.line(Output.padded("verdict", width) + "not scored (curate score --metric heuristics)")
+        }
+        if let p = report.perplexity {
+            Output.line(Output.padded("perplexity", width) + Formatting.decimal(p.perplexity, places: 1)
+                        + "   bits/byte \(Formatting.decimal(p.bitsPerByte, places: 3))   bucket \(p.bucket ?? "–")"
+                        + "   \(Formatting.count(p.tokens)) tokens, \(Formatting.count(p.oov)) unknown")
         }
         for group in report.statistics {
             let failing = report.failures.filter { $0.hasPrefix(group.filter + ".") }
@@ -162,4 +176,14 @@ struct ShowReport: Codable {
     var failures: [String] = []
     var kept: Bool?
     var statistics: [Group] = []
+    var perplexity: Perplexity?
+
+    struct Perplexity: Codable {
+        var perplexity: Double
+        var bitsPerByte: Double
+        var bucket: String?
+        var tokens: Int
+        var oov: Int
+        var model: String
+    }
 }
