@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Filters
 import Foundation
 import Ingest
 import LM
@@ -75,6 +76,15 @@ struct PerplexityRun {
         }
         if !global.quiet {
             console.write("curate: no --model or --reference given: training \(options.lmOrder)-gram references on the documents the heuristic filters keep, cross-fitted in two halves\n")
+        }
+        if (try store.connection.scalarInt("SELECT count(*) FROM filter_verdicts") ?? 0) == 0 {
+            // The heuristic filters have not been applied yet: apply them now, with the built-in profiles.
+            if !global.quiet { console.write("curate: scoring the heuristic filters first (curate score --metric heuristics)\n") }
+            let selection = try ProfileSelection.builtIn()
+            var heuristics = HeuristicScoreOptions(selection: selection)
+            heuristics.threads = global.threadCount
+            _ = try HeuristicScorer(store: store, options: heuristics, console: console).run()
+            _ = try FilterRunner(store: store, selection: selection).run(write: true)
         }
         var documents = 0, tokens = 0
         for (index, out) in outs.enumerated() {
