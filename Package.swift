@@ -38,15 +38,18 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
         .target(name: "LM", dependencies: ["Core", "Store", "Text"]),
         .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
+        .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config"]),
+        // Strict reading of YAML settings files (pipelines, threshold profiles).
+        .target(name: "Config", dependencies: ["Core", "Yams"]),
         .target(
             name: "Filters",
-            dependencies: ["Core", "Store", "Text", "Yams"],
+            dependencies: ["Core", "Store", "Text", "Config", "Yams"],
             plugins: [.plugin(name: "EmbedFiles")]
         ),
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +65,7 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "Core"]),
         .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"]),
         .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"]),
+        .testTarget(name: "DedupTests", dependencies: ["Dedup", "Ingest", "Text", "Store", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]

@@ -18,6 +18,7 @@ struct curate_icu_analyzer {
     UBreakIterator *sentences;
     UText *text;
     const UNormalizer2 *nfkc;
+    const UNormalizer2 *nfd;
     UChar *utf16;            // scratch for normalization
     int32_t utf16_capacity;
     UChar *normalized16;
@@ -47,6 +48,7 @@ curate_icu_analyzer *curate_icu_analyzer_create(const char *locale) {
     UErrorCode sentence_status = U_ZERO_ERROR;
     a->sentences = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &sentence_status);
     a->nfkc = unorm2_getNFKCInstance(&status);
+    a->nfd = unorm2_getNFDInstance(&status);
     if (U_FAILURE(status) || U_FAILURE(sentence_status)) {
         curate_icu_analyzer_destroy(a);
         return NULL;
@@ -173,6 +175,40 @@ int32_t curate_icu_fold(const uint8_t *utf8, int32_t length, int lowercase, int 
         UBool error = 0;
         U8_APPEND(out, written, length * 4 + 4, c, error);
     }
+    return written;
+}
+
+int32_t curate_icu_normalize_line(curate_icu_analyzer *a, const uint8_t *utf8, int32_t length, const uint8_t **out) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t units = 0;
+    if (!grow((void **)&a->utf16, &a->utf16_capacity, length + 1, sizeof(UChar))) return -1;
+    u_strFromUTF8(a->utf16, a->utf16_capacity, &units, (const char *)utf8, length, &status);
+    if (U_FAILURE(status)) return -1;
+    int32_t needed = units * 3 + 16;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!grow((void **)&a->normalized16, &a->normalized16_capacity, needed, sizeof(UChar))) return -1;
+        status = U_ZERO_ERROR;
+        needed = unorm2_normalize(a->nfd, a->utf16, units, a->normalized16, a->normalized16_capacity, &status);
+        if (status != U_BUFFER_OVERFLOW_ERROR) break;
+    }
+    if (U_FAILURE(status)) return -1;
+    if (!grow((void **)&a->normalized8, &a->normalized8_capacity, needed * 4 + 4, 1)) return -1;
+    int32_t written = 0;
+    int pending_space = 0;
+    for (int32_t i = 0; i < needed;) {
+        UChar32 c;
+        U16_NEXT(a->normalized16, i, needed, c);
+        if (u_charType(c) == U_NON_SPACING_MARK) continue;          // accents
+        if (u_isUWhiteSpace(c)) { pending_space = written > 0; continue; }
+        if (u_ispunct(c)) continue;                                 // punctuation
+        if (u_isdigit(c)) c = '0';
+        else c = u_tolower(c);
+        if (pending_space) { a->normalized8[written++] = ' '; pending_space = 0; }
+        UBool error = 0;
+        U8_APPEND(a->normalized8, written, a->normalized8_capacity, c, error);
+        if (error) return -1;
+    }
+    *out = a->normalized8;
     return written;
 }
 

@@ -1,14 +1,14 @@
 import Foundation
 import Yams
+import Config
 
 /// A profile file that cannot be used, with the key it is about.
-public struct ProfileError: Error, CustomStringConvertible, Sendable {
-    public let source: String
-    public let key: String?
-    public let message: String
+public typealias ProfileError = ConfigError
 
-    public var description: String {
-        key.map { "\(source): \($0): \(message)" } ?? "\(source): \(message)"
+extension ConfigError {
+    /// A profile error, with the hint that says where every key is documented.
+    init(profile source: String, key: String?, message: String) {
+        self.init(source: source, key: key, message: message, hint: ProfileLoader.hint)
     }
 }
 
@@ -18,10 +18,12 @@ public struct ProfileError: Error, CustomStringConvertible, Sendable {
 /// fallback; by default the built-in of the same name, else fallback). Unknown keys, values of the
 /// wrong type and values out of range are errors that name the key.
 public enum ProfileLoader {
+    static let hint = "see pipelines/profiles/en.yaml for every key and its range"
+
     /// A built-in profile by name.
     public static func builtIn(_ name: String) throws -> FilterProfile {
         guard let yaml = embeddedProfiles[name] else {
-            throw ProfileError(source: name, key: nil, message: "no built-in profile of that name (built in: \(FilterProfile.builtInNames.joined(separator: ", ")))")
+            throw ProfileError(profile: name, key: nil, message: "no built-in profile of that name (built in: \(FilterProfile.builtInNames.joined(separator: ", ")))")
         }
         return try parse(yaml, source: "built-in profile \(name)", isBuiltIn: true)
     }
@@ -30,29 +32,23 @@ public enum ProfileLoader {
     public static func load(_ nameOrPath: String) throws -> FilterProfile {
         if FileManager.default.fileExists(atPath: nameOrPath) {
             guard let yaml = try? String(contentsOfFile: nameOrPath, encoding: .utf8) else {
-                throw ProfileError(source: nameOrPath, key: nil, message: "cannot read the file")
+                throw ProfileError(profile: nameOrPath, key: nil, message: "cannot read the file")
             }
             return try parse(yaml, source: nameOrPath)
         }
         if embeddedProfiles[nameOrPath] != nil { return try builtIn(nameOrPath) }
-        throw ProfileError(source: nameOrPath, key: nil,
+        throw ProfileError(profile: nameOrPath, key: nil,
                            message: "no such file, and not a built-in profile (\(FilterProfile.builtInNames.joined(separator: ", ")))")
     }
 
     /// Parses profile YAML.
     public static func parse(_ yaml: String, source: String, isBuiltIn: Bool = false) throws -> FilterProfile {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: yaml)
-        } catch {
-            throw ProfileError(source: source, key: nil, message: "not valid YAML: \(error)")
-        }
-        guard let root = node?.mapping else { throw ProfileError(source: source, key: nil, message: "expected a mapping of keys") }
-        let reader = Reader(source: source)
+        let reader = YAMLReader(source: source, hint: ProfileLoader.hint)
+        let root = try reader.root(yaml)
         let top = try reader.keys(root, path: nil, allowed: ["name", "base", "languages", "statistics", "gopher_quality", "gopher_repetition", "c4", "fineweb"])
 
         guard let name = try top["name"].map({ try reader.string($0, "name") }) else {
-            throw ProfileError(source: source, key: "name", message: "missing (every profile has a name)")
+            throw ProfileError(profile: source, key: "name", message: "missing (every profile has a name)")
         }
         var profile: FilterProfile
         if isBuiltIn {
@@ -61,13 +57,13 @@ public enum ProfileLoader {
             let baseName = try top["base"].map { try reader.string($0, "base") }
                 ?? (embeddedProfiles[name] != nil ? name : "fallback")
             guard embeddedProfiles[baseName] != nil else {
-                throw ProfileError(source: source, key: "base", message: "'\(baseName)' is not a built-in profile (\(FilterProfile.builtInNames.joined(separator: ", ")))")
+                throw ProfileError(profile: source, key: "base", message: "'\(baseName)' is not a built-in profile (\(FilterProfile.builtInNames.joined(separator: ", ")))")
             }
             profile = try builtIn(baseName)
             profile.name = name
         }
         if let languages = top["languages"] { profile.languages = try reader.strings(languages, "languages") }
-        if profile.languages.isEmpty { throw ProfileError(source: source, key: "languages", message: "list at least one language code, or \"*\"") }
+        if profile.languages.isEmpty { throw ProfileError(profile: source, key: "languages", message: "list at least one language code, or \"*\"") }
 
         if let node = top["statistics"] { try readStatistics(node, reader, &profile.statistics) }
         if let node = top["gopher_quality"] { try readGopherQuality(node, reader, &profile.gopherQuality) }
@@ -80,7 +76,7 @@ public enum ProfileLoader {
 
     // MARK: Sections
 
-    private static func readStatistics(_ node: Node, _ reader: Reader, _ s: inout StatisticParameters) throws {
+    private static func readStatistics(_ node: Node, _ reader: YAMLReader, _ s: inout StatisticParameters) throws {
         let keys = try reader.keys(node.mapping, path: "statistics", allowed: [
             "stop_words", "bullets", "c4_terminal_punctuation", "c4_line_words", "c4_min_words_per_line",
             "c4_max_word_length", "fineweb_extra_terminal_punctuation", "fineweb_short_line_length",
@@ -94,7 +90,7 @@ public enum ProfileLoader {
             case "c4_line_words":
                 let text = try reader.string(value, path)
                 guard let mode = StatisticParameters.LineWords(rawValue: text) else {
-                    throw ProfileError(source: reader.source, key: path, message: "expected whitespace or segmenter, found '\(text)'")
+                    throw ProfileError(profile: reader.source, key: path, message: "expected whitespace or segmenter, found '\(text)'")
                 }
                 s.c4LineWords = mode
             case "c4_min_words_per_line": s.c4MinWordsPerLine = try reader.integer(value, path, range: 0...1_000_000)
@@ -106,7 +102,7 @@ public enum ProfileLoader {
         }
     }
 
-    private static func readGopherQuality(_ node: Node, _ reader: Reader, _ t: inout GopherQualityThresholds) throws {
+    private static func readGopherQuality(_ node: Node, _ reader: YAMLReader, _ t: inout GopherQualityThresholds) throws {
         let fields: [(String, WritableKeyPath<GopherQualityThresholds, Double?>, ClosedRange<Double>)] = [
             ("min_words", \.minWords, 0...1e12), ("max_words", \.maxWords, 0...1e12),
             ("min_mean_word_length", \.minMeanWordLength, 0...1e6), ("max_mean_word_length", \.maxMeanWordLength, 0...1e6),
@@ -117,7 +113,7 @@ public enum ProfileLoader {
         try readNumbers(node, reader, section: "gopher_quality", fields: fields, into: &t)
     }
 
-    private static func readGopherRepetition(_ node: Node, _ reader: Reader, _ t: inout GopherRepetitionThresholds) throws {
+    private static func readGopherRepetition(_ node: Node, _ reader: YAMLReader, _ t: inout GopherRepetitionThresholds) throws {
         var fields: [(String, WritableKeyPath<GopherRepetitionThresholds, Double?>, ClosedRange<Double>)] = [
             ("max_dup_line_fraction", \.maxDupLineFraction, 0...1), ("max_dup_paragraph_fraction", \.maxDupParagraphFraction, 0...1),
             ("max_dup_line_char_fraction", \.maxDupLineCharFraction, 0...1),
@@ -128,7 +124,7 @@ public enum ProfileLoader {
         try readNumbers(node, reader, section: "gopher_repetition", fields: fields, into: &t)
     }
 
-    private static func readC4(_ node: Node, _ reader: Reader, _ t: inout C4Thresholds) throws {
+    private static func readC4(_ node: Node, _ reader: YAMLReader, _ t: inout C4Thresholds) throws {
         let keys = try reader.keys(node.mapping, path: "c4", allowed: ["min_sentences", "drop_lorem_ipsum", "drop_curly_bracket"])
         for (key, value) in keys {
             switch key {
@@ -140,7 +136,7 @@ public enum ProfileLoader {
         }
     }
 
-    private static func readFineWeb(_ node: Node, _ reader: Reader, _ t: inout FineWebThresholds) throws {
+    private static func readFineWeb(_ node: Node, _ reader: YAMLReader, _ t: inout FineWebThresholds) throws {
         let fields: [(String, WritableKeyPath<FineWebThresholds, Double?>, ClosedRange<Double>)] = [
             ("min_line_punct_ratio", \.minLinePunctRatio, 0...1), ("max_short_line_ratio", \.maxShortLineRatio, 0...1),
             ("max_dup_line_char_ratio", \.maxDupLineCharRatio, 0...1), ("max_newline_word_ratio", \.maxNewlineWordRatio, 0...1e6),
@@ -148,7 +144,7 @@ public enum ProfileLoader {
         try readNumbers(node, reader, section: "fineweb", fields: fields, into: &t)
     }
 
-    private static func readNumbers<T>(_ node: Node, _ reader: Reader, section: String,
+    private static func readNumbers<T>(_ node: Node, _ reader: YAMLReader, section: String,
                                        fields: [(String, WritableKeyPath<T, Double?>, ClosedRange<Double>)], into target: inout T) throws {
         let keys = try reader.keys(node.mapping, path: section, allowed: Set(fields.map(\.0)))
         for (key, path, range) in fields {
@@ -164,81 +160,10 @@ public enum ProfileLoader {
         ]
         for (lowKey, low, highKey, high) in pairs {
             if let low, let high, low > high {
-                throw ProfileError(source: source, key: lowKey, message: "\(format(low)) is above \(highKey) (\(format(high)))")
+                throw ProfileError(profile: source, key: lowKey, message: "\(format(low)) is above \(highKey) (\(format(high)))")
             }
         }
     }
 
-    static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-}
-
-/// Typed access to YAML nodes, with errors that name the key path.
-private struct Reader {
-    let source: String
-
-    func fail(_ path: String?, _ message: String) -> ProfileError {
-        ProfileError(source: source, key: path, message: message)
-    }
-
-    func keys(_ mapping: Node.Mapping?, path: String?, allowed: Set<String>) throws -> [String: Node] {
-        guard let mapping else { throw fail(path, "expected a mapping of keys") }
-        var result: [String: Node] = [:]
-        for (keyNode, value) in mapping {
-            guard let key = keyNode.string else { throw fail(path, "keys must be names") }
-            let full = path.map { $0 + "." + key } ?? key
-            guard allowed.contains(key) else {
-                throw fail(full, "unknown key (known here: \(allowed.sorted().joined(separator: ", ")))")
-            }
-            if result[key] != nil { throw fail(full, "given twice") }
-            result[key] = value
-        }
-        return result
-    }
-
-    func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node { return scalar.tag == Tag(.null) || (scalar.style == .plain && ["null", "~", ""].contains(scalar.string)) }
-        return false
-    }
-
-    func number(_ node: Node, _ path: String, range: ClosedRange<Double>) throws -> Double? {
-        if isNull(node) { return nil }
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
-            throw fail(path, "expected a number or null, found '\(node.string ?? "a list or mapping")'")
-        }
-        guard range.contains(value) else {
-            throw fail(path, "\(ProfileLoader.format(value)) is out of range (\(ProfileLoader.format(range.lowerBound)) to \(ProfileLoader.format(range.upperBound)))")
-        }
-        return value
-    }
-
-    func integer(_ node: Node, _ path: String, range: ClosedRange<Int>) throws -> Int {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
-            throw fail(path, "expected a whole number, found '\(node.string ?? "a list or mapping")'")
-        }
-        guard range.contains(value) else { throw fail(path, "\(value) is out of range (\(range.lowerBound) to \(range.upperBound))") }
-        return value
-    }
-
-    func bool(_ node: Node, _ path: String) throws -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, ["true", "false"].contains(scalar.string) else {
-            throw fail(path, "expected true or false, found '\(node.string ?? "a list or mapping")'")
-        }
-        return scalar.string == "true"
-    }
-
-    func string(_ node: Node, _ path: String) throws -> String {
-        guard case .scalar(let scalar) = node, !isNull(node) else { throw fail(path, "expected a string") }
-        return scalar.string
-    }
-
-    func strings(_ node: Node, _ path: String, nonEmptyItems: Bool = false) throws -> [String] {
-        guard let sequence = node.sequence else { throw fail(path, "expected a list, e.g. [a, b]") }
-        return try sequence.enumerated().map { index, item in
-            guard case .scalar(let scalar) = item else { throw fail("\(path)[\(index)]", "expected a string") }
-            if nonEmptyItems && scalar.string.isEmpty { throw fail("\(path)[\(index)]", "must not be empty") }
-            return scalar.string
-        }
-    }
+    static func format(_ value: Double) -> String { YAMLReader.format(value) }
 }

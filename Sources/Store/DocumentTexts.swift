@@ -25,3 +25,15 @@ extension Store {
         return count
     }
 }
+
+extension Store {
+    /// One stored document: its id and its text (decompressed).
+    public func document(seq: Int64) throws -> (id: Int64, text: [UInt8])? {
+        let lookup = try connection.prepare("SELECT id, codec, text FROM documents WHERE seq = ?")
+        lookup.bind(1, seq)
+        guard try lookup.step() else { return nil }
+        let stored = Array(lookup.blobBytes(2))
+        let text = lookup.int(1) == TextCodec.zstd.rawValue ? try ZstdDecompressor().decompress(stored) : stored
+        return (lookup.int64(0), text)
+    }
+}

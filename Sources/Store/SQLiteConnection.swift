@@ -1,8 +1,9 @@
+import Core
 import CSQLite
 import Foundation
 
 /// An error from SQLite or from the store's own checks, with the statement or file it concerns.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+public struct StoreError: HintedError, Sendable {
     public let description: String
     public let hint: String?
     /// SQLite's primary result code, when the error came from SQLite.

@@ -92,6 +92,16 @@ public final class TextAnalyzer {
         return Array(UnsafeBufferPointer(start: output, count: Int(count)))
     }
 
+    /// cc_net's normalised form of a line (lower case, no accents, digits as 0, no punctuation, single
+    /// spaces), handed to `body` (valid during the call).
+    public func withNormalizedLine<R>(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard let base = line.baseAddress, line.count > 0 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        var output: UnsafePointer<UInt8>?
+        let count = curate_icu_normalize_line(handle, base.assumingMemoryBound(to: UInt8.self), Int32(line.count), &output)
+        guard count >= 0, let output else { return body(line) }
+        return body(UnsafeRawBufferPointer(start: output, count: Int(count)))
+    }
+
     /// The number of sentences holding at least one letter or digit.
     public func sentenceCount(_ text: UnsafeRawBufferPointer) -> Int {
         guard let base = text.baseAddress, text.count > 0 else { return 0 }

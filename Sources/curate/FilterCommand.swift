@@ -40,16 +40,13 @@ struct FilterCommand: ParsableCommand {
         let width = max(34, (funnel.rules.map(\.rule.count).max() ?? 0) + 2)
         Output.line(Output.padded("rule", width) + "   dropped   first-failing")
         for rule in funnel.rules {
-            Output.line(Output.padded(rule.rule, width) + leftPadded(Formatting.count(rule.dropped), 10)
-                        + leftPadded(Formatting.count(rule.firstFailing), 16))
+            Output.line(Output.padded(rule.rule, width) + Output.leftPadded(Formatting.count(rule.dropped), 10)
+                        + Output.leftPadded(Formatting.count(rule.firstFailing), 16))
         }
         Self.printKept(funnel)
         if dryRun { Output.line("(dry run: verdicts not stored)") }
     }
 
-    private func leftPadded(_ text: String, _ width: Int) -> String {
-        String(repeating: " ", count: max(1, width - text.count)) + text
-    }
 
     static func printKept(_ funnel: Funnel) {
         guard funnel.documents > 0 else { return }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Core
 import Foundation
-import Filters
 import Store
 
 /// An error that ends a subcommand with a given exit code, its message already printed.
@@ -32,11 +31,8 @@ enum Main {
             try runnable.run()
         } catch let status as ExitStatus {
             exit(status.code)
-        } catch let error as StoreError {
+        } catch let error as HintedError {
             Console(quiet: false).error(error.description, hint: error.hint)
-            exit(1)
-        } catch let error as ProfileError {
-            Console(quiet: false).error(error.description, hint: "see pipelines/profiles/en.yaml for every key and its range")
             exit(1)
         } catch let error as CleanExit {
             _ = error

@@ -40,4 +40,42 @@ enum Output {
     static func padded(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
+
+    /// Right-aligned column (at least one space before it).
+    static func leftPadded(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(1, width - text.count)) + text
+    }
+
+    /// Columns a string takes on a terminal: East Asian wide characters take two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + (isWide($1.value) ? 2 : 1) }
+    }
+
+    static func isWide(_ scalar: UInt32) -> Bool {
+        (0x1100...0x115F).contains(scalar) || (0x2E80...0xA4CF).contains(scalar) || (0xAC00...0xD7A3).contains(scalar)
+            || (0xF900...0xFAFF).contains(scalar) || (0xFE30...0xFE4F).contains(scalar) || (0xFF00...0xFF60).contains(scalar)
+            || (0xFFE0...0xFFE6).contains(scalar) || (0x20000...0x3FFFD).contains(scalar)
+    }
+
+    /// Lines of at most `width` terminal columns.
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = [], current = "", columns = 0
+        for character in text {
+            let w = displayWidth(String(character)) > 1 ? 2 : 1
+            if columns + w > width {
+                lines.append(current)
+                current = ""
+                columns = 0
+            }
+            current.append(character)
+            columns += w
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// Pads to `width` terminal columns.
+    static func paddedColumns(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - displayWidth(text)))
+    }
 }

@@ -123,15 +123,14 @@ struct PerplexityReport: Codable {
 enum PerplexityTable {
     static func print(_ cutoffs: [PerplexityCutoff], indent: String = "") {
         guard !cutoffs.isEmpty else { return }
-        func column(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(1, width - text.count)) + text }
         Output.line(indent + "language       docs   median pp   head ≤ p30   middle ≤ p60   tail   mean bpb")
         for cutoff in cutoffs {
-            Output.line(indent + Output.padded(cutoff.language, 10) + column(Formatting.count(cutoff.documents), 9)
-                        + column(Formatting.decimal(cutoff.medianPerplexity, places: 1), 12)
-                        + column("\(cutoff.head) ≤ " + Formatting.decimal(cutoff.p30, places: 0), 13)
-                        + column("\(cutoff.middle) ≤ " + Formatting.decimal(cutoff.p60, places: 0), 15)
-                        + column(Formatting.count(cutoff.tail), 7)
-                        + column(Formatting.decimal(cutoff.meanBitsPerByte, places: 3), 11))
+            Output.line(indent + Output.padded(cutoff.language, 10) + Output.leftPadded(Formatting.count(cutoff.documents), 9)
+                        + Output.leftPadded(Formatting.decimal(cutoff.medianPerplexity, places: 1), 12)
+                        + Output.leftPadded("\(cutoff.head) ≤ " + Formatting.decimal(cutoff.p30, places: 0), 13)
+                        + Output.leftPadded("\(cutoff.middle) ≤ " + Formatting.decimal(cutoff.p60, places: 0), 15)
+                        + Output.leftPadded(Formatting.count(cutoff.tail), 7)
+                        + Output.leftPadded(Formatting.decimal(cutoff.meanBitsPerByte, places: 3), 11))
         }
     }
 }

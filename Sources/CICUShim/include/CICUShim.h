@@ -68,6 +68,11 @@ int32_t curate_icu_tokens(curate_icu_analyzer *analyzer, const uint8_t *utf8, in
 /// `fold_digits`. Returns the number of bytes written.
 int32_t curate_icu_fold(const uint8_t *utf8, int32_t length, int lowercase, int fold_digits, uint8_t *out);
 
+/// cc_net's line normalisation, for counting repeated lines: lower-cased, accents removed (NFD, then
+/// combining marks dropped), digits replaced by '0', punctuation removed, white space collapsed to one
+/// space and trimmed. Returns the length written to `*out` (owned by the analyzer), or -1.
+int32_t curate_icu_normalize_line(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length, const uint8_t **out);
+
 /// Counts sentences in UTF-8 text with ICU's sentence break iterator (Unicode UAX #29 rules: "Dr. Smith"
 /// is two sentences, "10 a.m. on Monday" one). Segments holding no letter or digit are not counted.
 int32_t curate_icu_sentence_count(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length);

@@ -1,0 +1,334 @@
+import Core
+import Store
+import Text
+
+/// The second half of `curate dedup`: candidate pairs from the stored band hashes, confirmed by the
+/// estimated Jaccard of their signatures, then clusters by union-find and one kept document per cluster.
+struct Clustering {
+    let store: Store
+    let hasher: MinHasher
+    let options: DedupOptions
+
+    // MARK: Candidate pairs
+
+    /// Finds the candidate pairs that involve a document signed since the last run and stores each with
+    /// its estimated Jaccard (`dedup_pairs`, whether or not it reaches the threshold, so a new threshold
+    /// needs no new comparisons).
+    ///
+    /// The candidates are a merge self-join over the band table's primary key (band, hash, seq): one
+    /// ordered scan on disk, no in-memory table of buckets. Within a bucket each new document is compared
+    /// with the `bucketWindow` members just before it (datatrove compares only neighbours); a bucket of
+    /// thousands of near-copies thus costs linear work, and union-find still joins the whole cluster.
+    /// Old pairs are never recomputed: a pair (i, j), i < j, is compared only in the run that signed j.
+    func confirmCandidates(_ summary: inout DedupSummary) throws {
+        let connection = store.connection
+        let pairedThrough = try connection.scalarInt(
+            "SELECT CAST(value AS INTEGER) FROM dedup_settings WHERE key = 'paired_through'") ?? 0
+        guard let newest = try connection.scalarInt("SELECT max(seq) FROM dedup_signatures"), newest > pairedThrough else { return }
+
+        // A second connection reads while the first writes (and commits) pairs.
+        let reader = try SQLiteConnection(path: store.path)
+        let scan = try reader.prepare("SELECT band, hash, seq FROM minhash_bands WHERE seq <= ? ORDER BY band, hash, seq")
+        scan.bind(1, newest)
+        let loadSignature = try reader.prepare("SELECT signature FROM dedup_signatures WHERE seq = ?")
+        let insertPair = try connection.prepare("INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard) VALUES (?, ?, ?)")
+        let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
+        defer { transaction.rollback() }
+
+        var signatures: [Int64: [UInt32]] = [:] // bounded cache: cleared when it grows past `cacheLimit`
+        let cacheLimit = 65_536
+        func signature(_ seq: Int64) throws -> [UInt32] {
+            if let cached = signatures[seq] { return cached }
+            loadSignature.bind(1, seq)
+            defer { loadSignature.reset() }
+            guard try loadSignature.step(), !loadSignature.isNull(0) else { return [] }
+            let bytes = loadSignature.blobBytes(0)
+            let value = Array(bytes.bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) }
+            if signatures.count >= cacheLimit { signatures.removeAll(keepingCapacity: true) }
+            signatures[seq] = value
+            return value
+        }
+
+        var bucket: (band: Int64, hash: Int64) = (-1, 0)
+        var window: [Int64] = []
+        while try scan.step() {
+            let band = scan.int64(0), hash = scan.int64(1), seq = scan.int64(2)
+            if band != bucket.band || hash != bucket.hash {
+                bucket = (band, hash)
+                window.removeAll(keepingCapacity: true)
+            }
+            if seq > pairedThrough, !window.isEmpty {
+                let mine = try signature(seq)
+                for earlier in window {
+                    let jaccard = MinHasher.similarity(try signature(earlier), mine)
+                    summary.candidatePairs += 1
+                    let inserted = try transaction.write {
+                        insertPair.bind(1, earlier)
+                        insertPair.bind(2, seq)
+                        insertPair.bind(3, jaccard)
+                        try insertPair.run()
+                        return connection.changes > 0
+                    }
+                    if inserted { summary.comparedPairs += 1 }
+                }
+            }
+            window.append(seq)
+            if window.count > options.bucketWindow { window.removeFirst() }
+        }
+        try transaction.write {
+            try connection.execute(
+                "INSERT OR REPLACE INTO dedup_settings (key, value) VALUES ('paired_through', '\(newest)')")
+        }
+        try transaction.commit()
+    }
+
+    // MARK: Verification
+
+    /// How far below the threshold an estimate may lie and still be verified: 4 standard deviations of
+    /// the estimate at Jaccard 0.8 with 112 permutations (σ = √(0.8 · 0.2 / 112) ≈ 0.038).
+    static let verificationMargin = 0.15
+
+    struct VerifyBatch: Sendable {
+        var pairs: [(Int64, Int64)]
+        var texts: [Int64: (codec: Int, stored: [UInt8])]
+    }
+
+    /// Replaces the estimate by the exact Jaccard of the two shingle sets, for every stored pair whose
+    /// estimate is within `verificationMargin` of the threshold or above (NeMo Curator's "false positive
+    /// check"): the 112-value estimate has a standard deviation near 0.04, so a pair at 0.83 is otherwise
+    /// rejected about one time in five. Costs one re-tokenisation per document in such a pair; both cores.
+    func verifyCandidates(_ summary: inout DedupSummary, console: Console) throws {
+        let connection = store.connection
+        let lower = options.parameters.threshold - Self.verificationMargin
+        let condition = "exact IS NULL AND jaccard >= \(lower)"
+        let total = try connection.scalarInt("SELECT count(*) FROM dedup_pairs WHERE \(condition)") ?? 0
+        guard total > 0 else { return }
+        let path = store.path
+        let shingleWords = options.parameters.shingleWords
+        let update = try connection.prepare("UPDATE dedup_pairs SET exact = ? WHERE seq_a = ? AND seq_b = ?")
+        let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
+        defer { transaction.rollback() }
+        var progress = ProgressMeter(stage: "dedup verify", total: total, measure: .documents)
+        var verified: Int64 = 0
+
+        try OrderedPipeline.run(
+            workers: max(1, options.threads), capacity: max(1, options.threads) * 2 + 2,
+            produce: { emit in
+                let reader = try SQLiteConnection(path: path)
+                let pairs = try reader.prepare(
+                    "SELECT seq_a, seq_b FROM dedup_pairs WHERE \(condition) AND (seq_a, seq_b) > (?, ?) ORDER BY seq_a, seq_b LIMIT 128")
+                let text = try reader.prepare("SELECT codec, text FROM documents WHERE seq = ?")
+                var after: (Int64, Int64) = (0, 0)
+                while true {
+                    pairs.bind(1, after.0)
+                    pairs.bind(2, after.1)
+                    var batch = VerifyBatch(pairs: [], texts: [:])
+                    while try pairs.step() { batch.pairs.append((pairs.int64(0), pairs.int64(1))) }
+                    pairs.reset()
+                    guard let last = batch.pairs.last else { return }
+                    after = last
+                    for seq in batch.pairs.flatMap({ [$0.0, $0.1] }) where batch.texts[seq] == nil {
+                        text.bind(1, seq)
+                        if try text.step() { batch.texts[seq] = (text.int(0), Array(text.blobBytes(1))) }
+                        text.reset()
+                    }
+                    guard emit(batch) else { return }
+                }
+            },
+            makeWorker: {
+                let analyzer = TextAnalyzer()
+                let decompressor = ZstdDecompressor()
+                return { (batch: VerifyBatch) -> [(Int64, Int64, Double)] in
+                    var shingles: [Int64: [UInt64]] = [:]
+                    for (seq, stored) in batch.texts {
+                        let text = stored.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(stored.stored)) ?? []) : stored.stored
+                        shingles[seq] = text.withUnsafeBytes { Shingles.of(text: $0, analyzer: analyzer, n: shingleWords).shingles }
+                    }
+                    return batch.pairs.map { a, b in (a, b, Shingles.jaccard(shingles[a] ?? [], shingles[b] ?? [])) }
+                }
+            },
+            consume: { results in
+                try transaction.write {
+                    for (a, b, jaccard) in results {
+                        update.bind(1, jaccard)
+                        update.bind(2, a)
+                        update.bind(3, b)
+                        try update.run()
+                    }
+                }
+                verified += Int64(results.count)
+                summary.verifiedPairs += results.count
+                progress.update(done: verified, documents: verified, bytes: 0)
+                if progress.due { console.progress(progress.line) }
+            })
+        try transaction.commit()
+        console.clearProgress()
+    }
+
+    /// The similarity clustering uses: the exact Jaccard when verifying, else the estimate.
+    var similarityColumn: String { options.verifyExactly ? "exact" : "jaccard" }
+
+    /// Jaccard estimates are k / permutations; compare with a little slack so that a threshold written
+    /// in decimal (0.75) is met by the k that equals it.
+    static let epsilon = 1e-9
+
+    // MARK: Clusters
+
+    /// The number of pairs at or above the threshold.
+    func confirmedPairs() throws -> Int {
+        Int(try store.connection.scalarInt("SELECT count(*) FROM dedup_pairs WHERE \(similarityColumn) >= ?",
+                                           [.real(options.parameters.threshold - Self.epsilon)]) ?? 0)
+    }
+
+    /// Rebuilds `dedup_clusters` from the normalised-text groups and the confirmed pairs: union-find over
+    /// the documents that have a duplicate (memory grows with the duplicates, not the corpus), then one
+    /// kept document per cluster, chosen by `Member.isBetter`.
+    func cluster(_ summary: inout DedupSummary) throws {
+        var sets = UnionFind()
+        let connection = store.connection
+        if options.exact {
+            let groups = try connection.prepare("""
+                SELECT normalized_hash, seq FROM dedup_signatures
+                WHERE normalized_hash IN (SELECT normalized_hash FROM dedup_signatures GROUP BY normalized_hash HAVING count(*) > 1)
+                ORDER BY normalized_hash, seq
+                """)
+            var previous: (hash: [UInt8], seq: Int64)?
+            while try groups.step() {
+                let hash = Array(groups.blobBytes(0)), seq = groups.int64(1)
+                if let previous, previous.hash == hash { sets.union(previous.seq, seq) }
+                previous = (hash, seq)
+            }
+        }
+        if options.minhash {
+            let pairs = try connection.prepare("SELECT seq_a, seq_b FROM dedup_pairs WHERE \(similarityColumn) >= ? ORDER BY seq_a, seq_b")
+            pairs.bind(1, options.parameters.threshold - Self.epsilon)
+            while try pairs.step() { sets.union(pairs.int64(0), pairs.int64(1)) }
+        }
+
+        let modelID = try connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
+        let lookup = try connection.prepare("""
+            SELECT d.id, d.byte_length, s.normalized_hash, s.signature,
+                   (SELECT kept FROM filter_verdicts f WHERE f.seq = s.seq),
+                   (SELECT perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = s.seq)
+            FROM dedup_signatures s JOIN documents d ON d.seq = s.seq WHERE s.seq = ?2
+            """)
+        func member(_ seq: Int64) throws -> Member {
+            lookup.bind(1, modelID ?? -1)
+            lookup.bind(2, seq)
+            defer { lookup.reset() }
+            guard try lookup.step() else { throw StoreError("document seq \(seq) has a dedup signature but no row in documents") }
+            let signature = lookup.isNull(3) ? [] : Array(lookup.blobBytes(3).bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) }
+            return Member(seq: seq, id: lookup.int64(0), bytes: lookup.int64(1), normalizedHash: Array(lookup.blobBytes(2)),
+                          signature: signature, passedFilters: lookup.isNull(4) ? nil : lookup.int(4) == 1,
+                          perplexity: lookup.isNull(5) ? nil : lookup.double(5))
+        }
+
+        let pairSimilarity = try connection.prepare("SELECT \(similarityColumn) FROM dedup_pairs WHERE seq_a = ? AND seq_b = ?")
+        func similarity(_ member: Member, _ kept: Member) throws -> Double {
+            pairSimilarity.bind(1, min(member.seq, kept.seq))
+            pairSimilarity.bind(2, max(member.seq, kept.seq))
+            defer { pairSimilarity.reset() }
+            if try pairSimilarity.step(), !pairSimilarity.isNull(0) { return pairSimilarity.double(0) }
+            return MinHasher.similarity(member.signature, kept.signature)
+        }
+
+        let insert = try connection.prepare(
+            "INSERT INTO dedup_clusters (seq, document_id, cluster, duplicate_of, method, similarity) VALUES (?, ?, ?, ?, ?, ?)")
+        try connection.transaction {
+            try connection.execute("DELETE FROM dedup_clusters")
+            for group in sets.groups() {
+                let members = try group.map(member)
+                let kept = members.min { $0.isBetter(than: $1) }!
+                summary.clusters += 1
+                for member in members {
+                    insert.bind(1, member.seq)
+                    insert.bind(2, member.id)
+                    insert.bind(3, kept.seq)
+                    if member.seq == kept.seq {
+                        insert.bindNull(4)
+                        insert.bind(5, "kept")
+                        insert.bindNull(6)
+                    } else if options.exact && member.normalizedHash == kept.normalizedHash {
+                        insert.bind(4, kept.id)
+                        insert.bind(5, "normalized")
+                        insert.bind(6, 1.0)
+                        summary.removedNormalized += 1
+                    } else {
+                        insert.bind(4, kept.id)
+                        insert.bind(5, "minhash")
+                        insert.bind(6, try similarity(member, kept))
+                        summary.removedMinhash += 1
+                    }
+                    try insert.run()
+                }
+            }
+        }
+        summary.removedByIngest = Int(try connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL") ?? 0)
+    }
+}
+
+/// What choosing the kept document of a cluster looks at.
+struct Member {
+    var seq: Int64
+    var id: Int64
+    var bytes: Int64
+    var normalizedHash: [UInt8]
+    var signature: [UInt32]
+    /// The heuristic filters' verdict (`filter_verdicts.kept`), nil when not scored.
+    var passedFilters: Bool?
+    /// Perplexity under the newest reference model, nil when not scored.
+    var perplexity: Double?
+
+    /// The best scored document first: one the heuristic filters keep (before an unscored one, before
+    /// one they drop), then the lowest perplexity (scored before unscored); without scores the longest,
+    /// and among equals the first ingested.
+    func isBetter(than other: Member) -> Bool {
+        func filterRank(_ passed: Bool?) -> Int { passed == true ? 0 : passed == nil ? 1 : 2 }
+        if filterRank(passedFilters) != filterRank(other.passedFilters) { return filterRank(passedFilters) < filterRank(other.passedFilters) }
+        switch (perplexity, other.perplexity) {
+        case let (mine?, theirs?) where mine != theirs: return mine < theirs
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: break
+        }
+        if bytes != other.bytes { return bytes > other.bytes }
+        return seq < other.seq
+    }
+}
+
+/// Disjoint sets over document seqs, allocated only for documents that take part in a union.
+struct UnionFind {
+    private var index: [Int64: Int32] = [:]
+    private var seqs: [Int64] = []
+    private var parent: [Int32] = []
+
+    private mutating func node(_ seq: Int64) -> Int32 {
+        if let existing = index[seq] { return existing }
+        let new = Int32(seqs.count)
+        index[seq] = new
+        seqs.append(seq)
+        parent.append(new)
+        return new
+    }
+
+    private mutating func root(_ node: Int32) -> Int32 {
+        var node = node
+        while parent[Int(node)] != node {
+            parent[Int(node)] = parent[Int(parent[Int(node)])] // path halving
+            node = parent[Int(node)]
+        }
+        return node
+    }
+
+    mutating func union(_ a: Int64, _ b: Int64) {
+        let x = root(node(a)), y = root(node(b))
+        if x != y { parent[Int(max(x, y))] = min(x, y) }
+    }
+
+    /// The sets of more than one member, each sorted by seq, ordered by their smallest seq.
+    mutating func groups() -> [[Int64]] {
+        var byRoot: [Int32: [Int64]] = [:]
+        for node in seqs.indices { byRoot[root(Int32(node)), default: []].append(seqs[node]) }
+        return byRoot.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+}
