@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
         .target(name: "LM", dependencies: ["Core", "Store", "Text"]),
         .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
-        .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config"]),
+        // The MinHash inner loop in C, for AVX2 with a run-time check (see its header comment).
+        .target(name: "CMinHash"),
+        .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config", "CMinHash"]),
         // Strict reading of YAML settings files (pipelines, threshold profiles).
         .target(name: "Config", dependencies: ["Core", "Yams"]),
         .target(
@@ -65,7 +67,7 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "Core"]),
         .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"]),
         .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"]),
-        .testTarget(name: "DedupTests", dependencies: ["Dedup", "Ingest", "Text", "Store", "Core"]),
+        .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]

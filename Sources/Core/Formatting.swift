@@ -62,3 +62,4 @@ public enum Formatting {
         return value < 0 && scaled != 0 ? "-" + text : text
     }
 }
+

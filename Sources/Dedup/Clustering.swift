@@ -182,8 +182,48 @@ struct Clustering {
 
     /// Rebuilds `dedup_clusters` from the normalised-text groups and the confirmed pairs: union-find over
     /// the documents that have a duplicate (memory grows with the duplicates, not the corpus), then one
-    /// kept document per cluster, chosen by `Member.isBetter`.
-    func cluster(_ summary: inout DedupSummary) throws {
+    /// kept document per cluster.
+    func cluster(_ summary: inout DedupSummary, console: Console) throws {
+        let groups = try self.groups()
+        if options.minhash { try closePairs(in: groups, &summary, console: console) }
+        try write(groups, &summary)
+    }
+
+    /// Clusters of at most this many documents have every pair of members compared (see `closePairs`).
+    static let closureLimit = 16
+
+    /// Within each small cluster, compares (and verifies, like any candidate) the member pairs that LSH
+    /// did not propose: a pair that shares no band but is joined through other members may well be a near
+    /// duplicate too (at Jaccard 0.8 no band is shared 7.6% of the time). Clusters do not change; the
+    /// stored pairs become complete, and each member's similarity to the kept document is measured.
+    func closePairs(in groups: [[Int64]], _ summary: inout DedupSummary, console: Console) throws {
+        let connection = store.connection
+        let loadSignature = try connection.prepare("SELECT signature FROM dedup_signatures WHERE seq = ?")
+        let insertPair = try connection.prepare("INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard) VALUES (?, ?, ?)")
+        try connection.transaction {
+            for group in groups where group.count <= Self.closureLimit {
+                let signatures = try group.map { seq -> [UInt32] in
+                    loadSignature.bind(1, seq)
+                    defer { loadSignature.reset() }
+                    guard try loadSignature.step(), !loadSignature.isNull(0) else { return [] }
+                    return Array(loadSignature.blobBytes(0).bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) }
+                }
+                for i in group.indices {
+                    for j in group.indices where j > i {
+                        insertPair.bind(1, group[i])
+                        insertPair.bind(2, group[j])
+                        insertPair.bind(3, MinHasher.similarity(signatures[i], signatures[j]))
+                        try insertPair.run()
+                        summary.closurePairs += connection.changes
+                    }
+                }
+            }
+        }
+        if options.verifyExactly { try verifyCandidates(&summary, console: console) }
+    }
+
+    /// The sets of documents joined by equal normalised text or by a confirmed pair.
+    func groups() throws -> [[Int64]] {
         var sets = UnionFind()
         let connection = store.connection
         if options.exact {
@@ -204,7 +244,12 @@ struct Clustering {
             pairs.bind(1, options.parameters.threshold - Self.epsilon)
             while try pairs.step() { sets.union(pairs.int64(0), pairs.int64(1)) }
         }
+        return sets.groups()
+    }
 
+    /// Rewrites `dedup_clusters`: one kept document per group, chosen by `Member.isBetter`.
+    func write(_ groups: [[Int64]], _ summary: inout DedupSummary) throws {
+        let connection = store.connection
         let modelID = try connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
         let lookup = try connection.prepare("""
             SELECT d.id, d.byte_length, s.normalized_hash, s.signature,
@@ -236,7 +281,7 @@ struct Clustering {
             "INSERT INTO dedup_clusters (seq, document_id, cluster, duplicate_of, method, similarity) VALUES (?, ?, ?, ?, ?, ?)")
         try connection.transaction {
             try connection.execute("DELETE FROM dedup_clusters")
-            for group in sets.groups() {
+            for group in groups {
                 let members = try group.map(member)
                 let kept = members.min { $0.isBetter(than: $1) }!
                 summary.clusters += 1

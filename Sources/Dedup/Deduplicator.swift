@@ -30,9 +30,14 @@ public struct DedupSummary: Codable, Sendable {
     public var signed = 0
     public var bytes: Int64 = 0
     public var signatureSeconds = 0.0
+    /// CPU seconds the workers spent signing (decompression, normalisation, segmentation, shingling,
+    /// MinHash, line hashes): the signature throughput without the store's reads and writes.
+    public var signingCPUSeconds = 0.0
     public var candidatePairs = 0
     public var comparedPairs = 0
     public var verifiedPairs = 0
+    /// Pairs of members of small clusters that LSH had not proposed, compared afterwards.
+    public var closurePairs = 0
     public var confirmedPairs = 0
     public var clusters = 0
     public var removedByIngest = 0
@@ -75,9 +80,9 @@ public final class Deduplicator {
         if options.minhash {
             try clustering.confirmCandidates(&summary)
             if options.verifyExactly { try clustering.verifyCandidates(&summary, console: console) }
-            summary.confirmedPairs = try clustering.confirmedPairs()
         }
-        try clustering.cluster(&summary)
+        try clustering.cluster(&summary, console: console)
+        if options.minhash { summary.confirmedPairs = try clustering.confirmedPairs() }
         summary.repeatedLines = Int(try store.connection.scalarInt("SELECT count(*) FROM repeated_lines WHERE documents > ?",
                                                                    [.integer(Int64(options.lineThreshold))]) ?? 0)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -175,14 +180,17 @@ public final class Deduplicator {
             makeWorker: {
                 let analyzer = TextAnalyzer()
                 let decompressor = ZstdDecompressor()
-                return { (batch: [Pending]) -> [Signed] in
-                    batch.map { pending in
+                return { (batch: [Pending]) -> (signed: [Signed], cpuSeconds: Double) in
+                    let started = threadCPUSeconds()
+                    let signed = batch.map { pending in
                         let text = pending.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
                         return Self.sign(pending, text: text, analyzer: analyzer, hasher: hasher, shingleWords: shingleWords, countLines: countLines)
                     }
+                    return (signed, threadCPUSeconds() - started)
                 }
             },
-            consume: { batch in
+            consume: { (batch: [Signed], cpuSeconds: Double) in
+                summary.signingCPUSeconds += cpuSeconds
                 try transaction.write {
                     var lineCounts = HashIndex(expected: 256)
                     var lineHashes: [UInt64] = [], lineDocuments: [Int] = [], lineExamples: [String] = []

@@ -1,3 +1,4 @@
+import CMinHash
 import Core
 import Text
 
@@ -22,8 +23,8 @@ public struct MinHashParameters: Sendable, Equatable, Codable {
 /// The permutations and the signature computation. Immutable: share one between threads.
 public struct MinHasher: Sendable {
     public let parameters: MinHashParameters
-    private let a: [UInt64]
-    private let b: [UInt64]
+    let a: [UInt64]
+    let b: [UInt64]
     static let prime: UInt64 = (1 << 61) - 1
 
     public init(parameters: MinHashParameters) {
@@ -53,7 +54,8 @@ public struct MinHasher: Sendable {
         return r
     }
 
-    /// (a·h + b) mod (2⁶¹ − 1), with the 125-bit product reduced exactly (2⁶⁴ ≡ 8 mod p).
+    /// (a·h + b) mod (2⁶¹ − 1), with the 125-bit product reduced exactly (2⁶⁴ ≡ 8 mod p). One value at
+    /// a time: the reference the C kernel (CMinHash) is tested against.
     @inline(__always)
     static func permute(_ h: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
         let (high, low) = a.multipliedFullWidth(by: h)
@@ -64,20 +66,9 @@ public struct MinHasher: Sendable {
     /// (plenty for estimating similarity; half the storage). Nil without shingles.
     public func signature(of shingles: [UInt64]) -> [UInt32]? {
         guard !shingles.isEmpty else { return nil }
-        let count = parameters.permutations
-        var minima = [UInt64](repeating: UInt64.max, count: count)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                minima.withUnsafeMutableBufferPointer { minima in
-                    for shingle in shingles {
-                        let h = Self.reduce(shingle)
-                        for i in 0..<count {
-                            let value = Self.permute(h, a[i], b[i])
-                            if value < minima[i] { minima[i] = value }
-                        }
-                    }
-                }
-            }
+        var minima = [UInt64](repeating: 0, count: parameters.permutations)
+        shingles.withUnsafeBufferPointer { shingles in
+            curate_minhash_minima(shingles.baseAddress, shingles.count, a, b, a.count, &minima)
         }
         return minima.map { UInt32(truncatingIfNeeded: $0) }
     }

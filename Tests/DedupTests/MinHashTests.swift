@@ -1,3 +1,4 @@
+import CMinHash
 import Foundation
 import Testing
 import Text
@@ -28,6 +29,36 @@ import Text
         for edge: UInt64 in [0, 1, prime - 1, prime, prime + 1, UInt64.max, UInt64.max - 1] {
             #expect(MinHasher.reduce(edge) == edge % prime)
             #expect(MinHasher.permute(MinHasher.reduce(edge), prime - 1, prime - 1) == Self.slowPermute(edge, prime - 1, prime - 1))
+        }
+    }
+
+    /// The C kernel (AVX2 where the CPU has it) gives the minima of the one-at-a-time Swift reference.
+    @Test func theVectorKernelMatchesTheReference() {
+        var state: UInt64 = 99
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state ^ (state >> 27)
+        }
+        for permutations in [112, 128, 7, 33, 4, 1] {
+            var parameters = MinHashParameters()
+            parameters.bands = permutations
+            parameters.rows = 1
+            let hasher = MinHasher(parameters: parameters)
+            for count in [1, 2, 5, 300] {
+                var shingles = (0..<count).map { _ in next() }
+                shingles[0] = UInt64.max // edge: above p before reduction
+                var expected = [UInt64](repeating: UInt64.max, count: permutations)
+                for h in shingles {
+                    for i in 0..<permutations {
+                        expected[i] = min(expected[i], MinHasher.permute(MinHasher.reduce(h), hasher.a[i], hasher.b[i]))
+                    }
+                }
+                var fast = [UInt64](repeating: 0, count: permutations), portable = fast
+                curate_minhash_minima(shingles, shingles.count, hasher.a, hasher.b, permutations, &fast)
+                curate_minhash_minima_portable(shingles, shingles.count, hasher.a, hasher.b, permutations, &portable)
+                #expect(fast == expected, "\(permutations) permutations, \(count) shingles")
+                #expect(portable == expected)
+            }
         }
     }
 
