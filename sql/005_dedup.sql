@@ -12,13 +12,21 @@ CREATE TABLE dedup_signatures (
 );
 CREATE INDEX dedup_signatures_normalized ON dedup_signatures(normalized_hash);
 
--- LSH buckets: one row per document and band.
+-- LSH buckets: one row per document and band, keyed in lookup order (candidates are a merge join).
 CREATE TABLE minhash_bands (
     band INTEGER NOT NULL,
     hash INTEGER NOT NULL,
     seq  INTEGER NOT NULL,
     PRIMARY KEY (band, hash, seq)
 ) WITHOUT ROWID;
+
+-- Band hashes of documents signed but not yet searched for candidates: appended while signing (cheap),
+-- moved into minhash_bands in key order once their candidate pairs are stored.
+CREATE TABLE minhash_bands_pending (
+    seq  INTEGER NOT NULL,
+    band INTEGER NOT NULL,
+    hash INTEGER NOT NULL
+);
 
 -- Candidate pairs that were compared (seq_a < seq_b): the Jaccard estimated from the signatures and,
 -- for pairs whose estimate came near the threshold, the exact Jaccard of their shingle sets.
@@ -57,8 +65,7 @@ CREATE TABLE repeated_lines_documents (
     seq INTEGER PRIMARY KEY
 );
 
--- Parameters the stored signatures were made with (a run with different ones must start over), and
--- progress: 'paired_through' is the last seq whose band hashes were searched for candidate pairs.
+-- Parameters the stored signatures were made with (a run with different ones must start over).
 CREATE TABLE dedup_settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

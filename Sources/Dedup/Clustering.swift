@@ -13,23 +13,25 @@ struct Clustering {
 
     /// Finds the candidate pairs that involve a document signed since the last run and stores each with
     /// its estimated Jaccard (`dedup_pairs`, whether or not it reaches the threshold, so a new threshold
-    /// needs no new comparisons).
+    /// needs no new comparisons); then moves the new band hashes into the index.
     ///
-    /// The candidates are a merge self-join over the band table's primary key (band, hash, seq): one
-    /// ordered scan on disk, no in-memory table of buckets. Within a bucket each new document is compared
-    /// with the `bucketWindow` members just before it (datatrove compares only neighbours); a bucket of
-    /// thousands of near-copies thus costs linear work, and union-find still joins the whole cluster.
-    /// Old pairs are never recomputed: a pair (i, j), i < j, is compared only in the run that signed j.
+    /// The new documents' band hashes (`minhash_bands_pending`) are read sorted by (band, hash, seq) —
+    /// SQLite's external sort, spilling to temporary files, so memory stays bounded — and merged with the
+    /// index `minhash_bands`, whose primary key is the same order: for each new bucket one lookup fetches
+    /// its stored members. Within a bucket each new document is compared with the `bucketWindow` members
+    /// just before it (datatrove compares only neighbours), so a bucket of thousands of near copies costs
+    /// linear work and union-find still joins them all. Old pairs are never recomputed: new documents
+    /// always have larger seqs than indexed ones, and a pair (i, j), i < j, is compared in the run that
+    /// signed j. The new rows then enter the index in key order, which SQLite appends cheaply.
     func confirmCandidates(_ summary: inout DedupSummary) throws {
         let connection = store.connection
-        let pairedThrough = try connection.scalarInt(
-            "SELECT CAST(value AS INTEGER) FROM dedup_settings WHERE key = 'paired_through'") ?? 0
-        guard let newest = try connection.scalarInt("SELECT max(seq) FROM dedup_signatures"), newest > pairedThrough else { return }
+        guard (try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM minhash_bands_pending)") ?? 0) != 0 else { return }
 
-        // A second connection reads while the first writes (and commits) pairs.
+        // A second connection reads while the first writes (and commits) pairs; its sorts spill to disk.
         let reader = try SQLiteConnection(path: store.path)
-        let scan = try reader.prepare("SELECT band, hash, seq FROM minhash_bands WHERE seq <= ? ORDER BY band, hash, seq")
-        scan.bind(1, newest)
+        try reader.execute("PRAGMA temp_store = FILE")
+        let scan = try reader.prepare("SELECT band, hash, seq FROM minhash_bands_pending ORDER BY band, hash, seq")
+        let stored = try reader.prepare("SELECT seq FROM minhash_bands WHERE band = ? AND hash = ? ORDER BY seq DESC LIMIT ?")
         let loadSignature = try reader.prepare("SELECT signature FROM dedup_signatures WHERE seq = ?")
         let insertPair = try connection.prepare("INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard) VALUES (?, ?, ?)")
         let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
@@ -42,22 +44,27 @@ struct Clustering {
             loadSignature.bind(1, seq)
             defer { loadSignature.reset() }
             guard try loadSignature.step(), !loadSignature.isNull(0) else { return [] }
-            let bytes = loadSignature.blobBytes(0)
-            let value = Array(bytes.bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) }
+            let value = Array(loadSignature.blobBytes(0).bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) }
             if signatures.count >= cacheLimit { signatures.removeAll(keepingCapacity: true) }
             signatures[seq] = value
             return value
         }
 
-        var bucket: (band: Int64, hash: Int64) = (-1, 0)
+        var bucket: (band: Int64, hash: Int64)?
         var window: [Int64] = []
         while try scan.step() {
             let band = scan.int64(0), hash = scan.int64(1), seq = scan.int64(2)
-            if band != bucket.band || hash != bucket.hash {
+            if bucket?.band != band || bucket?.hash != hash {
                 bucket = (band, hash)
                 window.removeAll(keepingCapacity: true)
+                stored.bind(1, band)
+                stored.bind(2, hash)
+                stored.bind(3, options.bucketWindow)
+                while try stored.step() { window.append(stored.int64(0)) }
+                stored.reset()
+                window.reverse()
             }
-            if seq > pairedThrough, !window.isEmpty {
+            if !window.isEmpty {
                 let mine = try signature(seq)
                 for earlier in window {
                     let jaccard = MinHasher.similarity(try signature(earlier), mine)
@@ -75,11 +82,18 @@ struct Clustering {
             window.append(seq)
             if window.count > options.bucketWindow { window.removeFirst() }
         }
-        try transaction.write {
-            try connection.execute(
-                "INSERT OR REPLACE INTO dedup_settings (key, value) VALUES ('paired_through', '\(newest)')")
-        }
+        scan.reset()
         try transaction.commit()
+        // Killed before this commits, the next run compares the same pending rows again: same pairs.
+        try connection.execute("PRAGMA temp_store = FILE") // the sort may not fit in memory (not inside a transaction)
+        defer { try? connection.execute("PRAGMA temp_store = MEMORY") }
+        try connection.transaction {
+            try connection.execute("""
+                INSERT OR IGNORE INTO minhash_bands (band, hash, seq)
+                SELECT band, hash, seq FROM minhash_bands_pending ORDER BY band, hash, seq;
+                DELETE FROM minhash_bands_pending;
+                """)
+        }
     }
 
     // MARK: Verification

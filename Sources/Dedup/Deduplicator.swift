@@ -106,7 +106,7 @@ public final class Deduplicator {
     /// Drops every signature, band, pair, cluster and line count.
     public static func reset(store: Store) throws {
         try store.connection.transaction {
-            for table in ["dedup_signatures", "minhash_bands", "dedup_pairs", "dedup_clusters", "repeated_lines",
+            for table in ["dedup_signatures", "minhash_bands", "minhash_bands_pending", "dedup_pairs", "dedup_clusters", "repeated_lines",
                           "repeated_lines_documents", "dedup_settings"] {
                 try store.connection.execute("DELETE FROM \(table)")
             }
@@ -120,6 +120,8 @@ public final class Deduplicator {
         var id: Int64
         var codec: Int
         var stored: [UInt8]
+        /// Signed by an earlier run that did not count lines: only its lines are wanted now.
+        var hasSignature: Bool
     }
 
     struct Signed: Sendable {
@@ -130,6 +132,7 @@ public final class Deduplicator {
         var shingles: Int
         var signature: [UInt32]?
         var bands: [Int64]
+        var hasSignature: Bool
         /// Normalised line hashes (distinct within the document) with an example of each.
         var lines: [(UInt64, String)]
     }
@@ -145,10 +148,15 @@ public final class Deduplicator {
         let hasher = self.hasher
         let countLines = options.lines
         let shingleWords = options.parameters.shingleWords
-        let query = "SELECT d.seq, d.id, d.codec, d.text FROM documents d WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256"
+        let query = """
+            SELECT d.seq, d.id, d.codec, d.text, EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq)
+            FROM documents d WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
+            """
         let insertSignature = try store.connection.prepare(
             "INSERT OR REPLACE INTO dedup_signatures (seq, document_id, normalized_hash, shingles, signature) VALUES (?, ?, ?, ?, ?)")
-        let insertBand = try store.connection.prepare("INSERT OR IGNORE INTO minhash_bands (band, hash, seq) VALUES (?, ?, ?)")
+        // Band hashes go to an append-only table first; candidate search sorts them into the index
+        // (random-key inserts into a large B-tree would make signing slower as the store grows).
+        let insertBand = try store.connection.prepare("INSERT INTO minhash_bands_pending (seq, band, hash) VALUES (?, ?, ?)")
         let countLine = try store.connection.prepare("""
             INSERT INTO repeated_lines (hash, documents, example) VALUES (?1, ?2, CASE WHEN ?2 > 1 THEN ?3 END)
             ON CONFLICT(hash) DO UPDATE SET documents = documents + excluded.documents, example = coalesce(example, ?3)
@@ -169,7 +177,7 @@ public final class Deduplicator {
                     var batch: [Pending] = []
                     while try statement.step() {
                         batch.append(Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                                             stored: Array(statement.blobBytes(3))))
+                                             stored: Array(statement.blobBytes(3)), hasSignature: statement.int(4) != 0))
                     }
                     statement.reset()
                     guard let last = batch.last else { return }
@@ -194,7 +202,7 @@ public final class Deduplicator {
                 try transaction.write {
                     var lineCounts = HashIndex(expected: 256)
                     var lineHashes: [UInt64] = [], lineDocuments: [Int] = [], lineExamples: [String] = []
-                    for signed in batch {
+                    for signed in batch where !signed.hasSignature {
                         insertSignature.bind(1, signed.seq)
                         insertSignature.bind(2, signed.id)
                         insertSignature.bind(3, blob: signed.normalizedHash.bytes)
@@ -206,11 +214,13 @@ public final class Deduplicator {
                         }
                         try insertSignature.run()
                         for (band, hash) in signed.bands.enumerated() {
-                            insertBand.bind(1, band)
-                            insertBand.bind(2, hash)
-                            insertBand.bind(3, signed.seq)
+                            insertBand.bind(1, signed.seq)
+                            insertBand.bind(2, band)
+                            insertBand.bind(3, hash)
                             try insertBand.run()
                         }
+                    }
+                    for signed in batch {
                         if countLines {
                             for (hash, example) in signed.lines {
                                 let (index, inserted) = lineCounts.insert(hash)
@@ -262,7 +272,8 @@ public final class Deduplicator {
                 }
             }
             return Signed(seq: pending.seq, id: pending.id, bytes: text.count, normalizedHash: normalizedHash,
-                          shingles: shingles.count, signature: signature, bands: signature.map(hasher.bandHashes) ?? [], lines: lines)
+                          shingles: shingles.count, signature: signature, bands: signature.map(hasher.bandHashes) ?? [],
+                          hasSignature: pending.hasSignature, lines: lines)
         }
     }
 }
