@@ -169,21 +169,10 @@ public final class Deduplicator {
         try OrderedPipeline.run(
             workers: max(1, options.threads), capacity: max(1, options.threads) * 2 + 2,
             produce: { emit in
-                let reader = try SQLiteConnection(path: path)
-                let statement = try reader.prepare(query)
-                var after: Int64 = 0
-                while true {
-                    statement.bind(1, after)
-                    var batch: [Pending] = []
-                    while try statement.step() {
-                        batch.append(Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                                             stored: Array(statement.blobBytes(3)), hasSignature: statement.int(4) != 0))
-                    }
-                    statement.reset()
-                    guard let last = batch.last else { return }
-                    after = last.seq
-                    guard emit(batch) else { return }
-                }
+                try Store.readBatches(path: path, query: query, row: { statement in
+                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
+                            stored: Array(statement.blobBytes(3)), hasSignature: statement.int(4) != 0)
+                }, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()

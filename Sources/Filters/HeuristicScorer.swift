@@ -88,22 +88,10 @@ public final class HeuristicScorer {
             workers: max(1, options.threads),
             capacity: max(1, options.threads) * 2 + 2,
             produce: { emit in
-                // A second connection reads while the main one writes (WAL allows it).
-                let reader = try SQLiteConnection(path: path)
-                let statement = try reader.prepare(pendingSQL)
-                var after: Int64 = 0
-                while true {
-                    statement.bind(1, after)
-                    var batch: [Pending] = []
-                    while try statement.step() {
-                        batch.append(Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                                             stored: Array(statement.blobBytes(3))))
-                    }
-                    statement.reset()
-                    guard let last = batch.last else { return }
-                    after = last.seq
-                    guard emit(batch) else { return }
-                }
+                try Store.readBatches(path: path, query: pendingSQL, row: { statement in
+                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
+                            stored: Array(statement.blobBytes(3)))
+                }, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()

@@ -178,21 +178,10 @@ public final class ExemplarScorer {
         try OrderedPipeline.run(
             workers: max(1, threads), capacity: max(1, threads) * 2 + 2,
             produce: { emit in
-                let reader = try SQLiteConnection(path: path)
-                let statement = try reader.prepare(query)
-                var after: Int64 = 0
-                while true {
-                    statement.bind(1, after)
-                    var batch: [Pending] = []
-                    while try statement.step() {
-                        batch.append(Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                                             stored: Array(statement.blobBytes(3)), language: statement.text(4)))
-                    }
-                    statement.reset()
-                    guard let last = batch.last else { return }
-                    after = last.seq
-                    guard emit(batch) else { return }
-                }
+                try Store.readBatches(path: path, query: query, row: { statement in
+                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
+                            stored: Array(statement.blobBytes(3)), language: statement.text(4))
+                }, emit: emit)
             },
             makeWorker: {
                 let decompressor = ZstdDecompressor()

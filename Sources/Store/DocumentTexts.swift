@@ -37,3 +37,30 @@ extension Store {
         return (lookup.int64(0), text)
     }
 }
+
+extension Store {
+    /// Reads the rows of `query` in batches, on a connection of its own (a stage's producer thread reads
+    /// while the main connection writes; WAL allows it). The query's first column is the document seq,
+    /// its one parameter the seq to continue after, and it ends in `ORDER BY … seq LIMIT n`: keyset
+    /// pagination, so a batch never holds a statement open across the consumer's commits. Stops when a
+    /// batch comes back empty or `emit` returns false.
+    public static func readBatches<Row>(path: String, query: String, row: (SQLiteStatement) -> Row,
+                                        emit: ([Row]) -> Bool) throws {
+        let reader = try SQLiteConnection(path: path)
+        let statement = try reader.prepare(query)
+        var after: Int64 = 0
+        while true {
+            statement.bind(1, after)
+            var batch: [Row] = []
+            var last: Int64?
+            while try statement.step() {
+                last = statement.int64(0)
+                batch.append(row(statement))
+            }
+            statement.reset()
+            guard let last else { return }
+            after = last
+            guard emit(batch) else { return }
+        }
+    }
+}
