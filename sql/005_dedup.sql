@@ -65,7 +65,8 @@ CREATE TABLE repeated_lines_documents (
     seq INTEGER PRIMARY KEY
 );
 
--- Parameters the stored signatures were made with (a run with different ones must start over).
+-- Parameters the stored signatures were made with ('minhash': a run with different ones must start
+-- over), and 'line_threshold': the repeated-line threshold of the last run, which export applies.
 CREATE TABLE dedup_settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

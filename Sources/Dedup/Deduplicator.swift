@@ -83,8 +83,13 @@ public final class Deduplicator {
         }
         try clustering.cluster(&summary, console: console)
         if options.minhash { summary.confirmedPairs = try clustering.confirmedPairs() }
-        summary.repeatedLines = Int(try store.connection.scalarInt("SELECT count(*) FROM repeated_lines WHERE documents > ?",
-                                                                   [.integer(Int64(options.lineThreshold))]) ?? 0)
+        if options.lines {
+            // Export drops the lines in more than this many documents: the threshold of the last run.
+            try store.connection.execute(
+                "INSERT OR REPLACE INTO dedup_settings (key, value) VALUES ('line_threshold', '\(options.lineThreshold)')")
+            summary.repeatedLines = Int(try store.connection.scalarInt("SELECT count(*) FROM repeated_lines WHERE documents > ?",
+                                                                       [.integer(Int64(options.lineThreshold))]) ?? 0)
+        }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }
