@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries (Debian: libsqlite3-dev, libzstd-dev, zlib1g-dev, libxxhash-dev)
@@ -41,6 +42,10 @@ let package = Package(
         // The MinHash inner loop in C, for AVX2 with a run-time check (see its header comment).
         .target(name: "CMinHash"),
         .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config", "CMinHash"]),
+        .target(
+            name: "Export",
+            dependencies: ["Core", "Store", "Text", "Config", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Strict reading of YAML settings files (pipelines, threshold profiles).
         .target(name: "Config", dependencies: ["Core", "Yams"]),
         .target(
@@ -51,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Config", "Yams",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"]),
         .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"]),
         .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Dedup", "Ingest", "Store", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]

@@ -113,3 +113,8 @@ public struct YAMLReader {
         }
     }
 }
+
+/// The sections a pipeline file may have: one per stage that reads it.
+public enum PipelineSections {
+    public static let all: Set<String> = ["dedup", "export"]
+}

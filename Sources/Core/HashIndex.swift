@@ -2,7 +2,7 @@
 /// one 1, and so on. Open addressing, one multiplication to spread the key, linear probing; no SipHash
 /// (Swift's Dictionary hashes every key again, which costs more than the work around it in the hot
 /// loops that use this).
-public struct HashIndex {
+public struct HashIndex: Sendable {
     private var keys: [UInt64]
     private var slots: [Int32]
     private var mask: Int

@@ -7,7 +7,7 @@ extension DedupOptions {
     public mutating func apply(pipelineYAML yaml: String, source: String) throws {
         let reader = YAMLReader(source: source, hint: "see pipelines/default.yaml for every key and its default")
         let root = try reader.root(yaml)
-        let top = try reader.keys(root, path: nil, allowed: DedupOptions.pipelineSections)
+        let top = try reader.keys(root, path: nil, allowed: PipelineSections.all)
         guard let section = top["dedup"] else { return }
         let dedup = try reader.keys(section.mapping, path: "dedup", allowed: ["exact", "minhash", "lines"])
         if let node = dedup["exact"] { exact = try reader.bool(node, "dedup.exact") }
@@ -40,9 +40,6 @@ extension DedupOptions {
             if let node = keys["threshold"] { lineThreshold = try reader.integer(node, "dedup.lines.threshold", range: 1...Int(Int32.max)) }
         }
     }
-
-    /// The sections a pipeline file may have (one per stage that reads it).
-    public static let pipelineSections: Set<String> = ["dedup"]
 
     /// Reads a pipeline file and applies its `dedup` section.
     public mutating func apply(pipelineFile path: String) throws {

@@ -1,14 +1,15 @@
 import Core
 
 extension Store {
-    /// Calls `body` with the text of each document that is not an exact duplicate, in store order,
-    /// optionally only those kept by the heuristic filters (`filter_verdicts.kept = 1`).
-    /// Returns the number of documents read.
+    /// Calls `body` with the text of each document that is not a duplicate (ingest's exact copies, and
+    /// dedup's when it has run), in store order, optionally only those kept by the heuristic filters
+    /// (`filter_verdicts.kept = 1`). Returns the number of documents read.
     @discardableResult
     public func forEachDocumentText(keptByFilters: Bool = false, _ body: (_ seq: Int64, _ id: Int64, _ text: UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let notDuplicate = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)"
         let sql = keptByFilters
-            ? "SELECT d.seq, d.id, d.codec, d.text FROM documents d JOIN filter_verdicts v ON v.seq = d.seq WHERE d.duplicate_of IS NULL AND v.kept = 1 ORDER BY d.seq"
-            : "SELECT seq, id, codec, text FROM documents WHERE duplicate_of IS NULL ORDER BY seq"
+            ? "SELECT d.seq, d.id, d.codec, d.text FROM documents d JOIN filter_verdicts v ON v.seq = d.seq WHERE \(notDuplicate) AND v.kept = 1 ORDER BY d.seq"
+            : "SELECT d.seq, d.id, d.codec, d.text FROM documents d WHERE \(notDuplicate) ORDER BY d.seq"
         let statement = try connection.prepare(sql)
         let decompressor = ZstdDecompressor()
         var count = 0

@@ -1,0 +1,145 @@
+import Config
+import Foundation
+
+/// A stored per-document metric that can rank documents.
+public enum QualityMetric: String, Sendable, CaseIterable, Codable {
+    case perplexity
+    case bitsPerByte = "bits_per_byte"
+    case rouge
+    case bleu
+
+    /// Perplexity and bits per byte: lower is better. Overlap with exemplars: higher is better.
+    public var lowerIsBetter: Bool { self == .perplexity || self == .bitsPerByte }
+
+    /// The SQL that reads the metric for the document `d` (`?1` is the newest reference model).
+    var sql: String {
+        switch self {
+        case .perplexity: "(SELECT p.perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = d.seq)"
+        case .bitsPerByte: "(SELECT p.bits_per_byte FROM perplexity p WHERE p.model_id = ?1 AND p.seq = d.seq)"
+        case .rouge, .bleu: "(SELECT max(o.score) FROM overlap_scores o WHERE o.metric = '\(rawValue)' AND o.seq = d.seq)"
+        }
+    }
+
+    /// Perplexity is compared on a log scale when metrics are combined (it spans orders of magnitude).
+    func transformed(_ value: Double) -> Double { self == .perplexity ? log(max(value, 1e-9)) : value }
+}
+
+/// Which part of the ranked documents to keep.
+public enum Band: String, Sendable, Codable, CaseIterable {
+    /// The documents with the lowest / middle / highest metric values (for perplexity, low is what
+    /// cc_net keeps; Ankner et al. 2024 found the high or middle band better on some corpora).
+    case low, middle, high
+}
+
+public enum ExportOrder: String, Sendable, Codable, CaseIterable {
+    case quality, random, reverse
+}
+
+/// What `curate export` does.
+public struct ExportOptions: Sendable, Equatable, Codable {
+    /// The quality score: one metric with weight 1, or a weighted sum of z-scored metrics (a positive
+    /// weight always means "better by this metric is better").
+    public var score: [String: Double] = ["perplexity": 1]
+    /// Keep this fraction of the ranked documents (1 = all).
+    public var fraction = 1.0
+    /// Keep a band of the metric's values instead of the best `fraction`.
+    public var band: Band?
+    /// Sample `fraction` of the documents with probability ∝ exp(quality / T) instead of cutting.
+    public var sampleTemperature: Double?
+    public var seed: UInt64 = 20_261_123
+    public var order: ExportOrder = .quality
+    public var maxTokens: Int64?
+    public var maxBytes: Int64?
+    /// Uncompressed bytes of JSON lines per shard.
+    public var shardSize: Int64 = 256 << 20
+    public var compressionLevel: Int32 = 3
+    /// Drop lines that dedup found in more than its threshold of documents, keeping the first
+    /// occurrence in export order (cc_net).
+    public var dropRepeatedLines = false
+    /// Keep documents the filters drop and duplicates (for inspection).
+    public var includeFailed = false
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+
+    /// Everything but `threads`, which does not change the output (the manifest records the options).
+    enum CodingKeys: String, CodingKey {
+        case score, fraction, band, sampleTemperature, seed, order, maxTokens, maxBytes, shardSize, compressionLevel
+        case dropRepeatedLines, includeFailed
+    }
+
+    /// The metrics of `score`, checked.
+    public func metrics() throws -> [(QualityMetric, Double)] {
+        guard !score.isEmpty else { throw ExportError("the score names no metric") }
+        return try score.keys.sorted().map { name in
+            guard let metric = QualityMetric(rawValue: name) else {
+                throw ExportError("unknown score metric '\(name)' (known: \(QualityMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard let weight = score[name], weight.isFinite, weight != 0 else { throw ExportError("the weight of '\(name)' must be a non-zero number") }
+            return (metric, weight)
+        }
+    }
+}
+
+/// An export that cannot be done, with what to do about it.
+public struct ExportError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public let hint: String?
+    public init(_ description: String, hint: String? = nil) {
+        self.description = description
+        self.hint = hint
+    }
+}
+
+extension ExportOptions {
+    /// The `export` section of a pipeline file (pipelines/default.yaml documents every key).
+    public mutating func apply(pipelineYAML yaml: String, source: String) throws {
+        let reader = YAMLReader(source: source, hint: "see pipelines/default.yaml for every key and its default")
+        let top = try reader.keys(try reader.root(yaml), path: nil, allowed: PipelineSections.all)
+        guard let section = top["export"] else { return }
+        let keys = try reader.keys(section.mapping, path: "export", allowed: [
+            "score", "top", "select", "sample_temperature", "seed", "order", "max_tokens", "max_bytes", "shard_size",
+            "compression_level", "drop_repeated_lines", "include_failed",
+        ])
+        if let node = keys["score"] {
+            let weights = try reader.keys(node.mapping, path: "export.score", allowed: Set(QualityMetric.allCases.map(\.rawValue)))
+            score = [:]
+            for (name, value) in weights {
+                guard let weight = try reader.number(value, "export.score.\(name)", range: -1000...1000), weight != 0 else {
+                    throw ConfigError(source: source, key: "export.score.\(name)", message: "expected a non-zero weight", hint: reader.hint)
+                }
+                score[name] = weight
+            }
+        }
+        if let node = keys["top"] { fraction = try reader.number(node, "export.top", range: 0...1) ?? 1 }
+        if let node = keys["select"] {
+            let text = try reader.string(node, "export.select")
+            guard let value = Band(rawValue: text) else {
+                throw ConfigError(source: source, key: "export.select", message: "expected low, middle or high, found '\(text)'", hint: reader.hint)
+            }
+            band = value
+        }
+        if let node = keys["sample_temperature"] { sampleTemperature = try reader.number(node, "export.sample_temperature", range: 0.001...1000) }
+        if let node = keys["seed"] { seed = UInt64(try reader.integer(node, "export.seed", range: 0...Int.max)) }
+        if let node = keys["order"] {
+            let text = try reader.string(node, "export.order")
+            guard let value = ExportOrder(rawValue: text) else {
+                throw ConfigError(source: source, key: "export.order", message: "expected quality, random or reverse, found '\(text)'", hint: reader.hint)
+            }
+            order = value
+        }
+        if let node = keys["max_tokens"] { maxTokens = (try reader.number(node, "export.max_tokens", range: 1...1e15)).map { Int64($0) } }
+        if let node = keys["max_bytes"] { maxBytes = (try reader.number(node, "export.max_bytes", range: 1...1e15)).map { Int64($0) } }
+        if let node = keys["shard_size"] { shardSize = Int64(try reader.integer(node, "export.shard_size", range: 1 << 10...Int(Int32.max) * 8)) }
+        if let node = keys["compression_level"] { compressionLevel = Int32(try reader.integer(node, "export.compression_level", range: 1...19)) }
+        if let node = keys["drop_repeated_lines"] { dropRepeatedLines = try reader.bool(node, "export.drop_repeated_lines") }
+        if let node = keys["include_failed"] { includeFailed = try reader.bool(node, "export.include_failed") }
+    }
+
+    public mutating func apply(pipelineFile path: String) throws {
+        guard let yaml = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError(source: path, key: nil, message: "cannot read the file")
+        }
+        try apply(pipelineYAML: yaml, source: path)
+    }
+}

@@ -1,0 +1,124 @@
+import Core
+import Crypto
+import Foundation
+
+/// `manifest.json`, written beside the shards after the last one: what was exported, from what, how.
+public struct Manifest: Codable, Sendable, Equatable {
+    public struct Shard: Codable, Sendable, Equatable {
+        public var file: String
+        /// Compressed bytes on disk.
+        public var bytes: Int64
+        /// Uncompressed bytes of the JSON lines.
+        public var jsonBytes: Int64
+        public var documents: Int
+        public var sha256: String
+        /// The score of the shard's first and last document.
+        public var firstScore: Double
+        public var lastScore: Double
+    }
+
+    public var format = "curate-export/1"
+    public var curate: String
+    /// The export's arguments, without the store and output paths (so two exports of one store agree).
+    public var command: [String]
+    public var options: ExportOptions
+    /// XXH3-128 of every document's id and content hash in store order: which corpus this came from.
+    public var storeFingerprint: String
+    /// The reference model perplexity was read under, if any.
+    public var model: String?
+    public var counts: ExclusionCounts
+    public var selected: Int
+    public var written: Int
+    /// Documents left out by --max-tokens / --max-bytes, or emptied by repeated-line removal.
+    public var cappedOut: Int
+    public var emptied: Int
+    public var droppedLines: Int64
+    public var textBytes: Int64
+    public var tokens: Int64
+    public var shards: [Shard]
+
+    public static let fileName = "manifest.json"
+
+    func write(to directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        let temporary = directory + "/." + Self.fileName + ".tmp"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        try ShardFile.rename(temporary, directory + "/" + Self.fileName)
+    }
+
+    public static func read(from directory: String) throws -> Manifest {
+        let path = directory + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExportError("\(path): no manifest (not an export directory, or the export did not finish)")
+        }
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw ExportError("\(path): not a curate manifest (\(error))")
+        }
+    }
+}
+
+/// One shard being written: JSON lines compressed into `.<name>.tmp`, hashed as they go, renamed to
+/// `<name>` when complete, so a killed export never leaves a shard that looks finished.
+final class ShardFile {
+    let name: String
+    let path: String
+    private let temporary: String
+    private let handle: FileHandle
+    private var hasher = SHA256()
+    private var compressor: ZstdStreamCompressor!
+    var documents = 0
+    var firstScore = 0.0
+    var lastScore = 0.0
+
+    init(directory: String, index: Int, level: Int32) throws {
+        name = String(format: "shard-%05d.jsonl.zst", index)
+        path = directory + "/" + name
+        temporary = directory + "/." + name + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw ExportError("cannot create \(temporary)")
+        }
+        self.handle = handle
+        // One zstd worker thread always (not --threads): the frame's bytes depend on it.
+        compressor = try ZstdStreamCompressor(level: level, workers: 1) { [unowned self] chunk in
+            self.hasher.update(bufferPointer: chunk)
+            try self.handle.write(contentsOf: Data(chunk))
+        }
+    }
+
+    var jsonBytes: Int64 { compressor.bytesIn }
+
+    func append(_ line: [UInt8], score: Double) throws {
+        if documents == 0 { firstScore = score }
+        lastScore = score
+        documents += 1
+        try compressor.write(line)
+    }
+
+    func finish() throws -> Manifest.Shard {
+        try compressor.finish()
+        try handle.synchronize()
+        try handle.close()
+        try Self.rename(temporary, path)
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Manifest.Shard(file: name, bytes: compressor.bytesOut, jsonBytes: compressor.bytesIn, documents: documents,
+                              sha256: digest, firstScore: firstScore, lastScore: lastScore)
+    }
+
+    static func rename(_ from: String, _ to: String) throws {
+        guard Foundation.rename(from, to) == 0 else { throw ExportError("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))") }
+    }
+
+    /// SHA-256 of a file, hex.
+    static func sha256(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ExportError("cannot open \(path)") }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
