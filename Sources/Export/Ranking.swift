@@ -81,6 +81,7 @@ struct Ranking {
                 }
             }
             read.reset()
+            read.bind(1, model) // reset clears the bindings
             if n > 0 {
                 for index in metrics.indices {
                     mean[index] = sum[index] / n
