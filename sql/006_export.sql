@@ -7,7 +7,8 @@ CREATE TABLE export_ranking (
     score       REAL    NOT NULL,      -- the score as defined (e.g. perplexity; a weighted sum of z-scores)
     sort_key    REAL    NOT NULL,      -- ascending = best first (perplexity; minus a higher-is-better score;
                                        -- minus the sampled key with --sample-temperature)
-    shuffle     INTEGER NOT NULL       -- a seeded hash of the document id, for --order random
+    shuffle     INTEGER,               -- a seeded hash of the document id, set for --order random
+    language    TEXT,                  -- copied for the shards' metadata, so that export reads each
+    perplexity  REAL                   -- document with one lookup
 );
 CREATE INDEX export_ranking_order ON export_ranking(sort_key, document_id);
-CREATE INDEX export_ranking_shuffle ON export_ranking(shuffle, document_id);

@@ -11,12 +11,24 @@ public enum QualityMetric: String, Sendable, CaseIterable, Codable {
     /// Perplexity and bits per byte: lower is better. Overlap with exemplars: higher is better.
     public var lowerIsBetter: Bool { self == .perplexity || self == .bitsPerByte }
 
-    /// The SQL that reads the metric for the document `d` (`?1` is the newest reference model).
+    /// The SQL that reads the metric for the document `x.seq` (`?1` is the newest reference model).
     var sql: String {
         switch self {
-        case .perplexity: "(SELECT p.perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = d.seq)"
-        case .bitsPerByte: "(SELECT p.bits_per_byte FROM perplexity p WHERE p.model_id = ?1 AND p.seq = d.seq)"
-        case .rouge, .bleu: "(SELECT max(o.score) FROM overlap_scores o WHERE o.metric = '\(rawValue)' AND o.seq = d.seq)"
+        // coalesce evaluates its second argument only when the scan's own row lacks the value.
+        case .perplexity: "coalesce(x.pp, (SELECT p.perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = x.seq))"
+        case .bitsPerByte: "coalesce(x.bpb, (SELECT p.bits_per_byte FROM perplexity p WHERE p.model_id = ?1 AND p.seq = x.seq))"
+        case .rouge, .bleu: "(SELECT max(o.score) FROM overlap_scores o WHERE o.metric = '\(rawValue)' AND o.seq = x.seq)"
+        }
+    }
+
+    /// The rows of the documents that have this metric: the table a ranking scan starts from. Scores
+    /// are stored for first copies only, so ingest's byte-identical duplicates never appear here.
+    var documents: String {
+        switch self {
+        case .perplexity, .bitsPerByte:
+            "SELECT seq, document_id, language, perplexity AS pp, bits_per_byte AS bpb FROM perplexity WHERE model_id = ?1"
+        case .rouge, .bleu:
+            "SELECT DISTINCT o.seq AS seq, o.document_id AS document_id, NULL AS language, NULL AS pp, NULL AS bpb FROM overlap_scores o WHERE o.metric = '\(rawValue)'"
         }
     }
 

@@ -40,6 +40,8 @@ public final class Exporter {
         var language: String?
         var perplexity: Double?
         var tokens: Int64?
+        /// Position in the output order (the shards' `rank` when no document is left out on the way).
+        var rank = 0
     }
 
     struct Prepared: Sendable {
@@ -48,6 +50,9 @@ public final class Exporter {
         /// Line ranges (end includes the line's terminator) and, for repeated lines, their hash.
         var lines: [(start: Int, end: Int, repeated: UInt64?)]
         var tokens: Int64
+        /// The JSON line, made by the worker when nothing the consumer decides can change it (no
+        /// repeated-line removal); empty otherwise.
+        var json: [UInt8] = []
     }
 
     public func run(to directory: String) throws -> ExportSummary {
@@ -83,7 +88,7 @@ public final class Exporter {
         try OrderedPipeline.run(
             workers: max(1, options.threads), capacity: max(1, options.threads) * 2 + 2,
             produce: { emit in
-                try Self.readRows(path: path, order: order, start: start, count: selected, model: modelID, emit: emit)
+                try Self.readRows(path: path, order: order, start: start, count: selected, model: modelID, countTokens: countTokens, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()
@@ -97,6 +102,11 @@ public final class Exporter {
                             if countTokens && row.tokens == nil { prepared.tokens = Int64(analyzer.words(raw).count) }
                         }
                         prepared.row.stored = []
+                        if !dropLines {
+                            var line = JSONLine()
+                            WriteState.encode(row, text: text, rank: row.rank, into: &line)
+                            prepared.json = line.bytes
+                        }
                         return prepared
                     }
                 }
@@ -173,39 +183,51 @@ public final class Exporter {
     }
 
     /// The selected documents in output order, in batches, read on a connection of their own.
-    static func readRows(path: String, order: ExportOrder, start: Int, count: Int, model: Int64, emit: ([Row]) -> Bool) throws {
+    static func readRows(path: String, order: ExportOrder, start: Int, count: Int, model: Int64, countTokens: Bool,
+                         emit: ([Row]) -> Bool) throws {
         let reader = try SQLiteConnection(path: path)
         try reader.execute("PRAGMA temp_store = FILE") // reverse and random order sort the selection
-        let selection = "SELECT seq, score, sort_key, document_id, shuffle FROM export_ranking ORDER BY sort_key, document_id LIMIT ?1 OFFSET ?2"
+        // Documents are read in score order, that is, all over the file: mapped pages are read without
+        // copying each 32 KiB page into the connection's cache (they stay the kernel's page cache).
+        try reader.execute("PRAGMA mmap_size = 1099511627776")
+        let columns = "seq, score, language, perplexity"
+        let selection = "SELECT \(columns), sort_key, document_id, shuffle FROM export_ranking ORDER BY sort_key, document_id LIMIT ?1 OFFSET ?2"
         let ordered: String
         switch order {
         case .quality: ordered = selection
-        case .reverse: ordered = "SELECT seq, score FROM (\(selection)) ORDER BY sort_key DESC, document_id DESC"
-        case .random: ordered = "SELECT seq, score FROM (\(selection)) ORDER BY shuffle, document_id"
+        case .reverse: ordered = "SELECT \(columns) FROM (\(selection)) ORDER BY sort_key DESC, document_id DESC"
+        case .random: ordered = "SELECT \(columns) FROM (\(selection)) ORDER BY shuffle, document_id"
         }
         let keys = try reader.prepare(ordered)
         keys.bind(1, count)
         keys.bind(2, start)
-        let lookup = try reader.prepare("""
-            SELECT d.id, d.codec, d.text, s.key, d.metadata, d.external_id,
-                   (SELECT language FROM document_language l WHERE l.seq = d.seq),
-                   p.perplexity, coalesce(p.tokens, (SELECT words FROM stats_gopher_quality g WHERE g.seq = d.seq))
-            FROM documents d JOIN sources s ON s.id = d.source_id
-            LEFT JOIN perplexity p ON p.model_id = ?1 AND p.seq = d.seq
-            WHERE d.seq = ?2
+        var sources: [Int64: String] = [:]
+        let sourceKeys = try reader.prepare("SELECT id, key FROM sources")
+        while try sourceKeys.step() { sources[sourceKeys.int64(0)] = sourceKeys.text(1) ?? "" }
+        let lookup = try reader.prepare("SELECT id, codec, text, source_id, metadata, external_id FROM documents WHERE seq = ?")
+        let tokens = try reader.prepare("""
+            SELECT coalesce((SELECT tokens FROM perplexity WHERE model_id = ?1 AND seq = ?2),
+                            (SELECT words FROM stats_gopher_quality WHERE seq = ?2))
             """)
         var batch: [Row] = []
+        var index = 0
         while try keys.step() {
-            let seq = keys.int64(0), score = keys.double(1)
-            lookup.bind(1, model)
-            lookup.bind(2, seq)
+            let seq = keys.int64(0)
+            lookup.bind(1, seq)
             guard try lookup.step() else { throw StoreError("ranked document seq \(seq) is not in the store") }
-            batch.append(Row(seq: seq, id: lookup.int64(0), score: score, codec: lookup.int(1), stored: Array(lookup.blobBytes(2)),
-                             source: lookup.text(3) ?? "", metadata: lookup.text(4), externalID: lookup.text(5),
-                             language: lookup.text(6), perplexity: lookup.isNull(7) ? nil : lookup.double(7),
-                             tokens: lookup.isNull(8) ? nil : lookup.int64(8)))
+            var row = Row(seq: seq, id: lookup.int64(0), score: keys.double(1), codec: lookup.int(1), stored: Array(lookup.blobBytes(2)),
+                          source: sources[lookup.int64(3)] ?? "", metadata: lookup.text(4), externalID: lookup.text(5),
+                          language: keys.text(2), perplexity: keys.isNull(3) ? nil : keys.double(3), tokens: nil, rank: index)
+            index += 1
             lookup.reset()
-            if batch.count == 128 {
+            if countTokens {
+                tokens.bind(1, model)
+                tokens.bind(2, seq)
+                if try tokens.step(), !tokens.isNull(0) { row.tokens = tokens.int64(0) }
+                tokens.reset()
+            }
+            batch.append(row)
+            if batch.count == 256 {
                 guard emit(batch) else { return }
                 batch.removeAll(keepingCapacity: true)
             }
@@ -277,7 +299,25 @@ struct WriteState {
             return
         }
         let row = prepared.row
-        line.reset()
+        if prepared.json.isEmpty {
+            line.reset()
+            Self.encode(row, text: text, rank: written, into: &line)
+        }
+        let json = prepared.json.isEmpty ? line.bytes : prepared.json
+
+        if let shard = current, shard.documents > 0, shard.jsonBytes + Int64(json.count) > options.shardSize {
+            shards.append(try shard.finish())
+            current = nil
+        }
+        if current == nil { current = try ShardFile(directory: directory, index: shards.count, level: options.compressionLevel) }
+        try current!.append(json, score: row.score)
+        written += 1
+        textBytes += Int64(text.count)
+        tokens += prepared.tokens
+    }
+
+    /// One document's JSON line: keys in sorted order, so the same document always gives the same bytes.
+    static func encode(_ row: Exporter.Row, text: [UInt8], rank: Int, into line: inout JSONLine) {
         line.raw("{\"id\":")
         line.string(String(row.id))
         line.raw(",\"metadata\":{\"curate\":{")
@@ -293,7 +333,7 @@ struct WriteState {
             separator = ","
         }
         line.raw(separator + "\"rank\":")
-        line.number(Int64(written))
+        line.number(Int64(rank))
         line.raw(",\"score\":")
         line.number(row.score)
         line.raw("}")
@@ -310,16 +350,6 @@ struct WriteState {
         line.raw(",\"text\":")
         text.withUnsafeBytes { line.string($0) }
         line.raw("}\n")
-
-        if let shard = current, shard.documents > 0, shard.jsonBytes + Int64(line.bytes.count) > options.shardSize {
-            shards.append(try shard.finish())
-            current = nil
-        }
-        if current == nil { current = try ShardFile(directory: directory, index: shards.count, level: options.compressionLevel) }
-        try current!.append(line.bytes, score: row.score)
-        written += 1
-        textBytes += Int64(text.count)
-        tokens += prepared.tokens
     }
 
     mutating func finish() throws -> [Manifest.Shard] {

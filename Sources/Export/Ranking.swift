@@ -28,12 +28,12 @@ struct Ranking {
         try store.connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
     }
 
-    /// Which documents may be exported, and the counts of the others.
+    /// Which of the scored documents `x` may be exported: not a dedup duplicate, not dropped by the
+    /// filters (ingest's duplicates have no scores).
     func eligibility() -> String {
         options.includeFailed ? "1" : """
-            d.duplicate_of IS NULL
-            AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)
-            AND NOT EXISTS (SELECT 1 FROM filter_verdicts v WHERE v.seq = d.seq AND v.kept = 0)
+            NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = x.seq AND c.duplicate_of IS NOT NULL)
+            AND NOT EXISTS (SELECT 1 FROM filter_verdicts v WHERE v.seq = x.seq AND v.kept = 0)
             """
     }
 
@@ -57,10 +57,14 @@ struct Ranking {
         // The values of each metric, for the eligible documents that have all of them.
         let present = metrics.indices.map { "m\($0) IS NOT NULL" }.joined(separator: " AND ")
         let aliases = metrics.indices.map { "m\($0)" }.joined(separator: ", ")
+        // Starting from the first metric's table keeps the scan off the documents table (its pages hold
+        // the texts); the other metrics, the language and the perplexity are lookups by key.
+        let languageSQL = "coalesce(x.language, (SELECT l.language FROM document_language l WHERE l.seq = x.seq))"
         let values = """
-            SELECT seq, id, \(aliases) FROM (
-                SELECT d.seq AS seq, d.id AS id, \(metrics.indices.map { "\(metrics[$0].0.sql) AS m\($0)" }.joined(separator: ", "))
-                FROM documents d WHERE \(eligibility())
+            SELECT seq, document_id, \(aliases), language, pp FROM (
+                SELECT x.seq AS seq, x.document_id AS document_id, \(metrics.indices.map { "\(metrics[$0].0.sql) AS m\($0)" }.joined(separator: ", ")),
+                       \(languageSQL) AS language, \(QualityMetric.perplexity.sql) AS pp
+                FROM (\(metrics[0].0.documents)) x WHERE \(eligibility())
             ) WHERE \(present)
             """
 
@@ -91,22 +95,30 @@ struct Ranking {
             }
         }
 
-        let insert = try connection.prepare(
-            "INSERT INTO export_ranking (seq, document_id, score, sort_key, shuffle) VALUES (?, ?, ?, ?, ?)")
         try connection.transaction {
-            try connection.execute("DELETE FROM export_ranking")
-            while try read.step() {
-                let seq = read.int64(0), id = read.int64(1)
-                let raw = metrics.indices.map { read.double(Int32(2 + $0)) }
-                let score: Double, key: Double
-                if normalise {
+            // The index is built after the rows are in: one sort instead of a random insert per row.
+            try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
+            if !normalise {
+                // One metric in its own direction: SQLite copies the values across in one statement.
+                read.reset()
+                let key = metrics[0].0.lowerIsBetter == (metrics[0].1 > 0) ? "m0" : "-m0"
+                let copy = try connection.prepare(
+                    "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) SELECT seq, document_id, m0, \(key), language, pp FROM (\(values))")
+                copy.bind(1, model)
+                try copy.run()
+            } else {
+                let insert = try connection.prepare(
+                    "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) VALUES (?, ?, ?, ?, ?, ?)")
+                while try read.step() {
+                    let seq = read.int64(0), id = read.int64(1)
+                    let raw = metrics.indices.map { read.double(Int32(2 + $0)) }
                     // Quality: Σ weight · (z-score, signed so that better is larger).
                     var quality = 0.0
                     for (index, (metric, weight)) in metrics.enumerated() {
                         let z = (metric.transformed(raw[index]) - mean[index]) / deviation[index]
                         quality += weight * (metric.lowerIsBetter ? -z : z)
                     }
-                    score = metrics.count == 1 ? raw[0] : quality
+                    let key: Double
                     if let temperature = options.sampleTemperature {
                         // Gumbel-top-k: the k largest quality/T + Gumbel noise are a sample without
                         // replacement with probabilities ∝ exp(quality / T).
@@ -114,36 +126,32 @@ struct Ranking {
                     } else {
                         key = -quality
                     }
-                } else {
-                    score = raw[0]
-                    key = metrics[0].0.lowerIsBetter == (metrics[0].1 > 0) ? raw[0] : -raw[0]
+                    insert.bind(1, seq)
+                    insert.bind(2, id)
+                    insert.bind(3, metrics.count == 1 ? raw[0] : quality)
+                    insert.bind(4, key)
+                    let language = 2 + Int32(metrics.count)
+                    insert.bind(5, read.text(language))
+                    if read.isNull(language + 1) { insert.bindNull(6) } else { insert.bind(6, read.double(language + 1)) }
+                    try insert.run()
                 }
-                insert.bind(1, seq)
-                insert.bind(2, id)
-                insert.bind(3, score)
-                insert.bind(4, key)
-                insert.bind(5, Int64(bitPattern: Self.mix(options.seed ^ 0x5EED, UInt64(bitPattern: id))))
-                try insert.run()
+                read.reset()
             }
-            read.reset()
+            try connection.execute("CREATE INDEX export_ranking_order ON export_ranking(sort_key, document_id)")
+            if options.order == .random {
+                try connection.defineMixFunction()
+                try connection.execute("UPDATE export_ranking SET shuffle = curate_mix(\(Int64(bitPattern: options.seed ^ 0x5EED)), document_id)")
+            }
         }
         counts.ranked = Int(try connection.scalarInt("SELECT count(*) FROM export_ranking") ?? 0)
-        let eligible = Int(try connection.scalarInt("SELECT count(*) FROM documents d WHERE \(eligibility())") ?? 0)
-        counts.unscored = eligible - counts.ranked
+        // The reasons are disjoint (each count excludes the ones before it): the rest had no score.
+        counts.unscored = counts.documents - counts.ingestDuplicates - counts.dedupDuplicates - counts.filtered - counts.ranked
         return counts
-    }
-
-    /// splitmix64 of a seed and a document id: a fixed pseudo-random value per document.
-    static func mix(_ seed: UInt64, _ value: UInt64) -> UInt64 {
-        var z = seed &+ value &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// A standard Gumbel variate, fixed per seed and document.
     static func gumbel(seed: UInt64, id: Int64) -> Double {
-        let u = (Double(mix(seed, UInt64(bitPattern: id)) >> 11) + 0.5) / Double(1 << 53) // in (0, 1)
+        let u = (Double(splitMix(seed, UInt64(bitPattern: id)) >> 11) + 0.5) / Double(1 << 53) // in (0, 1)
         return -log(-log(u))
     }
 }

@@ -58,6 +58,17 @@ public final class SQLiteConnection {
         try SQLiteStatement(connection: self, sql: sql)
     }
 
+    /// Defines `curate_mix(seed, value)` on this connection: splitmix64 of the two integers, a fixed
+    /// pseudo-random 64-bit integer (SQLite's own arithmetic turns overflowing integers into reals).
+    public func defineMixFunction() throws {
+        let rc = sqlite3_create_function_v2(handle, "curate_mix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, arguments in
+            guard let arguments, let seed = arguments[0], let value = arguments[1] else { return }
+            sqlite3_result_int64(context, Int64(bitPattern: splitMix(UInt64(bitPattern: sqlite3_value_int64(seed)),
+                                                                    UInt64(bitPattern: sqlite3_value_int64(value)))))
+        }, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw StoreError("cannot define curate_mix: \(lastErrorMessage)", code: rc) }
+    }
+
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
@@ -94,3 +105,11 @@ public final class SQLiteConnection {
 
 /// The linked SQLite library's version, e.g. "3.40.1".
 public var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
+/// splitmix64 of a seed and a value: a fixed, well-mixed 64-bit value per pair.
+public func splitMix(_ seed: UInt64, _ value: UInt64) -> UInt64 {
+    var z = seed &+ value &* 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
