@@ -129,6 +129,10 @@ public final class PerplexityScorer {
         var codec: Int
         var stored: [UInt8]
         var language: String?
+        /// Which cross-fitting half the document belongs to: its own id, or for a dedup duplicate its
+        /// cluster's kept document's id (the kept one is in the training text, the duplicate is not; a
+        /// duplicate scored by the model that saw its near copy would look falsely fluent).
+        var fold: Int64
     }
 
     struct Scored: Sendable {
@@ -157,7 +161,9 @@ public final class PerplexityScorer {
         let path = store.path
         let reference = self.reference
         let query = """
-            SELECT d.seq, d.id, d.codec, d.text, l.language FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
+            SELECT d.seq, d.id, d.codec, d.text, l.language,
+                   coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id)
+            FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
             WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
             """
         let insert = try store.connection.prepare("""
@@ -176,7 +182,7 @@ public final class PerplexityScorer {
             produce: { emit in
                 try Store.readBatches(path: path, query: query, row: { statement in
                     Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), language: statement.text(4))
+                            stored: Array(statement.blobBytes(3)), language: statement.text(4), fold: statement.int64(5))
                 }, emit: emit)
             },
             makeWorker: {
@@ -194,7 +200,7 @@ public final class PerplexityScorer {
                             let head = UnsafeRawBufferPointer(rebasing: bytes[..<UTF8Bytes.prefixLength(bytes, limit: 4096)])
                             let language = pending.language ?? identifier.identify(head, words: analyzer.words(head)).language
                             return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language,
-                                          result: DocumentPerplexity.measure(bytes, scorer: scorers[reference.index(for: pending.id)]))
+                                          result: DocumentPerplexity.measure(bytes, scorer: scorers[reference.index(for: pending.fold)]))
                         }
                     }
                 }

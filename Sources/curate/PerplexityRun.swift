@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Dedup
 import Filters
 import Foundation
 import Ingest
@@ -85,6 +86,16 @@ struct PerplexityRun {
             heuristics.threads = global.threadCount
             _ = try HeuristicScorer(store: store, options: heuristics, console: console).run()
             _ = try FilterRunner(store: store, selection: selection).run(write: true)
+        }
+        if (try store.connection.scalarInt("SELECT EXISTS (SELECT 1 FROM dedup_signatures)") ?? 0) == 0 {
+            // Without dedup, a near copy of a document can sit in the other half's training text and make
+            // the document look falsely fluent (perplexities near 1). Find the duplicates first, so that
+            // they are left out of the training text and scored by the half their kept copy is not in.
+            if !global.quiet { console.write("curate: finding duplicates first (curate dedup --exact --minhash)\n") }
+            var dedup = DedupOptions()
+            dedup.lines = false
+            dedup.threads = global.threadCount
+            _ = try Deduplicator(store: store, options: dedup, console: console).run()
         }
         var documents = 0, tokens = 0
         for (index, out) in outs.enumerated() {
