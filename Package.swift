@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // ICU through a C shim: Swift cannot import ICU's headers beside Foundation's own ICU.
         .target(
             name: "CICUShim",
@@ -53,10 +54,12 @@ let package = Package(
             dependencies: ["Core", "Store", "Text", "Config", "Yams"],
             plugins: [.plugin(name: "EmbedFiles")]
         ),
+        // The built-in trainer: byte-level BPE and a small GPT on OpenBLAS.
+        .target(name: "Train", dependencies: ["Core", "Config", "CBLAS"]),
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Config", "Yams",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Train", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"]),
         .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Dedup", "Ingest", "Store", "Core"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]
