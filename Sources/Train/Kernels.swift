@@ -1,0 +1,336 @@
+import CBLAS
+import Foundation
+
+/// The number types the model runs in: Float for training, Double for gradient checks. Matrix
+/// products go to OpenBLAS (sgemm / dgemm); everything else is plain loops over flat buffers.
+public protocol TrainFloat: BinaryFloatingPoint, Sendable {
+    /// C = alpha · op(A) · op(B) + beta · C, row-major; op is a transpose when the flag is set.
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    static func expo(_ x: Self) -> Self
+    static func logarithm(_ x: Self) -> Self
+    static func hyperbolicTangent(_ x: Self) -> Self
+}
+
+extension Float: TrainFloat {
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) public static func expo(_ x: Float) -> Float { Foundation.exp(x) }
+    @inline(__always) public static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
+    @inline(__always) public static func hyperbolicTangent(_ x: Float) -> Float { Foundation.tanh(x) }
+}
+
+extension Double: TrainFloat {
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                            b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) public static func expo(_ x: Double) -> Double { Foundation.exp(x) }
+    @inline(__always) public static func logarithm(_ x: Double) -> Double { Foundation.log(x) }
+    @inline(__always) public static func hyperbolicTangent(_ x: Double) -> Double { Foundation.tanh(x) }
+}
+
+/// How many threads OpenBLAS uses (its default is every core).
+public func setBLASThreads(_ count: Int) {
+    openblas_set_num_threads(Int32(max(1, count)))
+}
+
+public typealias Buffer<T> = UnsafeMutablePointer<T>
+
+/// The layers of the GPT, each a forward and a backward function side by side (the layout of llm.c's
+/// train_gpt2.c; written here for Swift and BLAS). Shapes: N rows (batch · time) of C channels,
+/// row-major; backward functions add into their gradient buffers.
+public enum Kernels<T: TrainFloat> {
+    // MARK: Embeddings
+
+    /// out[b,t,:] = wte[token[b,t],:] + wpe[t,:]
+    public static func encoderForward(_ out: Buffer<T>, _ tokens: UnsafePointer<Int32>, _ wte: UnsafePointer<T>, _ wpe: UnsafePointer<T>,
+                                      batch: Int, time: Int, channels: Int) {
+        for b in 0..<batch {
+            for t in 0..<time {
+                let row = out + (b * time + t) * channels
+                let token = wte + Int(tokens[b * time + t]) * channels, position = wpe + t * channels
+                for c in 0..<channels { row[c] = token[c] + position[c] }
+            }
+        }
+    }
+
+    public static func encoderBackward(_ dwte: Buffer<T>, _ dwpe: Buffer<T>, _ dout: UnsafePointer<T>, _ tokens: UnsafePointer<Int32>,
+                                       batch: Int, time: Int, channels: Int) {
+        for b in 0..<batch {
+            for t in 0..<time {
+                let row = dout + (b * time + t) * channels
+                let token = dwte + Int(tokens[b * time + t]) * channels, position = dwpe + t * channels
+                for c in 0..<channels {
+                    token[c] += row[c]
+                    position[c] += row[c]
+                }
+            }
+        }
+    }
+
+    // MARK: LayerNorm
+
+    public static var layerNormEpsilon: T { 1e-5 }
+
+    public static func layerNormForward(_ out: Buffer<T>, _ mean: Buffer<T>, _ rstd: Buffer<T>, _ input: UnsafePointer<T>,
+                                        _ weight: UnsafePointer<T>, _ bias: UnsafePointer<T>, rows: Int, channels: Int) {
+        let count = T(channels)
+        for row in 0..<rows {
+            let x = input + row * channels, y = out + row * channels
+            var sum: T = 0
+            for c in 0..<channels { sum += x[c] }
+            let m = sum / count
+            var variance: T = 0
+            for c in 0..<channels {
+                let d = x[c] - m
+                variance += d * d
+            }
+            let s = 1 / (variance / count + layerNormEpsilon).squareRoot()
+            for c in 0..<channels { y[c] = (x[c] - m) * s * weight[c] + bias[c] }
+            mean[row] = m
+            rstd[row] = s
+        }
+    }
+
+    public static func layerNormBackward(_ dinput: Buffer<T>, _ dweight: Buffer<T>, _ dbias: Buffer<T>, _ dout: UnsafePointer<T>,
+                                         _ input: UnsafePointer<T>, _ weight: UnsafePointer<T>, _ mean: UnsafePointer<T>,
+                                         _ rstd: UnsafePointer<T>, rows: Int, channels: Int) {
+        let count = T(channels)
+        for row in 0..<rows {
+            let x = input + row * channels, dy = dout + row * channels, dx = dinput + row * channels
+            let m = mean[row], s = rstd[row]
+            var meanDnorm: T = 0, meanDnormNorm: T = 0
+            for c in 0..<channels {
+                let norm = (x[c] - m) * s
+                let dnorm = weight[c] * dy[c]
+                meanDnorm += dnorm
+                meanDnormNorm += dnorm * norm
+            }
+            meanDnorm /= count
+            meanDnormNorm /= count
+            for c in 0..<channels {
+                let norm = (x[c] - m) * s
+                let dnorm = weight[c] * dy[c]
+                dbias[c] += dy[c]
+                dweight[c] += norm * dy[c]
+                dx[c] += (dnorm - meanDnorm - norm * meanDnormNorm) * s
+            }
+        }
+    }
+
+    // MARK: Matrix products
+
+    /// out[N, OC] = input[N, C] · weight[OC, C]ᵀ + bias
+    public static func matmulForward(_ out: Buffer<T>, _ input: UnsafePointer<T>, _ weight: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                     rows: Int, channels: Int, outChannels: Int) {
+        T.gemm(transA: false, transB: true, m: rows, n: outChannels, k: channels, alpha: 1, a: input, lda: channels,
+               b: weight, ldb: channels, beta: 0, c: out, ldc: outChannels)
+        if let bias {
+            for row in 0..<rows {
+                let y = out + row * outChannels
+                for o in 0..<outChannels { y[o] += bias[o] }
+            }
+        }
+    }
+
+    public static func matmulBackward(_ dinput: Buffer<T>, _ dweight: Buffer<T>, _ dbias: Buffer<T>?, _ dout: UnsafePointer<T>,
+                                      _ input: UnsafePointer<T>, _ weight: UnsafePointer<T>, rows: Int, channels: Int, outChannels: Int) {
+        // dinput[N, C] += dout[N, OC] · weight[OC, C]
+        T.gemm(transA: false, transB: false, m: rows, n: channels, k: outChannels, alpha: 1, a: dout, lda: outChannels,
+               b: weight, ldb: channels, beta: 1, c: dinput, ldc: channels)
+        // dweight[OC, C] += dout[N, OC]ᵀ · input[N, C]
+        T.gemm(transA: true, transB: false, m: outChannels, n: channels, k: rows, alpha: 1, a: dout, lda: outChannels,
+               b: input, ldb: channels, beta: 1, c: dweight, ldc: channels)
+        if let dbias {
+            for row in 0..<rows {
+                let dy = dout + row * outChannels
+                for o in 0..<outChannels { dbias[o] += dy[o] }
+            }
+        }
+    }
+
+    // MARK: Causal self-attention
+
+    /// input: [B, T, 3C] (query, key, value, each with H heads of C/H); out: [B, T, C];
+    /// att: [B, H, T, T] the softmaxed weights (kept for backward; above the diagonal 0).
+    public static func attentionForward(_ out: Buffer<T>, _ att: Buffer<T>, _ input: UnsafePointer<T>,
+                                        batch: Int, time: Int, channels: Int, heads: Int) {
+        let size = channels / heads, stride = 3 * channels
+        let scale = 1 / T(size).squareRoot()
+        for b in 0..<batch {
+            for h in 0..<heads {
+                let q = input + b * time * stride + h * size
+                let k = q + channels, v = q + 2 * channels
+                let a = att + (b * heads + h) * time * time
+                // scores[T, T] = scale · Q · Kᵀ
+                T.gemm(transA: false, transB: true, m: time, n: time, k: size, alpha: scale, a: q, lda: stride,
+                       b: k, ldb: stride, beta: 0, c: a, ldc: time)
+                for i in 0..<time {
+                    let row = a + i * time
+                    var maximum = -T.greatestFiniteMagnitude
+                    for j in 0...i where row[j] > maximum { maximum = row[j] }
+                    var sum: T = 0
+                    for j in 0...i {
+                        row[j] = T.expo(row[j] - maximum)
+                        sum += row[j]
+                    }
+                    let inverse = 1 / sum
+                    for j in 0...i { row[j] *= inverse }
+                    for j in (i + 1)..<time { row[j] = 0 }
+                }
+                // out[T, size] = att · V
+                T.gemm(transA: false, transB: false, m: time, n: size, k: time, alpha: 1, a: a, lda: time,
+                       b: v, ldb: stride, beta: 0, c: out + b * time * channels + h * size, ldc: channels)
+            }
+        }
+    }
+
+    /// dinput: [B, T, 3C] (added into); scratch: [T, T].
+    public static func attentionBackward(_ dinput: Buffer<T>, _ scratch: Buffer<T>, _ dout: UnsafePointer<T>, _ input: UnsafePointer<T>,
+                                         _ att: UnsafePointer<T>, batch: Int, time: Int, channels: Int, heads: Int) {
+        let size = channels / heads, stride = 3 * channels
+        let scale = 1 / T(size).squareRoot()
+        for b in 0..<batch {
+            for h in 0..<heads {
+                let q = input + b * time * stride + h * size
+                let k = q + channels, v = q + 2 * channels
+                let dq = dinput + b * time * stride + h * size
+                let dk = dq + channels, dv = dq + 2 * channels
+                let a = att + (b * heads + h) * time * time
+                let dy = dout + b * time * channels + h * size
+                // dAtt[T, T] = dOut · Vᵀ ;  dV += Attᵀ · dOut
+                T.gemm(transA: false, transB: true, m: time, n: time, k: size, alpha: 1, a: dy, lda: channels,
+                       b: v, ldb: stride, beta: 0, c: scratch, ldc: time)
+                T.gemm(transA: true, transB: false, m: time, n: size, k: time, alpha: 1, a: a, lda: time,
+                       b: dy, ldb: channels, beta: 1, c: dv, ldc: stride)
+                // Softmax backward, in place: dScore_ij = att_ij (dAtt_ij − Σ_k att_ik dAtt_ik), times the scale.
+                for i in 0..<time {
+                    let row = a + i * time, drow = scratch + i * time
+                    var dot: T = 0
+                    for j in 0...i { dot += row[j] * drow[j] }
+                    for j in 0...i { drow[j] = row[j] * (drow[j] - dot) * scale }
+                    for j in (i + 1)..<time { drow[j] = 0 }
+                }
+                // dQ += dScore · K ; dK += dScoreᵀ · Q
+                T.gemm(transA: false, transB: false, m: time, n: size, k: time, alpha: 1, a: scratch, lda: time,
+                       b: k, ldb: stride, beta: 1, c: dq, ldc: stride)
+                T.gemm(transA: true, transB: false, m: time, n: size, k: time, alpha: 1, a: scratch, lda: time,
+                       b: q, ldb: stride, beta: 1, c: dk, ldc: stride)
+            }
+        }
+    }
+
+    // MARK: GELU (the tanh approximation GPT-2 uses)
+
+    static var geluScale: T { T(0.7978845608028654) } // √(2/π)
+
+    public static func geluForward(_ out: Buffer<T>, _ input: UnsafePointer<T>, count: Int) {
+        let s = geluScale
+        for index in 0..<count {
+            let x = input[index]
+            out[index] = x / 2 * (1 + T.hyperbolicTangent(s * (x + T(0.044715) * x * x * x)))
+        }
+    }
+
+    public static func geluBackward(_ dinput: Buffer<T>, _ input: UnsafePointer<T>, _ dout: UnsafePointer<T>, count: Int) {
+        let s = geluScale
+        for index in 0..<count {
+            let x = input[index]
+            let inner = s * (x + T(0.044715) * x * x * x)
+            let th = T.hyperbolicTangent(inner)
+            let sech2 = 1 - th * th
+            let local = (1 + th) / 2 + x * sech2 / 2 * s * (1 + 3 * T(0.044715) * x * x)
+            dinput[index] += local * dout[index]
+        }
+    }
+
+    // MARK: Residual and dropout
+
+    public static func residualForward(_ out: Buffer<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, count: Int) {
+        for index in 0..<count { out[index] = a[index] + b[index] }
+    }
+
+    public static func residualBackward(_ da: Buffer<T>, _ db: Buffer<T>, _ dout: UnsafePointer<T>, count: Int) {
+        for index in 0..<count {
+            da[index] += dout[index]
+            db[index] += dout[index]
+        }
+    }
+
+    /// Inverted dropout in place: each value kept with probability 1 − p and scaled by 1/(1 − p); the
+    /// mask (0 or the scale) is written for backward.
+    public static func dropoutForward(_ values: Buffer<T>, _ mask: Buffer<T>, count: Int, probability: T, random: inout SplitMix) {
+        let keep = 1 / (1 - probability)
+        for index in 0..<count {
+            mask[index] = random.unit() < Double(probability) ? 0 : keep
+            values[index] *= mask[index]
+        }
+    }
+
+    public static func dropoutBackward(_ dvalues: Buffer<T>, _ mask: UnsafePointer<T>, count: Int) {
+        for index in 0..<count { dvalues[index] *= mask[index] }
+    }
+
+    // MARK: Output: softmax and cross-entropy
+
+    /// probs = softmax(logits) per row; returns the mean of −log probs[target] over the rows.
+    public static func crossEntropyForward(_ probs: Buffer<T>, _ logits: UnsafePointer<T>, _ targets: UnsafePointer<Int32>,
+                                           rows: Int, vocabulary: Int) -> T {
+        var total: T = 0
+        for row in 0..<rows {
+            let x = logits + row * vocabulary, p = probs + row * vocabulary
+            var maximum = -T.greatestFiniteMagnitude
+            for v in 0..<vocabulary where x[v] > maximum { maximum = x[v] }
+            var sum: T = 0
+            for v in 0..<vocabulary {
+                p[v] = T.expo(x[v] - maximum)
+                sum += p[v]
+            }
+            let inverse = 1 / sum
+            for v in 0..<vocabulary { p[v] *= inverse }
+            total -= T.logarithm(max(p[Int(targets[row])], T.leastNormalMagnitude))
+        }
+        return total / T(rows)
+    }
+
+    /// dlogits = (probs − one-hot(target)) / rows (the gradient of the mean loss), written in place of probs.
+    public static func crossEntropyBackward(_ dlogits: Buffer<T>, _ probs: UnsafePointer<T>, _ targets: UnsafePointer<Int32>,
+                                            rows: Int, vocabulary: Int) {
+        let scale = 1 / T(rows)
+        for row in 0..<rows {
+            let p = probs + row * vocabulary, d = dlogits + row * vocabulary
+            for v in 0..<vocabulary { d[v] = p[v] * scale }
+            d[Int(targets[row])] -= scale
+        }
+    }
+}
+
+/// splitmix64: the trainer's random numbers (initialisation, dropout, data order), with a state that
+/// a checkpoint saves so a resumed run draws the same numbers.
+public struct SplitMix: Sendable, Equatable, Codable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// Standard normal (Box–Muller).
+    public mutating func normal() -> Double {
+        let u = max(unit(), 1e-300), v = unit()
+        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import Train
+
+/// Every layer's backward against central finite differences, in Float64 (REFERENCE §5: relative error
+/// below 1e-4), then the whole model.
+@Suite struct GradientTests {
+    typealias K = Kernels<Double>
+
+    /// |a − n| / max(|a|, |n|, floor), the worst over all entries.
+    static func worstRelativeError(_ analytic: [Double], _ numeric: [Double], floor: Double = 1e-8) -> Double {
+        zip(analytic, numeric).map { abs($0 - $1) / max(abs($0), abs($1), floor) }.max() ?? 0
+    }
+
+    /// Checks d(Σ out·g)/d(input) for an op out = f(input) given its backward.
+    static func check(inputs: inout [Double], outputCount: Int, random: inout SplitMix,
+                      forward: ([Double]) -> [Double], backward: ([Double], [Double]) -> [Double]) -> Double {
+        let g = (0..<outputCount).map { _ in random.normal() }
+        let analytic = backward(inputs, g)
+        let h = 1e-6
+        var numeric = [Double](repeating: 0, count: inputs.count)
+        for index in inputs.indices {
+            let saved = inputs[index]
+            inputs[index] = saved + h
+            let plus = zip(forward(inputs), g).reduce(0) { $0 + $1.0 * $1.1 }
+            inputs[index] = saved - h
+            let minus = zip(forward(inputs), g).reduce(0) { $0 + $1.0 * $1.1 }
+            inputs[index] = saved
+            numeric[index] = (plus - minus) / (2 * h)
+        }
+        return worstRelativeError(analytic, numeric)
+    }
+
+    @Test func layerNorm() {
+        var random = SplitMix(seed: 1)
+        let rows = 3, c = 5
+        // inputs: x (rows·c), weight (c), bias (c)
+        var inputs = (0..<(rows * c + 2 * c)).map { _ in random.normal() }
+        func forward(_ v: [Double]) -> [Double] {
+            var out = [Double](repeating: 0, count: rows * c), mean = [Double](repeating: 0, count: rows), rstd = mean
+            K.layerNormForward(&out, &mean, &rstd, v, Array(v[(rows * c)...]), Array(v[(rows * c + c)...]), rows: rows, channels: c)
+            return out
+        }
+        let error = Self.check(inputs: &inputs, outputCount: rows * c, random: &random, forward: forward) { v, g in
+            var out = [Double](repeating: 0, count: rows * c), mean = [Double](repeating: 0, count: rows), rstd = mean
+            let w = Array(v[(rows * c)..<(rows * c + c)]), b = Array(v[(rows * c + c)...])
+            K.layerNormForward(&out, &mean, &rstd, v, w, b, rows: rows, channels: c)
+            var dx = [Double](repeating: 0, count: rows * c), dw = [Double](repeating: 0, count: c), db = dw
+            K.layerNormBackward(&dx, &dw, &db, g, v, w, mean, rstd, rows: rows, channels: c)
+            return dx + dw + db
+        }
+        #expect(error < 1e-4, "layer norm: \(error)")
+    }
+
+    @Test func matmul() {
+        var random = SplitMix(seed: 2)
+        let rows = 4, c = 3, oc = 5
+        var inputs = (0..<(rows * c + oc * c + oc)).map { _ in random.normal() }
+        func split(_ v: [Double]) -> ([Double], [Double], [Double]) {
+            (Array(v[0..<(rows * c)]), Array(v[(rows * c)..<(rows * c + oc * c)]), Array(v[(rows * c + oc * c)...]))
+        }
+        let error = Self.check(inputs: &inputs, outputCount: rows * oc, random: &random, forward: { v in
+            let (x, w, b) = split(v)
+            var out = [Double](repeating: 0, count: rows * oc)
+            K.matmulForward(&out, x, w, b, rows: rows, channels: c, outChannels: oc)
+            return out
+        }) { v, g in
+            let (x, w, _) = split(v)
+            var dx = [Double](repeating: 0, count: rows * c), dw = [Double](repeating: 0, count: oc * c), db = [Double](repeating: 0, count: oc)
+            K.matmulBackward(&dx, &dw, &db, g, x, w, rows: rows, channels: c, outChannels: oc)
+            return dx + dw + db
+        }
+        #expect(error < 1e-4, "matmul: \(error)")
+    }
+
+    @Test func attention() {
+        var random = SplitMix(seed: 3)
+        let b = 2, t = 4, c = 6, h = 2
+        var inputs = (0..<(b * t * 3 * c)).map { _ in random.normal() }
+        let error = Self.check(inputs: &inputs, outputCount: b * t * c, random: &random, forward: { v in
+            var out = [Double](repeating: 0, count: b * t * c), att = [Double](repeating: 0, count: b * h * t * t)
+            K.attentionForward(&out, &att, v, batch: b, time: t, channels: c, heads: h)
+            return out
+        }) { v, g in
+            var out = [Double](repeating: 0, count: b * t * c), att = [Double](repeating: 0, count: b * h * t * t)
+            K.attentionForward(&out, &att, v, batch: b, time: t, channels: c, heads: h)
+            var dv = [Double](repeating: 0, count: v.count), scratch = [Double](repeating: 0, count: t * t)
+            K.attentionBackward(&dv, &scratch, g, v, att, batch: b, time: t, channels: c, heads: h)
+            return dv
+        }
+        #expect(error < 1e-4, "attention: \(error)")
+    }
+
+    @Test func geluAndEncoderAndCrossEntropy() {
+        var random = SplitMix(seed: 4)
+        var x = (0..<20).map { _ in random.normal() * 2 }
+        let gelu = Self.check(inputs: &x, outputCount: 20, random: &random, forward: { v in
+            var out = [Double](repeating: 0, count: 20)
+            K.geluForward(&out, v, count: 20)
+            return out
+        }) { v, g in
+            var d = [Double](repeating: 0, count: 20)
+            K.geluBackward(&d, v, g, count: 20)
+            return d
+        }
+        #expect(gelu < 1e-4, "gelu: \(gelu)")
+
+        let tokens: [Int32] = [2, 0, 2, 1], vocabulary = 3, c = 4, time = 2
+        var tables = (0..<(vocabulary * c + time * c)).map { _ in random.normal() }
+        let encoder = Self.check(inputs: &tables, outputCount: 4 * c, random: &random, forward: { v in
+            var out = [Double](repeating: 0, count: 4 * c)
+            K.encoderForward(&out, tokens, v, Array(v[(vocabulary * c)...]), batch: 2, time: time, channels: c)
+            return out
+        }) { _, g in
+            var dwte = [Double](repeating: 0, count: vocabulary * c), dwpe = [Double](repeating: 0, count: time * c)
+            K.encoderBackward(&dwte, &dwpe, g, tokens, batch: 2, time: time, channels: c)
+            return dwte + dwpe
+        }
+        #expect(encoder < 1e-4, "encoder: \(encoder)")
+
+        let targets: [Int32] = [1, 0, 2]
+        var logits = (0..<9).map { _ in random.normal() }
+        // Loss is a scalar: check it with g = [1].
+        let crossEntropy = Self.check(inputs: &logits, outputCount: 1, random: &random, forward: { v in
+            var probs = [Double](repeating: 0, count: 9)
+            return [K.crossEntropyForward(&probs, v, targets, rows: 3, vocabulary: 3)]
+        }) { v, g in
+            var probs = [Double](repeating: 0, count: 9)
+            _ = K.crossEntropyForward(&probs, v, targets, rows: 3, vocabulary: 3)
+            var d = [Double](repeating: 0, count: 9)
+            K.crossEntropyBackward(&d, probs, targets, rows: 3, vocabulary: 3)
+            return d.map { $0 * g[0] }
+        }
+        #expect(crossEntropy < 1e-4, "cross-entropy: \(crossEntropy)")
+    }
+
+    /// The whole model: every parameter's gradient against finite differences of the loss.
+    @Test func wholeModel() {
+        let config = GPTConfig(vocabulary: 11, context: 6, layers: 2, heads: 2, width: 8)
+        let model = GPT<Double>(config: config)
+        var random = SplitMix(seed: 5)
+        model.initialize(random: &random)
+        // Larger weights than GPT-2's 0.02, so every path carries a gradient worth checking.
+        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let tokens: [Int32] = (0..<12).map { _ in Int32(random.next() % 11) }
+        let targets: [Int32] = (0..<12).map { _ in Int32(random.next() % 11) }
+        func loss() -> Double { model.forward(tokens: tokens, targets: targets, batch: 2, time: 6, random: &random)! }
+        _ = loss()
+        model.zeroGradients()
+        model.backward()
+        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
+        var numeric = [Double](repeating: 0, count: model.layout.count)
+        let h = 1e-6
+        for index in 0..<model.layout.count {
+            let saved = model.parameters[index]
+            model.parameters[index] = saved + h
+            let plus = loss()
+            model.parameters[index] = saved - h
+            let minus = loss()
+            model.parameters[index] = saved
+            numeric[index] = (plus - minus) / (2 * h)
+        }
+        // Relative error with a floor at 1e-4 of the largest gradient: finite differences of a loss near
+        // 2.4 carry ~1e-10 of round-off, which is all a gradient of 5e-7 would show.
+        let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
+        #expect(error < 1e-4, "whole model: worst relative error \(error) over \(model.layout.count) parameters")
+        #expect(analytic.filter { $0 != 0 }.count > model.layout.count / 2)
+    }
+
+    @Test func initialLossIsAboutLogVocabularyAndOneBatchCanBeLearnt() {
+        let config = GPTConfig(vocabulary: 64, context: 16, layers: 2, heads: 2, width: 32)
+        let model = GPT<Float>(config: config)
+        var random = SplitMix(seed: 6)
+        model.initialize(random: &random)
+        let tokens: [Int32] = (0..<64).map { _ in Int32(random.next() % 64) }
+        let targets: [Int32] = (0..<64).map { _ in Int32(random.next() % 64) }
+        let initial = model.forward(tokens: tokens, targets: targets, batch: 4, time: 16, random: &random)!
+        #expect(abs(Double(initial) - log(64.0)) < 0.1, "initial loss \(initial), ln 64 = \(log(64.0))")
+        // Plain gradient descent with Adam-free steps is enough to memorise one batch.
+        var optimizer = AdamW(count: model.layout.count)
+        var loss = initial
+        for _ in 0..<300 {
+            model.zeroGradients()
+            loss = model.forward(tokens: tokens, targets: targets, batch: 4, time: 16, random: &random)!
+            model.backward()
+            optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: 3e-3, weightDecay: 0,
+                           decayed: [])
+        }
+        #expect(loss < 0.1, "loss after 300 steps on one batch: \(loss)")
+    }
+}
