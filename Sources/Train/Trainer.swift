@@ -1,0 +1,335 @@
+import Core
+import Foundation
+
+/// What a training run did.
+public struct TrainSummary: Codable, Sendable {
+    public var steps: Int
+    public var tokens: Int64
+    public var seconds: Double
+    public var tokensPerSecond: Double
+    public var firstValidationLoss: Double?
+    public var bestValidationLoss: Double?
+    public var lastTrainLoss: Double
+    public var stoppedEarly: Bool
+    public var parameters: Int
+    public var directory: String
+}
+
+/// Everything a run needs to continue exactly where it stopped.
+struct TrainState: Codable, Equatable {
+    var step = 0
+    var position = 0
+    var epoch = 0
+    var random: SplitMix
+    var dropoutRandom: SplitMix
+    var bestValidation: Double?
+    var firstValidation: Double?
+    var evaluationsSinceBest = 0
+    var tokens: Int64 = 0
+    var adamSteps = 0
+    var stopped = false
+}
+
+/// `curate train`: AdamW with warmup and cosine decay, gradient clipping, dropout, validation every
+/// `evalInterval` steps on fixed held-out batches, early stopping, and checkpoints that hold weights,
+/// optimizer moments, data position and random state, so that `resume` continues bit-identically.
+public final class Trainer {
+    public let config: TrainConfig
+    public let model: GPT<Float>
+    let corpus: TokenCorpus
+    let directory: String
+    let console: Console
+    var optimizer: AdamW
+    var state: TrainState
+    let schedule: LearningRateSchedule
+    var metrics: [MetricsRow] = []
+
+    public static let checkpointName = "checkpoint.bin"
+
+    public init(config: TrainConfig, corpus: TokenCorpus, vocabulary: Int, directory: String, console: Console, resume: Bool) throws {
+        try config.check()
+        let tokensPerBatch = config.batch * config.context + 1
+        guard corpus.train.count >= tokensPerBatch else {
+            throw TrainError("the training text has \(corpus.train.count) tokens, fewer than one batch (\(tokensPerBatch)): lower batch or context")
+        }
+        guard corpus.validation.count > config.context else {
+            throw TrainError("the validation text has \(corpus.validation.count) tokens: fewer than one context (\(config.context))")
+        }
+        self.config = config
+        self.corpus = corpus
+        self.directory = directory
+        self.console = console
+        setBLASThreads(config.threads)
+        model = GPT<Float>(config: GPTConfig(vocabulary: vocabulary, context: config.context, layers: config.layers,
+                                             heads: config.heads, width: config.width))
+        model.dropout = Float(config.dropout)
+        optimizer = AdamW(count: model.layout.count)
+        optimizer.beta1 = Float(config.beta1)
+        optimizer.beta2 = Float(config.beta2)
+        schedule = LearningRateSchedule(peak: config.learningRate, warmup: config.warmup, total: config.steps, floor: config.minLearningRate)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if resume {
+            state = TrainState(random: SplitMix(seed: config.seed), dropoutRandom: SplitMix(seed: config.seed ^ 0xD209))
+            try load(directory + "/" + Self.checkpointName)
+            metrics = MetricsRow.read(directory + "/metrics.csv").filter { $0.step <= state.step }
+        } else {
+            var random = SplitMix(seed: config.seed)
+            model.initialize(random: &random)
+            state = TrainState(random: random, dropoutRandom: SplitMix(seed: config.seed ^ 0xD209))
+        }
+    }
+
+    /// The next training batch: `batch` rows of `context + 1` consecutive tokens from the stream,
+    /// wrapping to the start (a new epoch) at its end.
+    func nextBatch() -> (inputs: [Int32], targets: [Int32]) {
+        let b = config.batch, t = config.context
+        if state.position + b * t + 1 > corpus.train.count {
+            state.position = 0
+            state.epoch += 1
+        }
+        var inputs = [Int32](), targets = [Int32]()
+        inputs.reserveCapacity(b * t)
+        targets.reserveCapacity(b * t)
+        for row in 0..<b {
+            let start = state.position + row * t
+            inputs.append(contentsOf: corpus.train[start..<(start + t)])
+            targets.append(contentsOf: corpus.train[(start + 1)..<(start + t + 1)])
+        }
+        state.position += b * t
+        return (inputs, targets)
+    }
+
+    /// Mean loss over the fixed validation batches (the start of the validation stream, wrapping).
+    public func validationLoss() -> Double {
+        let b = config.batch, t = config.context, stream = corpus.validation
+        var total = 0.0
+        var position = 0
+        var unused = SplitMix(seed: 0)
+        for _ in 0..<config.evalBatches {
+            var inputs = [Int32](), targets = [Int32]()
+            for _ in 0..<b {
+                if position + t + 1 > stream.count { position = 0 }
+                inputs.append(contentsOf: stream[position..<(position + t)])
+                targets.append(contentsOf: stream[(position + 1)..<(position + t + 1)])
+                position += t
+            }
+            total += Double(model.forward(tokens: inputs, targets: targets, batch: b, time: t, training: false, random: &unused)!)
+        }
+        return total / Double(config.evalBatches)
+    }
+
+    /// Trains until `config.steps` (or `until`, for tests), early stopping, or the end of patience.
+    @discardableResult
+    public func run(until: Int? = nil) throws -> TrainSummary {
+        let last = min(until ?? config.steps, config.steps)
+        let started = DispatchTime.now()
+        let tokensAtStart = state.tokens
+        var progress = ProgressMeter(stage: "train", total: Int64(last), measure: .documents)
+        var lastLoss = metrics.last?.trainLoss ?? .nan
+        let decayed = model.layout.matrices
+        if state.firstValidation == nil {
+            let loss = validationLoss()
+            state.firstValidation = loss
+            metrics.append(MetricsRow(step: 0, tokens: 0, trainLoss: nil, validationLoss: loss, learningRate: schedule.rate(at: 0)))
+        }
+        while state.step < last && !state.stopped {
+            let (inputs, targets) = nextBatch()
+            let rate = schedule.rate(at: state.step)
+            model.zeroGradients()
+            let loss = model.forward(tokens: inputs, targets: targets, batch: config.batch, time: config.context, training: true,
+                                     random: &state.dropoutRandom)!
+            model.backward()
+            AdamW.clip(model.gradients, count: model.layout.count, limit: Float(config.clip))
+            optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: Float(rate),
+                           weightDecay: Float(config.weightDecay), decayed: decayed)
+            state.step += 1
+            state.tokens += Int64(config.batch * config.context)
+            lastLoss = Double(loss)
+            var row = MetricsRow(step: state.step, tokens: state.tokens, trainLoss: Double(loss), validationLoss: nil, learningRate: rate)
+            if state.step % config.evalInterval == 0 || state.step == config.steps {
+                let validation = validationLoss()
+                row.validationLoss = validation
+                if let best = state.bestValidation, validation >= best {
+                    state.evaluationsSinceBest += 1
+                    if state.evaluationsSinceBest >= config.patience { state.stopped = true }
+                } else {
+                    state.bestValidation = validation
+                    state.evaluationsSinceBest = 0
+                    try writeModel(directory + "/model.bin")
+                }
+                metrics.append(row)
+                try save(directory + "/" + Self.checkpointName)
+                try writeMetrics()
+            } else {
+                metrics.append(row)
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            progress.update(done: Int64(state.step), documents: Int64(state.step), bytes: 0)
+            if progress.due {
+                let rateTokens = Double(state.tokens - tokensAtStart) / max(elapsed, 1e-9)
+                let remaining = Double(last - state.step) * Double(config.batch * config.context) / max(rateTokens, 1e-9)
+                console.progress("train  step \(state.step)/\(last)  loss \(String(format: "%.3f", loss))  "
+                                 + "val \(state.bestValidation.map { String(format: "%.3f", $0) } ?? "-")  "
+                                 + "\(Formatting.count(Int(rateTokens))) tok/s  ETA \(Formatting.duration(remaining))")
+            }
+        }
+        try save(directory + "/" + Self.checkpointName)
+        try writeMetrics()
+        console.clearProgress()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return TrainSummary(steps: state.step, tokens: state.tokens, seconds: seconds,
+                            tokensPerSecond: Double(state.tokens - tokensAtStart) / max(seconds, 1e-9),
+                            firstValidationLoss: state.firstValidation, bestValidationLoss: state.bestValidation, lastTrainLoss: lastLoss,
+                            stoppedEarly: state.stopped, parameters: model.layout.count, directory: directory)
+    }
+
+    // MARK: Files
+
+    /// checkpoint.bin: a JSON header line (format, config, state), then the parameters and AdamW's
+    /// two moments as little-endian Float32.
+    struct Header: Codable {
+        var format = "curate-checkpoint/1"
+        var config: TrainConfig
+        var vocabulary: Int
+        var parameters: Int
+        var state: TrainState
+    }
+
+    func save(_ path: String) throws {
+        state.adamSteps = optimizer.steps
+        var data = try JSONEncoder().encode(Header(config: config, vocabulary: model.config.vocabulary, parameters: model.layout.count, state: state))
+        data.append(0x0A)
+        data.append(Data(buffer: UnsafeBufferPointer(start: model.parameters, count: model.layout.count)))
+        optimizer.m.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
+        optimizer.v.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    func load(_ path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), let newline = data.firstIndex(of: 0x0A) else {
+            throw TrainError("\(path): no checkpoint to resume from")
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data[..<newline])
+        } catch {
+            throw TrainError("\(path): not a curate checkpoint (\(error))")
+        }
+        guard header.format == "curate-checkpoint/1", header.parameters == model.layout.count, header.vocabulary == model.config.vocabulary else {
+            throw TrainError("\(path): the checkpoint is of another model (\(header.parameters) parameters)")
+        }
+        var modelConfig = header.config
+        modelConfig.steps = config.steps
+        modelConfig.threads = config.threads
+        guard modelConfig == config else {
+            throw TrainError("\(path): the checkpoint was made with another configuration (only steps and threads may change on resume)")
+        }
+        let count = model.layout.count, floats = data[(newline + 1)...]
+        guard floats.count == 3 * count * 4 else { throw TrainError("\(path): truncated checkpoint") }
+        let values = floats.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        for index in 0..<count { model.parameters[index] = values[index] }
+        optimizer = AdamW(steps: header.state.adamSteps, m: Array(values[count..<(2 * count)]), v: Array(values[(2 * count)...]))
+        optimizer.beta1 = Float(config.beta1)
+        optimizer.beta2 = Float(config.beta2)
+        state = header.state
+    }
+
+    /// model.bin: the best validation weights, with the model's shape (a JSON header line).
+    func writeModel(_ path: String) throws {
+        var data = try JSONEncoder().encode(model.config)
+        data.append(0x0A)
+        data.append(Data(buffer: UnsafeBufferPointer(start: model.parameters, count: model.layout.count)))
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    func writeMetrics() throws {
+        var text = "step,tokens,train_loss,val_loss,learning_rate\n"
+        for row in metrics { text += row.csv + "\n" }
+        try text.write(toFile: directory + "/metrics.csv", atomically: true, encoding: .utf8)
+        try LossChart.svg(metrics).write(toFile: directory + "/loss.svg", atomically: true, encoding: .utf8)
+    }
+
+    /// The parameters, for tests.
+    public var parameterValues: [Float] { Array(UnsafeBufferPointer(start: model.parameters, count: model.layout.count)) }
+}
+
+/// One line of metrics.csv.
+public struct MetricsRow: Sendable, Equatable {
+    public var step: Int
+    public var tokens: Int64
+    public var trainLoss: Double?
+    public var validationLoss: Double?
+    public var learningRate: Double
+
+    var csv: String {
+        func number(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "" }
+        return "\(step),\(tokens),\(number(trainLoss)),\(number(validationLoss)),\(String(format: "%.8g", learningRate))"
+    }
+
+    static func read(_ path: String) -> [MetricsRow] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 5, let step = Int(fields[0]), let tokens = Int64(fields[1]), let rate = Double(fields[4]) else { return nil }
+            return MetricsRow(step: step, tokens: tokens, trainLoss: Double(fields[2]), validationLoss: Double(fields[3]), learningRate: rate)
+        }
+    }
+}
+
+/// The loss curve as an SVG drawn here: training loss (a line, averaged over windows of steps) and
+/// validation loss (points joined by a line) against tokens seen.
+public enum LossChart {
+    public static func svg(_ rows: [MetricsRow], width: Double = 720, height: Double = 420) -> String {
+        let left = 60.0, right = 20.0, top = 30.0, bottom = 50.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let train = rows.compactMap { row in row.trainLoss.map { (Double(row.tokens), $0) } }
+        let validation = rows.compactMap { row in row.validationLoss.map { (Double(row.tokens), $0) } }
+        let all = train + validation
+        let maxX = max(all.map(\.0).max() ?? 1, 1)
+        let losses = all.map(\.1)
+        var minY = (losses.min() ?? 0), maxY = (losses.max() ?? 1)
+        if maxY - minY < 1e-9 { maxY = minY + 1 }
+        minY = max(0, minY - 0.05 * (maxY - minY))
+        func x(_ value: Double) -> Double { left + value / maxX * plotWidth }
+        func y(_ value: Double) -> Double { top + (maxY - value) / (maxY - minY) * plotHeight }
+        func points(_ series: [(Double, Double)]) -> String {
+            series.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+        }
+        // Training loss is noisy: average it over ~100 windows.
+        let window = max(1, train.count / 100)
+        let smoothed = stride(from: 0, to: train.count, by: window).map { start -> (Double, Double) in
+            let slice = train[start..<min(start + window, train.count)]
+            return (slice.last!.0, slice.map(\.1).reduce(0, +) / Double(slice.count))
+        }
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(Int(left))" y="18" font-size="14">curate train: loss (nats per token) against tokens seen</text>
+
+            """
+        for tick in 0...4 {
+            let value = minY + (maxY - minY) * Double(tick) / 4
+            svg += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, y(value), left + plotWidth, y(value))
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", left - 6, y(value) + 4, value)
+            let tokens = maxX * Double(tick) / 4
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", x(tokens), top + plotHeight + 18,
+                          Formatting.count(Int(tokens)))
+        }
+        svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", left, top, plotWidth, plotHeight)
+        if !smoothed.isEmpty {
+            svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"\(points(smoothed))\"/>\n"
+        }
+        if !validation.isEmpty {
+            svg += "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" points=\"\(points(validation))\"/>\n"
+            for point in validation {
+                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#d62728\"/>", x(point.0), y(point.1))
+            }
+            svg += "\n"
+        }
+        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">tokens</text>\n", left + plotWidth / 2, height - 8)
+        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">train</text>", left + plotWidth - 110, top + 16)
+        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\">validation</text>\n", left + plotWidth - 70, top + 16)
+        svg += "</svg>\n"
+        return svg
+    }
+}
