@@ -55,7 +55,8 @@ let package = Package(
             plugins: [.plugin(name: "EmbedFiles")]
         ),
         // The built-in trainer: byte-level BPE and a small GPT on OpenBLAS.
-        .target(name: "Train", dependencies: ["Core", "Config", "CBLAS"]),
+        .target(name: "CTrainKernels"),
+        .target(name: "Train", dependencies: ["Core", "Config", "CBLAS", "CTrainKernels"]),
         .executableTarget(
             name: "curate",
             dependencies: [

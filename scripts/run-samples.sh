@@ -32,5 +32,7 @@ echo "== curate export --top 0.3 --drop-repeated-lines --out ${STORE%.db}-export
 "$CURATE" export --top 0.3 --drop-repeated-lines --out "${STORE%.db}-export" --db "$STORE"
 echo "== curate export --verify ${STORE%.db}-export"
 "$CURATE" export --verify "${STORE%.db}-export"
+echo "== curate train --shards ${STORE%.db}-export --config pipelines/train-tiny.yaml --out ${STORE%.db}-run"
+"$CURATE" train --shards "${STORE%.db}-export" --config pipelines/train-tiny.yaml --out "${STORE%.db}-run"
 echo "== curate stats --db $STORE"
 "$CURATE" stats --db "$STORE"

@@ -1,4 +1,5 @@
 import CBLAS
+import CTrainKernels
 import Foundation
 
 /// The number types the model runs in: Float for training, Double for gradient checks. Matrix
@@ -10,6 +11,46 @@ public protocol TrainFloat: BinaryFloatingPoint, Sendable {
     static func expo(_ x: Self) -> Self
     static func logarithm(_ x: Self) -> Self
     static func hyperbolicTangent(_ x: Self) -> Self
+    /// In place: row = softmax(row) over `count` values.
+    static func softmax(_ row: Buffer<Self>, count: Int)
+    static func geluForward(_ out: Buffer<Self>, _ input: UnsafePointer<Self>, count: Int)
+    static func geluBackward(_ dinput: Buffer<Self>, _ input: UnsafePointer<Self>, _ dout: UnsafePointer<Self>, count: Int)
+}
+
+/// The scalar element-wise loops, for Double (gradient checks) and as the definition the vectorised
+/// Float versions (CTrainKernels) follow.
+extension TrainFloat {
+    static func softmaxScalar(_ row: Buffer<Self>, count: Int) {
+        var maximum = -Self.greatestFiniteMagnitude
+        for j in 0..<count where row[j] > maximum { maximum = row[j] }
+        var sum: Self = 0
+        for j in 0..<count {
+            row[j] = expo(row[j] - maximum)
+            sum += row[j]
+        }
+        let inverse = 1 / sum
+        for j in 0..<count { row[j] *= inverse }
+    }
+
+    static var geluScale: Self { Self(0.7978845608028654) } // √(2/π)
+
+    static func geluForwardScalar(_ out: Buffer<Self>, _ input: UnsafePointer<Self>, count: Int) {
+        for index in 0..<count {
+            let x = input[index]
+            out[index] = x / 2 * (1 + hyperbolicTangent(geluScale * (x + Self(0.044715) * x * x * x)))
+        }
+    }
+
+    static func geluBackwardScalar(_ dinput: Buffer<Self>, _ input: UnsafePointer<Self>, _ dout: UnsafePointer<Self>, count: Int) {
+        for index in 0..<count {
+            let x = input[index]
+            let th = hyperbolicTangent(geluScale * (x + Self(0.044715) * x * x * x))
+            let cubic: Self = 3 * Self(0.044715) * x * x
+            let slope: Self = x * (1 - th * th) / 2 * geluScale * (1 + cubic)
+            let local: Self = (1 + th) / 2 + slope
+            dinput[index] += local * dout[index]
+        }
+    }
 }
 
 extension Float: TrainFloat {
@@ -21,6 +62,13 @@ extension Float: TrainFloat {
     @inline(__always) public static func expo(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
     @inline(__always) public static func hyperbolicTangent(_ x: Float) -> Float { Foundation.tanh(x) }
+    public static func softmax(_ row: Buffer<Float>, count: Int) { curate_softmax_f32(row, Int32(count)) }
+    public static func geluForward(_ out: Buffer<Float>, _ input: UnsafePointer<Float>, count: Int) {
+        curate_gelu_forward_f32(out, input, Int32(count))
+    }
+    public static func geluBackward(_ dinput: Buffer<Float>, _ input: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, count: Int) {
+        curate_gelu_backward_f32(dinput, input, dout, Int32(count))
+    }
 }
 
 extension Double: TrainFloat {
@@ -32,6 +80,13 @@ extension Double: TrainFloat {
     @inline(__always) public static func expo(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func logarithm(_ x: Double) -> Double { Foundation.log(x) }
     @inline(__always) public static func hyperbolicTangent(_ x: Double) -> Double { Foundation.tanh(x) }
+    public static func softmax(_ row: Buffer<Double>, count: Int) { softmaxScalar(row, count: count) }
+    public static func geluForward(_ out: Buffer<Double>, _ input: UnsafePointer<Double>, count: Int) {
+        geluForwardScalar(out, input, count: count)
+    }
+    public static func geluBackward(_ dinput: Buffer<Double>, _ input: UnsafePointer<Double>, _ dout: UnsafePointer<Double>, count: Int) {
+        geluBackwardScalar(dinput, input, dout, count: count)
+    }
 }
 
 /// How many threads OpenBLAS uses (its default is every core).
@@ -172,15 +227,7 @@ public enum Kernels<T: TrainFloat> {
                        b: k, ldb: stride, beta: 0, c: a, ldc: time)
                 for i in 0..<time {
                     let row = a + i * time
-                    var maximum = -T.greatestFiniteMagnitude
-                    for j in 0...i where row[j] > maximum { maximum = row[j] }
-                    var sum: T = 0
-                    for j in 0...i {
-                        row[j] = T.expo(row[j] - maximum)
-                        sum += row[j]
-                    }
-                    let inverse = 1 / sum
-                    for j in 0...i { row[j] *= inverse }
+                    T.softmax(row, count: i + 1)
                     for j in (i + 1)..<time { row[j] = 0 }
                 }
                 // out[T, size] = att · V
@@ -227,26 +274,12 @@ public enum Kernels<T: TrainFloat> {
 
     // MARK: GELU (the tanh approximation GPT-2 uses)
 
-    static var geluScale: T { T(0.7978845608028654) } // √(2/π)
-
     public static func geluForward(_ out: Buffer<T>, _ input: UnsafePointer<T>, count: Int) {
-        let s = geluScale
-        for index in 0..<count {
-            let x = input[index]
-            out[index] = x / 2 * (1 + T.hyperbolicTangent(s * (x + T(0.044715) * x * x * x)))
-        }
+        T.geluForward(out, input, count: count)
     }
 
     public static func geluBackward(_ dinput: Buffer<T>, _ input: UnsafePointer<T>, _ dout: UnsafePointer<T>, count: Int) {
-        let s = geluScale
-        for index in 0..<count {
-            let x = input[index]
-            let inner = s * (x + T(0.044715) * x * x * x)
-            let th = T.hyperbolicTangent(inner)
-            let sech2 = 1 - th * th
-            let local = (1 + th) / 2 + x * sech2 / 2 * s * (1 + 3 * T(0.044715) * x * x)
-            dinput[index] += local * dout[index]
-        }
+        T.geluBackward(dinput, input, dout, count: count)
     }
 
     // MARK: Residual and dropout
@@ -284,15 +317,8 @@ public enum Kernels<T: TrainFloat> {
         var total: T = 0
         for row in 0..<rows {
             let x = logits + row * vocabulary, p = probs + row * vocabulary
-            var maximum = -T.greatestFiniteMagnitude
-            for v in 0..<vocabulary where x[v] > maximum { maximum = x[v] }
-            var sum: T = 0
-            for v in 0..<vocabulary {
-                p[v] = T.expo(x[v] - maximum)
-                sum += p[v]
-            }
-            let inverse = 1 / sum
-            for v in 0..<vocabulary { p[v] *= inverse }
+            p.update(from: x, count: vocabulary)
+            T.softmax(p, count: vocabulary)
             total -= T.logarithm(max(p[Int(targets[row])], T.leastNormalMagnitude))
         }
         return total / T(rows)

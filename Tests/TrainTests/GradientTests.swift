@@ -189,3 +189,28 @@ import Testing
         #expect(loss < 0.1, "loss after 300 steps on one batch: \(loss)")
     }
 }
+
+/// The vectorised Float kernels (CTrainKernels) against the scalar Double definitions.
+@Suite struct FloatKernelTests {
+    @Test func softmaxAndGeluMatchTheDoubleDefinitions() {
+        var random = SplitMix(seed: 8)
+        for count in [1, 3, 8, 13, 64, 4097] {
+            let values = (0..<count).map { _ in random.normal() * 4 }
+            var float = values.map { Float($0) }, double = values
+            Float.softmax(&float, count: count)
+            Double.softmaxScalar(&double, count: count)
+            for index in 0..<count { #expect(abs(Double(float[index]) - double[index]) <= 1e-5 * max(double[index], 1e-4), "softmax \(count)") }
+
+            var geluFloat = [Float](repeating: 0, count: count), geluDouble = [Double](repeating: 0, count: count)
+            Float.geluForward(&geluFloat, values.map { Float($0) }, count: count)
+            Double.geluForwardScalar(&geluDouble, values, count: count)
+            for index in 0..<count { #expect(abs(Double(geluFloat[index]) - geluDouble[index]) <= 1e-5 * max(abs(geluDouble[index]), 1)) }
+
+            let dout = (0..<count).map { _ in random.normal() }
+            var dFloat = [Float](repeating: 0.5, count: count), dDouble = [Double](repeating: 0.5, count: count)
+            Float.geluBackward(&dFloat, values.map { Float($0) }, dout.map { Float($0) }, count: count)
+            Double.geluBackwardScalar(&dDouble, values, dout, count: count)
+            for index in 0..<count { #expect(abs(Double(dFloat[index]) - dDouble[index]) <= 1e-5 * max(abs(dDouble[index]), 1)) }
+        }
+    }
+}
