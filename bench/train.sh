@@ -33,8 +33,8 @@ printf "%-34s %8s %12s\n" "tool" "threads" "tokens/s"
 for THREADS in 1 2; do
     printf "steps: %s\nwarmup: 4\neval_interval: 100000\neval_batches: 1\nthreads: %s\n" "$STEPS" "$THREADS" >"$WORK/bench.yaml"
     rm -rf "$WORK/run"
-    CURATE_RATE=$("$CURATE" train --shards "$CORPUS" --tokenizer "$WORK/tok.json" --config "$WORK/bench.yaml" --out "$WORK/run" --json \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["tokensPerSecond"])')
+    "$CURATE" train --shards "$CORPUS" --tokenizer "$WORK/tok.json" --config "$WORK/bench.yaml" --out "$WORK/run" --json >"$WORK/summary.json"
+    CURATE_RATE=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["tokensPerSecond"])' <"$WORK/summary.json")
     TORCH=$("$VENV/bin/python" bench/train/torch_gpt.py --layers 4 --heads 4 --width 128 --context 128 --vocab 4097 --batch 8 \
         --steps "$STEPS" --threads "$THREADS")
     TORCH_RATE=$(echo "$TORCH" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens_per_second"])')
@@ -43,6 +43,12 @@ for THREADS in 1 2; do
     printf "%-34s %8s %12.0f\n" "$TORCH_NAME" "$THREADS" "$TORCH_RATE"
     awk -v c="$CURATE_RATE" -v t="$TORCH_RATE" -v n="$THREADS" 'BEGIN { printf "        %s thread(s): curate %.2fx PyTorch\n", n, c/t }'
 done
+
+python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+mb, t = s["textBytes"] / 1e6, s["tokenizeSeconds"]
+print(f"\ntokenizer: {mb:.1f} MB of text encoded in {t:.2f} s ({mb / t:.1f} MB/s, JSON reading included, one thread)")' <"$WORK/summary.json"
 
 if command -v perf >/dev/null; then
     printf "steps: %s\nwarmup: 4\neval_interval: 100000\neval_batches: 1\nthreads: 1\n" "$STEPS" >"$WORK/bench.yaml"

@@ -13,6 +13,9 @@ public struct TrainSummary: Codable, Sendable {
     public var stoppedEarly: Bool
     public var parameters: Int
     public var directory: String
+    /// Tokenizing the shards before training: UTF-8 bytes of text and seconds.
+    public var textBytes: Int64
+    public var tokenizeSeconds: Double
 }
 
 /// Everything a run needs to continue exactly where it stopped.
@@ -180,7 +183,8 @@ public final class Trainer {
         return TrainSummary(steps: state.step, tokens: state.tokens, seconds: seconds,
                             tokensPerSecond: Double(state.tokens - tokensAtStart) / max(seconds, 1e-9),
                             firstValidationLoss: state.firstValidation, bestValidationLoss: state.bestValidation, lastTrainLoss: lastLoss,
-                            stoppedEarly: state.stopped, parameters: model.layout.count, directory: directory)
+                            stoppedEarly: state.stopped, parameters: model.layout.count, directory: directory,
+                            textBytes: corpus.bytes, tokenizeSeconds: corpus.encodeSeconds)
     }
 
     // MARK: Files
