@@ -35,6 +35,8 @@ public struct DocumentPerplexity: Sendable {
     public var maxLinePerplexity = 0.0
     public var medianLinePerplexity = 0.0
 
+    public init() {}
+
     /// Scores every non-blank line of `text` as a sentence.
     public static func measure(_ text: UnsafeRawBufferPointer, scorer: SentenceScorer) -> DocumentPerplexity {
         var result = DocumentPerplexity()
@@ -81,16 +83,32 @@ public struct ReferenceModels: @unchecked Sendable {
 /// `curate score --metric perplexity`: scores every document that has no perplexity under the model
 /// yet (exact duplicates excluded), on all cores, then recomputes the per-language buckets.
 public final class PerplexityScorer {
+    /// Scores a batch of documents (text, cross-fitting fold); one per worker thread.
+    public typealias BatchScorer = ([(text: [UInt8], fold: Int64)]) -> [DocumentPerplexity]
+
     private let store: Store
-    private let reference: ReferenceModels
+    private let makeScorer: @Sendable () -> BatchScorer
     private let modelID: Int64
     private let threads: Int
     private let console: Console
     public var commitInterval = 1.0
 
-    public init(store: Store, reference: ReferenceModels, modelID: Int64, threads: Int, console: Console) {
+    /// Scores with the n-gram reference (one model, or a cross-fitted pair).
+    public convenience init(store: Store, reference: ReferenceModels, modelID: Int64, threads: Int, console: Console) {
+        self.init(store: store, modelID: modelID, threads: threads, console: console) {
+            let scorers = reference.models.map { SentenceScorer(model: $0) }
+            return { batch in
+                batch.map { item in
+                    item.text.withUnsafeBytes { DocumentPerplexity.measure($0, scorer: scorers[reference.index(for: item.fold)]) }
+                }
+            }
+        }
+    }
+
+    /// Scores with any model: `makeScorer` is called once per worker thread.
+    public init(store: Store, modelID: Int64, threads: Int, console: Console, makeScorer: @escaping @Sendable () -> BatchScorer) {
         self.store = store
-        self.reference = reference
+        self.makeScorer = makeScorer
         self.modelID = modelID
         self.threads = threads
         self.console = console
@@ -98,27 +116,34 @@ public final class PerplexityScorer {
 
     /// Records a model (its file, or the two files of a cross-fitted pair) in `lm_models` and returns its id.
     public static func register(model: NGramModel, paths: [String], trainedOn: String?, runID: Int64, store: Store) throws -> Int64 {
+        let options = model.options
+        let tokenizer = [options.kind.rawValue, options.lowercase ? "lowercase" : nil, options.foldDigits ? "fold_digits" : nil]
+            .compactMap { $0 }.joined(separator: " ")
+        return try register(kind: "ngram", order: model.order, tokenizer: tokenizer, paths: paths, trainedOn: trainedOn, runID: runID, store: store)
+    }
+
+    /// Records a model of any kind ('ngram', 'gpt') in `lm_models` and returns its id.
+    public static func register(kind: String, order: Int?, tokenizer: String, paths: [String], trainedOn: String?, runID: Int64,
+                                store: Store) throws -> Int64 {
         let absolute = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var builder = Hash128Builder(seed: 0x6C6D) // "lm"
         for path in absolute { builder.update(try FileFingerprint.of(path: path)) }
         let fingerprint = builder.finish()
         let id = StableID.from(fingerprint)
-        let options = model.options
-        let tokenizer = [options.kind.rawValue, options.lowercase ? "lowercase" : nil, options.foldDigits ? "fold_digits" : nil]
-            .compactMap { $0 }.joined(separator: " ")
         let statement = try store.connection.prepare("""
             INSERT INTO lm_models (id, path, path_b, fingerprint, kind, ngram_order, tokenizer, trained_on, created_at, run_id)
-            VALUES (?, ?, ?, ?, 'ngram', ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
             ON CONFLICT(id) DO UPDATE SET path = excluded.path, path_b = excluded.path_b
             """)
         statement.bind(1, id)
         statement.bind(2, absolute[0])
         statement.bind(3, absolute.count > 1 ? absolute[1] : nil)
         statement.bind(4, blob: fingerprint.bytes)
-        statement.bind(5, model.order)
-        statement.bind(6, tokenizer)
-        statement.bind(7, trainedOn)
-        statement.bind(8, runID)
+        statement.bind(5, kind)
+        if let order { statement.bind(6, order) } else { statement.bindNull(6) }
+        statement.bind(7, tokenizer)
+        statement.bind(8, trainedOn)
+        statement.bind(9, runID)
         try statement.run()
         return id
     }
@@ -159,7 +184,7 @@ public final class PerplexityScorer {
 
     private func score(total: Int64, condition: String, summary: inout PerplexityScoreSummary) throws {
         let path = store.path
-        let reference = self.reference
+        let makeScorer = self.makeScorer
         let query = """
             SELECT d.seq, d.id, d.codec, d.text, l.language,
                    coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id)
@@ -186,21 +211,23 @@ public final class PerplexityScorer {
                 }, emit: emit)
             },
             makeWorker: {
-                let scorers = reference.models.map { SentenceScorer(model: $0) }
+                let scorer = makeScorer()
                 let decompressor = ZstdDecompressor()
                 let analyzer = TextAnalyzer()
                 let identifier = ScriptStopWordIdentifier()
                 return { (batch: [Pending]) -> [Scored] in
-                    batch.map { pending in
-                        let text = pending.codec == TextCodec.zstd.rawValue
-                            ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                    let texts = batch.map { pending in
+                        pending.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                    }
+                    let results = scorer(zip(texts, batch).map { ($0, $1.fold) })
+                    return zip(batch, zip(texts, results)).map { pending, item in
+                        let (text, result) = item
                         return text.withUnsafeBytes { bytes in
                             // Without a stored language (heuristics not scored), guess it from the first 4 KB:
                             // enough for the guess, a fraction of a second segmentation pass on long documents.
                             let head = UnsafeRawBufferPointer(rebasing: bytes[..<UTF8Bytes.prefixLength(bytes, limit: 4096)])
                             let language = pending.language ?? identifier.identify(head, words: analyzer.words(head)).language
-                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language,
-                                          result: DocumentPerplexity.measure(bytes, scorer: scorers[reference.index(for: pending.fold)]))
+                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language, result: result)
                         }
                     }
                 }

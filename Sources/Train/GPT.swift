@@ -155,10 +155,12 @@ public final class GPT<T: TrainFloat> {
     private var lastTargets: [Int32] = []
     private var gradientScratch: Activations?
 
-    /// Runs the model on tokens [batch, time]; with targets, returns the mean cross-entropy.
+    /// Runs the model on tokens [batch, time]; with targets, returns the mean cross-entropy. Without the
+    /// language-model head (`head: false`), stops at the final hidden state (`finalHidden`), for the
+    /// classifier of fine-tuning.
     @discardableResult
     public func forward(tokens: [Int32], targets: [Int32]?, batch: Int, time: Int, training: Bool = false,
-                        random: inout SplitMix) -> T? {
+                        head: Bool = true, random: inout SplitMix) -> T? {
         precondition(time <= config.context && tokens.count == batch * time)
         if activations == nil || activations!.b != batch || activations!.t != time {
             activations = Activations(config: config, batch: batch, time: time)
@@ -195,11 +197,12 @@ public final class GPT<T: TrainFloat> {
             residual = a[a.residual3[index]]
         }
         K.layerNormForward(a[a.lnf], a[a.lnfMean], a[a.lnfRstd], residual, p + layout.lnfw, p + layout.lnfb, rows: n, channels: c)
+        trainingPass = drop
+        guard head else { return nil }
         // Tied head: logits = lnf · wteᵀ
         K.matmulForward(a[a.logits], a[a.lnf], p + layout.wte, nil, rows: n, channels: c, outChannels: v)
         guard let targets else { return nil }
         lastTargets = targets
-        trainingPass = drop
         return targets.withUnsafeBufferPointer { targets in
             K.crossEntropyForward(a[a.probs], a[a.logits], targets.baseAddress!, rows: n, vocabulary: v)
         }
@@ -207,8 +210,11 @@ public final class GPT<T: TrainFloat> {
 
     private var trainingPass = false
 
-    /// The probabilities of the next token after each position of the last forward pass: [batch·time, vocabulary].
+    /// The logits of the next token after each position of the last forward pass: [batch·time, vocabulary].
     public var logits: UnsafePointer<T>? { activations.map { UnsafePointer($0[$0.logits]) } }
+
+    /// The final hidden state (after the last LayerNorm) of the last forward pass: [batch·time, width].
+    public var finalHidden: UnsafePointer<T>? { activations.map { UnsafePointer($0[$0.lnf]) } }
 
     /// Zeroes the gradients.
     public func zeroGradients() {
@@ -219,13 +225,31 @@ public final class GPT<T: TrainFloat> {
     public func backward() {
         guard let a = activations, let d = gradientScratch else { return }
         d.storage.update(repeating: 0, count: d.count)
-        let p = parameters, g = gradients
-        let n = batch * time, c = config.width, h = config.heads, v = config.vocabulary
+        let n = batch * time, c = config.width, v = config.vocabulary
         typealias K = Kernels<T>
         lastTargets.withUnsafeBufferPointer { targets in
             K.crossEntropyBackward(d[d.logits], a[a.probs], targets.baseAddress!, rows: n, vocabulary: v)
         }
-        K.matmulBackward(d[d.lnf], g + layout.wte, nil, d[d.logits], a[a.lnf], p + layout.wte, rows: n, channels: c, outChannels: v)
+        K.matmulBackward(d[d.lnf], gradients + layout.wte, nil, d[d.logits], a[a.lnf], parameters + layout.wte, rows: n, channels: c,
+                         outChannels: v)
+        backwardTrunk()
+    }
+
+    /// Adds the gradients of a loss whose gradient with respect to the final hidden state is `dHidden`
+    /// ([batch·time, width], from a head of the caller's: fine-tuning's classifier).
+    public func backward(finalHidden dHidden: UnsafePointer<T>) {
+        guard let d = gradientScratch else { return }
+        d.storage.update(repeating: 0, count: d.count)
+        d[d.lnf].update(from: dHidden, count: batch * time * config.width)
+        backwardTrunk()
+    }
+
+    /// Backward from d.lnf (already filled) down to the embeddings.
+    private func backwardTrunk() {
+        guard let a = activations, let d = gradientScratch else { return }
+        let p = parameters, g = gradients
+        let n = batch * time, c = config.width, h = config.heads
+        typealias K = Kernels<T>
         let last = layout.layers.count - 1
         let finalResidual = last >= 0 ? a[a.residual3[last]] : a[a.encoded]
         let dFinalResidual = last >= 0 ? d[d.residual3[last]] : d[d.encoded]

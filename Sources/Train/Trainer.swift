@@ -40,6 +40,7 @@ public final class Trainer {
     public let config: TrainConfig
     public let model: GPT<Float>
     let corpus: TokenCorpus
+    let tokenizer: BPETokenizer
     let directory: String
     let console: Console
     var optimizer: AdamW
@@ -48,8 +49,11 @@ public final class Trainer {
     var metrics: [MetricsRow] = []
 
     public static let checkpointName = "checkpoint.bin"
+    /// The best validation weights, with the tokenizer: what `eval`, `score --model` and `finetune` read.
+    public static let bestModelName = "best.ckpt"
 
-    public init(config: TrainConfig, corpus: TokenCorpus, vocabulary: Int, directory: String, console: Console, resume: Bool) throws {
+    public init(config: TrainConfig, corpus: TokenCorpus, tokenizer: BPETokenizer, directory: String, console: Console, resume: Bool) throws {
+        let vocabulary = tokenizer.vocabularySize + 1 // the separator token ends every document
         try config.check()
         let tokensPerBatch = config.batch * config.context + 1
         guard corpus.train.count >= tokensPerBatch else {
@@ -62,6 +66,7 @@ public final class Trainer {
         self.corpus = corpus
         self.directory = directory
         self.console = console
+        self.tokenizer = tokenizer
         setBLASThreads(config.threads)
         model = GPT<Float>(config: GPTConfig(vocabulary: vocabulary, context: config.context, layers: config.layers,
                                              heads: config.heads, width: config.width))
@@ -142,6 +147,7 @@ public final class Trainer {
             let loss = model.forward(tokens: inputs, targets: targets, batch: config.batch, time: config.context, training: true,
                                      random: &state.dropoutRandom)!
             model.backward()
+            averageGradients()
             AdamW.clip(model.gradients, count: model.layout.count, limit: Float(config.clip))
             optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: Float(rate),
                            weightDecay: Float(config.weightDecay), decayed: decayed)
@@ -158,7 +164,7 @@ public final class Trainer {
                 } else {
                     state.bestValidation = validation
                     state.evaluationsSinceBest = 0
-                    try writeModel(directory + "/model.bin")
+                    try ModelFile(model: model, tokenizer: tokenizer).write(to: directory + "/" + Self.bestModelName)
                 }
                 metrics.append(row)
                 try save(directory + "/" + Self.checkpointName)
@@ -186,6 +192,12 @@ public final class Trainer {
                             stoppedEarly: state.stopped, parameters: model.layout.count, directory: directory,
                             textBytes: corpus.bytes, tokenizeSeconds: corpus.encodeSeconds)
     }
+
+    /// The one place where a data-parallel run would all-reduce the gradients (sum over workers, divided by
+    /// their number) before clipping and the update: each worker then applies the same update to the same
+    /// weights, and the run equals one with a batch as large as all workers' together (docs/train.md,
+    /// "Past one machine"). One process has nothing to average.
+    func averageGradients() {}
 
     // MARK: Files
 
@@ -236,14 +248,6 @@ public final class Trainer {
         optimizer.beta1 = Float(config.beta1)
         optimizer.beta2 = Float(config.beta2)
         state = header.state
-    }
-
-    /// model.bin: the best validation weights, with the model's shape (a JSON header line).
-    func writeModel(_ path: String) throws {
-        var data = try JSONEncoder().encode(model.config)
-        data.append(0x0A)
-        data.append(Data(buffer: UnsafeBufferPointer(start: model.parameters, count: model.layout.count)))
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     func writeMetrics() throws {

@@ -6,6 +6,7 @@ import Foundation
 import Ingest
 import LM
 import Store
+import Train
 
 /// Options of `curate score --metric perplexity`.
 struct PerplexityOptions: ParsableArguments {
@@ -35,6 +36,10 @@ struct PerplexityRun {
         let console = global.makeConsole()
         let store = try Store(path: global.storePath, create: false)
         let runID = try store.beginRun(command: "score", arguments: CommandLine.arguments)
+        if let model = options.model, ModelFile.recognizes(model) {
+            try runGPT(model: model, store: store, runID: runID, console: console)
+            return
+        }
         do {
             let (modelPaths, trainedOn) = try resolveModels(store: store, console: console)
             let models = try modelPaths.map { try NGramModel.load(path: $0) }
@@ -46,6 +51,41 @@ struct PerplexityRun {
             try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "tokens": summary.tokens],
                                 notes: ["model": modelPaths.joined(separator: " "), "trained_on": trainedOn ?? "given with --model"])
             report(summary, modelPaths: modelPaths, model: models[0], trainedOn: trainedOn)
+        } catch {
+            console.clearProgress()
+            try? store.finishRun(id: runID, status: .failed, counts: [:])
+            throw error
+        }
+    }
+
+    /// Scores with a GPT trained by `curate train` (perplexity per token of its tokenizer, bits per byte).
+    private func runGPT(model: String, store: Store, runID: Int64, console: Console) throws {
+        do {
+            let path = ModelFile.resolve(model)
+            let file = try ModelFile.read(from: path)
+            let shape = file.config
+            let modelID = try PerplexityScorer.register(
+                kind: "gpt", order: nil, tokenizer: "bpe \(file.tokenizer.vocabularySize)", paths: [path],
+                trainedOn: "curate train: \(shape.layers) layers, \(shape.heads) heads, width \(shape.width), context \(shape.context)",
+                runID: runID, store: store)
+            if rescore { try store.connection.execute("DELETE FROM perplexity WHERE model_id = \(modelID)") }
+            let threads = global.threadCount
+            setBLASThreads(1) // one evaluator per worker thread
+            let scorer = PerplexityScorer(store: store, modelID: modelID, threads: threads, console: console) {
+                let evaluator = Evaluator(file: file)
+                return { batch in evaluator.measure(batch.map(\.text)).map(DocumentPerplexity.init(loss:)) }
+            }
+            let summary = try scorer.run()
+            try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "tokens": summary.tokens],
+                                notes: ["model": path, "kind": "gpt"])
+            if global.json {
+                try Output.json(PerplexityReport(model: [path], order: 0, trainedOn: nil, scored: summary))
+            } else if !global.quiet {
+                let rate = Formatting.megabytesPerSecond(bytes: summary.bytes, seconds: summary.seconds)
+                Output.line("score   perplexity  \(Formatting.count(summary.documents)) docs in \(Formatting.duration(summary.seconds)) (\(rate))"
+                            + "  model \(Output.displayPath(path)) (GPT, \(Formatting.count(file.parameters.count)) parameters; perplexity per BPE token)")
+                PerplexityTable.print(summary.cutoffs)
+            }
         } catch {
             console.clearProgress()
             try? store.finishRun(id: runID, status: .failed, counts: [:])
@@ -143,5 +183,20 @@ enum PerplexityTable {
                         + Output.leftPadded(Formatting.count(cutoff.tail), 7)
                         + Output.leftPadded(Formatting.decimal(cutoff.meanBitsPerByte, places: 3), 11))
         }
+    }
+}
+
+extension DocumentPerplexity {
+    /// A GPT's loss in the perplexity table's terms: one "line" per context window, no OOV (byte-level BPE).
+    init(loss: TextLoss) {
+        self.init()
+        let windows = loss.windowPerplexities.sorted()
+        lines = windows.count
+        tokens = loss.tokens
+        log10Probability = -loss.nats / M_LN10
+        perplexity = loss.perplexity
+        bitsPerByte = loss.bitsPerByte
+        maxLinePerplexity = windows.last ?? 0
+        medianLinePerplexity = windows.isEmpty ? 0 : windows[windows.count / 2]
     }
 }

@@ -58,7 +58,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Writes run/metrics.csv (step, tokens, train loss, validation loss, learning rate), run/loss.svg, \
             run/checkpoint.bin (weights, optimizer state, data position, random state: --resume continues \
-            bit-identically), run/model.bin (the best validation weights) and run/tokenizer.json.
+            bit-identically), run/best.ckpt (the best validation weights with the tokenizer: the model eval, score --model and finetune read) and run/tokenizer.json.
 
             Example: curate train --shards out/ --config pipelines/train-tiny.yaml --out run/
             """)
@@ -114,7 +114,7 @@ struct TrainCommand: ParsableCommand {
         let corpus = try TokenCorpus.load(shards: shards, validation: val, tokenizer: bpe, holdOutEvery: settings.holdOutEvery,
                                           order: order, seed: settings.seed)
         try (corpus.heldOut.joined(separator: "\n") + "\n").write(toFile: out + "/validation-documents.txt", atomically: true, encoding: .utf8)
-        let trainer = try Trainer(config: settings, corpus: corpus, vocabulary: bpe.vocabularySize + 1, directory: out, console: console,
+        let trainer = try Trainer(config: settings, corpus: corpus, tokenizer: bpe, directory: out, console: console,
                                   resume: resume)
         if !global.quiet && !global.json {
             Output.line("train   \(Formatting.count(corpus.trainDocuments)) documents, \(Formatting.count(corpus.train.count)) tokens "
@@ -132,7 +132,7 @@ struct TrainCommand: ParsableCommand {
         Output.line("        \(summary.steps) steps, \(Formatting.count(Int(summary.tokens))) tokens in \(Formatting.duration(summary.seconds)) "
                     + "(\(Formatting.count(Int(summary.tokensPerSecond))) tokens/s); validation loss \(first) → \(best)"
                     + (summary.stoppedEarly ? " (stopped early: no better for \(settings.patience) validations)" : ""))
-        Output.line("        \(Output.displayPath(out))/metrics.csv, loss.svg, model.bin, checkpoint.bin")
+        Output.line("        \(Output.displayPath(out))/metrics.csv, loss.svg, best.ckpt, checkpoint.bin")
     }
 }
 

@@ -167,6 +167,50 @@ import Testing
         #expect(analytic.filter { $0 != 0 }.count > model.layout.count / 2)
     }
 
+    /// Fine-tuning's classifier: the head on the pooled hidden state and, through it, the whole GPT
+    /// (texts of different lengths, so the padding positions must get no gradient).
+    @Test func classifier() {
+        let config = GPTConfig(vocabulary: 11, context: 6, layers: 1, heads: 2, width: 8)
+        let model = GPT<Double>(config: config)
+        var random = SplitMix(seed: 9)
+        model.initialize(random: &random)
+        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let classifier = Classifier<Double>(gpt: model, classes: 3)
+        for index in 0..<classifier.headCount { classifier.head[index] = random.normal() * 0.5 }
+        let tokens: [Int32] = (0..<18).map { _ in Int32(random.next() % 11) }
+        let lengths = [6, 2, 4], labels: [Int32] = [2, 0, 1]
+        func loss() -> Double {
+            classifier.forward(tokens: tokens, lengths: lengths, labels: labels, batch: 3, time: 6, training: false, random: &random)!
+        }
+        _ = loss()
+        classifier.zeroGradients()
+        classifier.backward()
+        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
+            + Array(UnsafeBufferPointer(start: classifier.headGradients, count: classifier.headCount))
+        var numeric: [Double] = []
+        let h = 1e-6
+        for buffer in [(model.parameters, model.layout.count), (classifier.head, classifier.headCount)] {
+            for index in 0..<buffer.1 {
+                let saved = buffer.0[index]
+                buffer.0[index] = saved + h
+                let plus = loss()
+                buffer.0[index] = saved - h
+                let minus = loss()
+                buffer.0[index] = saved
+                numeric.append((plus - minus) / (2 * h))
+            }
+        }
+        let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
+        #expect(error < 1e-4, "classifier: worst relative error \(error)")
+        // Tokens after a text's length are padding: changing them changes nothing.
+        classifier.forward(tokens: tokens, lengths: lengths, labels: nil, batch: 3, time: 6, training: false, random: &random)
+        let before = classifier.probabilities
+        var padded = tokens
+        padded[6 + 3] = (padded[6 + 3] + 1) % 11
+        classifier.forward(tokens: padded, lengths: lengths, labels: nil, batch: 3, time: 6, training: false, random: &random)
+        #expect(classifier.probabilities == before)
+    }
+
     @Test func initialLossIsAboutLogVocabularyAndOneBatchCanBeLearnt() {
         let config = GPTConfig(vocabulary: 64, context: 16, layers: 2, heads: 2, width: 32)
         let model = GPT<Float>(config: config)

@@ -53,7 +53,7 @@ import Testing
     @Test func validationLossFallsAndFilesAreWritten() throws {
         let (directory, corpus, tokenizer, config) = try Self.setup()
         #expect(corpus.validationDocuments == 12 && corpus.trainDocuments == 108)
-        let trainer = try Trainer(config: config, corpus: corpus, vocabulary: tokenizer.vocabularySize + 1, directory: directory + "/run",
+        let trainer = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/run",
                                   console: Console(quiet: true), resume: false)
         let summary = try trainer.run()
         #expect(summary.steps == 60)
@@ -64,19 +64,18 @@ import Testing
         #expect(rows.count == 61 && rows.filter { $0.validationLoss != nil }.count == 7)
         let svg = try String(contentsOfFile: directory + "/run/loss.svg", encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"))
-        #expect(FileManager.default.fileExists(atPath: directory + "/run/model.bin"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/run/best.ckpt"))
     }
 
     @Test func aResumedRunContinuesBitIdentically() throws {
         let (directory, corpus, tokenizer, config) = try Self.setup()
-        let vocabulary = tokenizer.vocabularySize + 1
-        let straight = try Trainer(config: config, corpus: corpus, vocabulary: vocabulary, directory: directory + "/a",
+        let straight = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/a",
                                    console: Console(quiet: true), resume: false)
         try straight.run()
-        let first = try Trainer(config: config, corpus: corpus, vocabulary: vocabulary, directory: directory + "/b",
+        let first = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/b",
                                 console: Console(quiet: true), resume: false)
         try first.run(until: 27) // stops between two validations: the checkpoint is written on the way out
-        let resumed = try Trainer(config: config, corpus: corpus, vocabulary: vocabulary, directory: directory + "/b",
+        let resumed = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/b",
                                   console: Console(quiet: true), resume: true)
         try resumed.run()
         #expect(resumed.parameterValues == straight.parameterValues, "weights differ after resuming")
@@ -89,7 +88,7 @@ import Testing
         var other = config
         other.width = 48
         #expect(throws: TrainError.self) {
-            _ = try Trainer(config: other, corpus: corpus, vocabulary: vocabulary, directory: directory + "/b", console: Console(quiet: true),
+            _ = try Trainer(config: other, corpus: corpus, tokenizer: tokenizer, directory: directory + "/b", console: Console(quiet: true),
                             resume: true)
         }
     }
