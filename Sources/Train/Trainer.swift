@@ -284,60 +284,87 @@ public struct MetricsRow: Sendable, Equatable {
     }
 }
 
-/// The loss curve as an SVG drawn here: training loss (a line, averaged over windows of steps) and
-/// validation loss (points joined by a line) against tokens seen.
+/// The loss curve as an SVG: training loss (averaged over windows of steps) and validation loss against tokens seen.
 public enum LossChart {
-    public static func svg(_ rows: [MetricsRow], width: Double = 720, height: Double = 420) -> String {
-        let left = 60.0, right = 20.0, top = 30.0, bottom = 50.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+    public static func svg(_ rows: [MetricsRow]) -> String {
         let train = rows.compactMap { row in row.trainLoss.map { (Double(row.tokens), $0) } }
         let validation = rows.compactMap { row in row.validationLoss.map { (Double(row.tokens), $0) } }
-        let all = train + validation
-        let maxX = max(all.map(\.0).max() ?? 1, 1)
-        let losses = all.map(\.1)
-        var minY = (losses.min() ?? 0), maxY = (losses.max() ?? 1)
-        if maxY - minY < 1e-9 { maxY = minY + 1 }
-        minY = max(0, minY - 0.05 * (maxY - minY))
-        func x(_ value: Double) -> Double { left + value / maxX * plotWidth }
-        func y(_ value: Double) -> Double { top + (maxY - value) / (maxY - minY) * plotHeight }
-        func points(_ series: [(Double, Double)]) -> String {
-            series.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
-        }
         // Training loss is noisy: average it over ~100 windows.
         let window = max(1, train.count / 100)
         let smoothed = stride(from: 0, to: train.count, by: window).map { start -> (Double, Double) in
             let slice = train[start..<min(start + window, train.count)]
             return (slice.last!.0, slice.map(\.1).reduce(0, +) / Double(slice.count))
         }
+        return LineChart.svg(title: "curate train: loss (nats per token) against tokens seen", series: [
+            LineChart.Series(name: "train", color: "#1f77b4", points: smoothed, markers: false),
+            LineChart.Series(name: "validation", color: "#d62728", points: validation, markers: true),
+        ])
+    }
+}
+
+/// Line charts as SVG drawn here (no plotting library in the dependency list): loss against tokens.
+public enum LineChart {
+    public struct Series: Sendable {
+        public var name: String
+        public var color: String
+        public var points: [(Double, Double)]
+        public var markers: Bool
+
+        public init(name: String, color: String, points: [(Double, Double)], markers: Bool) {
+            self.name = name
+            self.color = color
+            self.points = points
+            self.markers = markers
+        }
+    }
+
+    /// Distinct colours for up to ten series (the usual categorical palette).
+    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+    public static func svg(title: String, series: [Series], xLabel: String = "tokens", width: Double = 720, height: Double = 420) -> String {
+        let left = 60.0, right = 20.0, top = 30.0, bottom = 50.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let all = series.flatMap(\.points)
+        let maxX = max(all.map(\.0).max() ?? 1, 1)
+        let values = all.map(\.1)
+        var minY = (values.min() ?? 0), maxY = (values.max() ?? 1)
+        if maxY - minY < 1e-9 { maxY = minY + 1 }
+        minY = max(0, minY - 0.05 * (maxY - minY))
+        func x(_ value: Double) -> Double { left + value / maxX * plotWidth }
+        func y(_ value: Double) -> Double { top + (maxY - value) / (maxY - minY) * plotHeight }
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(left))" y="18" font-size="14">curate train: loss (nats per token) against tokens seen</text>
+            <text x="\(Int(left))" y="18" font-size="14">\(escape(title))</text>
 
             """
         for tick in 0...4 {
             let value = minY + (maxY - minY) * Double(tick) / 4
             svg += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, y(value), left + plotWidth, y(value))
             svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", left - 6, y(value) + 4, value)
-            let tokens = maxX * Double(tick) / 4
-            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", x(tokens), top + plotHeight + 18,
-                          Formatting.count(Int(tokens)))
+            let position = maxX * Double(tick) / 4
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x(position), top + plotHeight + 18)
+                + Formatting.count(Int(position)) + "</text>\n"
         }
         svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", left, top, plotWidth, plotHeight)
-        if !smoothed.isEmpty {
-            svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"\(points(smoothed))\"/>\n"
-        }
-        if !validation.isEmpty {
-            svg += "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" points=\"\(points(validation))\"/>\n"
-            for point in validation {
-                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#d62728\"/>", x(point.0), y(point.1))
+        for (index, line) in series.enumerated() where !line.points.isEmpty {
+            let points = line.points.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.5\" points=\"\(points)\"/>\n"
+            if line.markers {
+                for point in line.points {
+                    svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"", x(point.0), y(point.1)) + line.color + "\"/>"
+                }
+                svg += "\n"
             }
-            svg += "\n"
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"", left + plotWidth - 150, top + 16 + 15 * Double(index))
+                + line.color + "\">" + escape(line.name) + "</text>\n"
         }
-        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">tokens</text>\n", left + plotWidth / 2, height - 8)
-        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">train</text>", left + plotWidth - 110, top + 16)
-        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\">validation</text>\n", left + plotWidth - 70, top + 16)
+        svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", left + plotWidth / 2, height - 8) + escape(xLabel) + "</text>\n"
         svg += "</svg>\n"
         return svg
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

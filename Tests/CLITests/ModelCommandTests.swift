@@ -1,0 +1,154 @@
+import Core
+import Foundation
+import Store
+import Testing
+
+/// train → eval → score --model → finetune → predict → experiment, through the binary.
+@Suite(.serialized) struct ModelCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let tiny = """
+        layers: 1
+        heads: 2
+        width: 32
+        context: 32
+        batch: 4
+        vocabulary: 300
+        steps: 30
+        warmup: 3
+        eval_interval: 10
+        eval_batches: 2
+        threads: 1
+
+        """
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    static func prepare(_ scratch: Scratch) throws {
+        scratch.write("tiny.yaml", tiny)
+        for arguments in [["ingest", root + "/samples", "--quiet"], ["score", "--metric", "perplexity", "--quiet"], ["dedup", "--quiet"],
+                          ["export", "--top", "0.5", "--out", "out", "--quiet"], ["train", "--shards", "out", "--config", "tiny.yaml", "--out", "run", "--quiet"]] {
+            let result = try scratch.runner.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test func evalScoreFinetuneAndPredict() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        try Self.prepare(scratch)
+        for file in ["best.ckpt", "checkpoint.bin", "metrics.csv", "loss.svg", "tokenizer.json"] {
+            #expect(FileManager.default.fileExists(atPath: scratch.path + "/run/" + file), "run/\(file)")
+        }
+        // eval: the same figures on one thread and two; generation with BLEU and ROUGE-L.
+        let data = Self.root + "/samples/en/science.jsonl"
+        let one = try runner.run(["eval", "--model", "run", "--data", data, "--json", "--threads", "1", "--generate", "3"])
+        let two = try runner.run(["eval", "--model", "run/best.ckpt", "--data", data, "--json", "--threads", "2"])
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr) \(two.stderr)")
+        let first = try Self.json(one.stdout), second = try Self.json(two.stdout)
+        let bits = try #require(first["bitsPerByte"] as? Double)
+        #expect(bits > 0.5 && bits < 16 && bits == second["bitsPerByte"] as? Double)
+        #expect((first["documents"] as? Int) == 50 && (first["tokens"] as? Int ?? 0) > 1000)
+        let generation = try #require(first["generation"] as? [String: Any])
+        #expect(generation["prompts"] as? Int == 3)
+        let bleu = try #require(generation["bleu"] as? Double), rouge = try #require(generation["rougeL"] as? Double)
+        #expect((0...100).contains(bleu) && (0...1).contains(rouge))
+        // A file that is not a model: one clear line, non-zero exit.
+        let wrong = try runner.run(["eval", "--model", "run/checkpoint.bin", "--data", data])
+        #expect(wrong.status != 0 && wrong.stderr.contains("not a curate model") && wrong.stderr.split(separator: "\n").count == 1)
+
+        // score --model: the GPT becomes the store's reference; export can rank by it.
+        let scored = try runner.run(["score", "--metric", "perplexity", "--model", "run/best.ckpt", "--json"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let store = try Store(path: scratch.path + "/curate.db", create: false)
+        let gptDocuments = try store.connection.scalarInt("""
+            SELECT count(*) FROM perplexity p JOIN lm_models m ON m.id = p.model_id WHERE m.kind = 'gpt' AND p.bits_per_byte > 0
+            """) ?? 0
+        let unique = try store.connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NULL") ?? -1
+        #expect(gptDocuments == unique)
+
+        // finetune: above the majority baseline, the log shows every epoch, best.ckpt predicts.
+        let task = Self.root + "/samples/task"
+        let tuned = try runner.run(["finetune", "--model", "run", "--train", task + "/train.tsv", "--val", task + "/val.tsv",
+                                    "--test", task + "/test.tsv", "--out", "ft", "--max-tokens", "16", "--epochs", "6", "--patience", "2",
+                                    "--lr", "0.001", "--threads", "1"])
+        #expect(tuned.status == 0, "\(tuned.stderr)")
+        #expect(tuned.stdout.contains("epoch  1") && tuned.stdout.contains("majority-class baseline 60.0%"))
+        #expect(tuned.stdout.contains("stopped early") || tuned.stdout.contains("ran all 6 epochs"))
+        let log = try String(contentsOfFile: scratch.path + "/ft/log.csv", encoding: .utf8).split(separator: "\n")
+        #expect(log.first == "epoch,step,train_loss,val_loss,val_accuracy,val_macro_f1,learning_rate,best" && log.count >= 3)
+        let accuracies = log.dropFirst().map { Double($0.split(separator: ",")[4])! }
+        #expect(accuracies.max()! > 0.7, "validation accuracies \(accuracies)")
+        let predicted = try runner.run(["predict", "--model", "ft/best.ckpt", "--data", task + "/test.tsv"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let lines = predicted.stdout.split(separator: "\n")
+        #expect(lines.count == 120)
+        let labels = Set(try lines.map { try Self.json(String($0))["label"] as? String ?? "" })
+        #expect(labels.isSubset(of: ["junk", "prose"]) && predicted.stderr.contains("accuracy"))
+        // A validation label the training set does not have is an error naming it.
+        scratch.write("odd.tsv", "id\tlabel\ttext\nx\tspam\tbuy now\n")
+        let odd = try runner.run(["finetune", "--model", "run", "--train", task + "/train.tsv", "--val", "odd.tsv", "--out", "ft2", "--epochs", "1"])
+        #expect(odd.status != 0 && odd.stderr.contains("\"spam\""))
+    }
+
+    @Test func theExperimentRunsItsArmsAndReRunsOneAloneIdentically() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        try Self.prepare(scratch)
+        scratch.write("experiment.yaml", """
+            store: curate.db
+            out: exp
+            train: tiny.yaml
+            steps: 12
+            top: 0.3
+            arms: [all-random, top-quality, top-reverse, middle]
+            validation: null
+            hold_out_every: 10
+            finetune:
+              train: \(Self.root)/samples/task/train.tsv
+              val: \(Self.root)/samples/task/val.tsv
+              epochs: 1
+              max_tokens: 16
+            report: report.md
+
+            """)
+        let run = try runner.run(["experiment", "experiment.yaml", "--threads", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try String(contentsOfFile: scratch.path + "/report.md", encoding: .utf8)
+        for row in ["| a all-random", "| b top-quality", "| c top-reverse", "| e middle"] { #expect(report.contains(row), "\(row)") }
+        #expect(!report.contains("top-random |"))
+        let svg = try String(contentsOfFile: scratch.path + "/report.svg", encoding: .utf8)
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 4)
+        func result(_ arm: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/exp/arms/\(arm)/result.json"))) as? [String: Any])
+        }
+        func documents(_ arm: String) throws -> [String] {
+            try String(contentsOfFile: scratch.path + "/exp/arms/\(arm)/data.jsonl", encoding: .utf8).split(separator: "\n")
+                .map { try Self.json(String($0))["id"] as! String }
+        }
+        // The same budget for every arm; the top arms hold the same documents in opposite orders, best first
+        // in top-quality as in the ranked export; the held-out documents are in no arm.
+        let arms = ["all-random", "top-quality", "top-reverse", "middle"]
+        let budgets = try arms.map { try result($0)["tokens"] as! Int }
+        #expect(Set(budgets).count == 1)
+        let best = try documents("top-quality"), worst = try documents("top-reverse")
+        #expect(best == worst.reversed() && !best.isEmpty)
+        let held = try String(contentsOfFile: scratch.path + "/exp/validation.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try Self.json(String($0))["id"] as! String }
+        let everything = try documents("all-random"), middle = try documents("middle")
+        #expect(!held.isEmpty && Set(held).isDisjoint(with: everything))
+        #expect(Set(best).isDisjoint(with: middle))
+        let tuned = try result("top-quality")["finetuneValidationAccuracy"] as? Double
+        #expect(tuned != nil)
+        // One arm again, alone: the same curve (training is deterministic); the others are left alone.
+        let before = try result("top-quality")
+        let again = try runner.run(["experiment", "experiment.yaml", "--arm", "top-quality", "--force", "--threads", "1"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let after = try result("top-quality")
+        #expect((after["curve"] as! [[Double]]) == (before["curve"] as! [[Double]]))
+        #expect(after["cleanBitsPerByte"] as! Double == before["cleanBitsPerByte"] as! Double)
+        let skipped = try runner.run(["experiment", "experiment.yaml", "--threads", "1"])
+        #expect(skipped.status == 0 && skipped.stderr.contains("has results"))
+    }
+}
