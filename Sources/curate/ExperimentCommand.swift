@@ -259,13 +259,13 @@ struct ExperimentReport {
     let documents: Int
     let validationDocuments: Int
 
-    /// The target validation loss: the configured one, else the best the all-random arm reached.
+    /// The target validation loss: the configured one, else the worst of the arms' best losses, which
+    /// every arm reaches, so that each has a number of tokens to compare.
     var target: (Double, String)? {
         if let loss = config.targetLoss { return (loss, "set in the experiment file") }
-        if let baseline = results.first(where: { $0.arm == ExperimentConfig.Arm.allRandom.rawValue }) {
-            return (baseline.bestValidationLoss, "the best validation loss of arm a (all-random)")
-        }
-        return nil
+        guard let worst = results.max(by: { $0.bestValidationLoss < $1.bestValidationLoss }) else { return nil }
+        let arm = ExperimentConfig.Arm(rawValue: worst.arm)!
+        return (worst.bestValidationLoss, "the highest of the arms' best validation losses (arm \(arm.letter)'s), which every arm reaches")
     }
 
     func percent(_ value: Double?) -> String { value.map { Formatting.decimal(100 * $0, places: 1) + "%" } ?? "–" }

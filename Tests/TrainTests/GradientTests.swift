@@ -31,6 +31,19 @@ import Testing
         return worstRelativeError(analytic, numeric)
     }
 
+    /// Central finite differences of `loss` with respect to each of `count` parameters in place.
+    static func numericGradient(_ parameters: UnsafeMutablePointer<Double>, count: Int, h: Double = 1e-6, loss: () -> Double) -> [Double] {
+        (0..<count).map { index in
+            let saved = parameters[index]
+            parameters[index] = saved + h
+            let plus = loss()
+            parameters[index] = saved - h
+            let minus = loss()
+            parameters[index] = saved
+            return (plus - minus) / (2 * h)
+        }
+    }
+
     @Test func layerNorm() {
         var random = SplitMix(seed: 1)
         let rows = 3, c = 5
@@ -149,17 +162,7 @@ import Testing
         model.zeroGradients()
         model.backward()
         let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
-        var numeric = [Double](repeating: 0, count: model.layout.count)
-        let h = 1e-6
-        for index in 0..<model.layout.count {
-            let saved = model.parameters[index]
-            model.parameters[index] = saved + h
-            let plus = loss()
-            model.parameters[index] = saved - h
-            let minus = loss()
-            model.parameters[index] = saved
-            numeric[index] = (plus - minus) / (2 * h)
-        }
+        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
         // Relative error with a floor at 1e-4 of the largest gradient: finite differences of a loss near
         // 2.4 carry ~1e-10 of round-off, which is all a gradient of 5e-7 would show.
         let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
@@ -187,19 +190,8 @@ import Testing
         classifier.backward()
         let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
             + Array(UnsafeBufferPointer(start: classifier.headGradients, count: classifier.headCount))
-        var numeric: [Double] = []
-        let h = 1e-6
-        for buffer in [(model.parameters, model.layout.count), (classifier.head, classifier.headCount)] {
-            for index in 0..<buffer.1 {
-                let saved = buffer.0[index]
-                buffer.0[index] = saved + h
-                let plus = loss()
-                buffer.0[index] = saved - h
-                let minus = loss()
-                buffer.0[index] = saved
-                numeric.append((plus - minus) / (2 * h))
-            }
-        }
+        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
+            + Self.numericGradient(classifier.head, count: classifier.headCount, loss: loss)
         let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
         #expect(error < 1e-4, "classifier: worst relative error \(error)")
         // Tokens after a text's length are padding: changing them changes nothing.
