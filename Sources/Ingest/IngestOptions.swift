@@ -8,6 +8,9 @@ public struct IngestOptions: Sendable {
     public var idField = "id"
     /// Only files whose name (or, with a '/', root-relative path) matches this fnmatch pattern.
     public var glob: String?
+    /// Only the inputs of this partition (index, count): a file belongs to partition
+    /// XXH3(key) mod count, so the split is the same on every machine and for every run.
+    public var partition: InputPartition?
     /// Read every file as this format instead of going by its extension.
     public var format: RecordFormat?
     /// Records with more text than this are rejected (`too_large`). 10 MiB by default.

@@ -23,7 +23,7 @@ public final class Ingestor {
 
     public func run(paths: [String]) throws -> IngestSummary {
         let started = DispatchTime.now()
-        let discovered = InputDiscovery(glob: options.glob, formatOverride: options.format).discover(paths)
+        let discovered = InputDiscovery(glob: options.glob, formatOverride: options.format, partition: options.partition).discover(paths)
         summary.files = discovered.files.count
         summary.filesUnrecognized = discovered.unrecognized.count
 

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// An input file found on disk, not yet opened.
@@ -12,6 +13,33 @@ public struct InputFile: Sendable {
     public var format: InputFormat
     public var size: Int64
     public var mtime: Int64
+}
+
+/// One of N deterministic groups of the input files: a file (or an unusable path) belongs to partition
+/// XXH3-64 of its root-relative key (of its path, for an unusable one) modulo N, so a split never depends
+/// on the machine, the order of discovery or the other files.
+public struct InputPartition: Sendable, Equatable, CustomStringConvertible {
+    public var index: Int
+    public var count: Int
+
+    public init(index: Int, count: Int) {
+        precondition(count >= 1 && (0..<count).contains(index))
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses "K/N" (0-based K).
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else { return nil }
+        self.init(index: index, count: count)
+    }
+
+    public func contains(key: String) -> Bool {
+        Int(Hash128(utf8: key, seed: 0x7061_7274).low % UInt64(count)) == index // seed "part"
+    }
+
+    public var description: String { "\(index)/\(count)" }
 }
 
 /// An input path that could not be used at all.
@@ -36,10 +64,12 @@ public struct DiscoveredInputs: Sendable {
 public struct InputDiscovery {
     public var glob: String?
     public var formatOverride: RecordFormat?
+    public var partition: InputPartition?
 
-    public init(glob: String? = nil, formatOverride: RecordFormat? = nil) {
+    public init(glob: String? = nil, formatOverride: RecordFormat? = nil, partition: InputPartition? = nil) {
         self.glob = glob
         self.formatOverride = formatOverride
+        self.partition = partition
     }
 
     private struct FileIdentity: Hashable {
@@ -69,6 +99,10 @@ public struct InputDiscovery {
                 add(path: real, display: argument, key: lastComponent(real), info: info, explicit: true,
                     seenFiles: &seenFiles, into: &result)
             }
+        }
+        if let partition {
+            result.files = result.files.filter { partition.contains(key: $0.key) }
+            result.problems = result.problems.filter { partition.contains(key: $0.path) }
         }
         return result
     }

@@ -26,7 +26,7 @@ public struct TextFiles {
     /// Calls `body` with the UTF-8 text of each document, in file order.
     public func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Summary {
         var summary = Summary()
-        let discovered = InputDiscovery(glob: options.glob, formatOverride: options.format).discover(paths)
+        let discovered = InputDiscovery(glob: options.glob, formatOverride: options.format, partition: options.partition).discover(paths)
         summary.problems = discovered.problems.map { "\($0.displayPath): \($0.message)" }
         let reader = SourceReader(maxDocBytes: options.maxDocBytes)
         let preparer = RecordPreparer(textField: options.textField, idField: options.idField, maxDocBytes: options.maxDocBytes,

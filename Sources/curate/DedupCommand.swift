@@ -95,7 +95,7 @@ struct DedupCommand: ParsableCommand {
         let options = try options()
         let store = try Store(path: global.storePath, create: false)
         if reset { try Deduplicator.reset(store: store) }
-        let runID = try store.beginRun(command: "dedup", arguments: CommandLine.arguments)
+        let runID = try store.beginRun(command: "dedup", arguments: Invocation.arguments)
         let summary: DedupSummary
         do {
             summary = try Deduplicator(store: store, options: options, console: console).run()

@@ -143,10 +143,10 @@ struct ExportCommand: ParsableCommand {
         let console = global.makeConsole()
         let options = try options()
         let store = try Store(path: global.storePath, create: false)
-        let runID = try store.beginRun(command: "export", arguments: CommandLine.arguments)
+        let runID = try store.beginRun(command: "export", arguments: Invocation.arguments)
         let summary: ExportSummary
         do {
-            summary = try Exporter(store: store, options: options, console: console, command: Self.recordedCommand(CommandLine.arguments))
+            summary = try Exporter(store: store, options: options, console: console, command: Self.recordedCommand(Invocation.arguments))
                 .run(to: out!)
         } catch {
             console.clearProgress()

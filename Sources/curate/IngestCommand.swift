@@ -27,6 +27,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only files matching this pattern (matched against the name, or the path below the directory when it has a '/').", valueName: "pattern"))
     var glob: String?
 
+    @Option(name: .long, help: ArgumentHelp("Only the files of partition K of N (0-based): XXH3 of the file's root-relative name, modulo N. For scale-out: one store per partition, then curate merge.", valueName: "K/N"))
+    var partition: String?
+
     @Option(name: .long, help: "Read every file as this format instead of going by its extension (jsonl, txt, wet).")
     var format: RecordFormat?
 
@@ -55,16 +58,18 @@ struct IngestCommand: ParsableCommand {
         if textField == idField { throw ValidationError("--text-field and --id-field must differ") }
         if !(commitInterval >= 0) { throw ValidationError("--commit-interval must be 0 or more seconds") }
         if !(0...19).contains(compressionLevel) { throw ValidationError("--compression-level must be 0 (off) to 19") }
+        if let partition, InputPartition(partition) == nil { throw ValidationError("--partition must be K/N with 0 ≤ K < N, e.g. 3/8") }
     }
 
     func run() throws {
         let console = global.makeConsole()
         let store = try Store(path: global.storePath)
-        let runID = try store.beginRun(command: "ingest", arguments: CommandLine.arguments)
+        let runID = try store.beginRun(command: "ingest", arguments: Invocation.arguments)
         var options = IngestOptions()
         options.textField = textField
         options.idField = idField
         options.glob = glob
+        options.partition = partition.flatMap(InputPartition.init)
         options.format = format
         options.maxDocBytes = maxDocBytes
         options.threads = global.threadCount
@@ -80,7 +85,7 @@ struct IngestCommand: ParsableCommand {
             try? store.finishRun(id: runID, status: .failed, counts: [:])
             throw error
         }
-        try store.finishRun(id: runID, status: summary.nothingRead ? .failed : .done, counts: [
+        try store.finishRun(id: runID, status: summary.nothingRead && partition == nil ? .failed : .done, counts: [
             "files_read": Int64(summary.filesRead), "documents": summary.documents, "duplicates": summary.duplicates,
             "rejects": summary.rejects, "bytes_read": summary.bytesRead,
         ])
@@ -90,6 +95,11 @@ struct IngestCommand: ParsableCommand {
             try Output.json(summary)
         } else if !global.quiet {
             printSummary(summary)
+        }
+        if summary.nothingRead && partition != nil && summary.files == 0 && summary.rejects == 0 {
+            // A partition may hold no files (more partitions than files): an empty store, not an error.
+            if !global.quiet && !global.json { Output.line("        partition \(partition!) has no input files") }
+            return
         }
         if summary.nothingRead {
             console.error(summary.files == 0 && summary.rejects == 0 ? "no input files found in \(paths.joined(separator: " "))"

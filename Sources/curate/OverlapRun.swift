@@ -21,7 +21,7 @@ struct OverlapRun {
         var texts: [String] = []
         _ = try TextFiles(paths: references).forEach { texts.append(String(decoding: $0, as: UTF8.self)) }
         guard !texts.isEmpty else { throw StoreError("no exemplar documents in \(references.joined(separator: " "))") }
-        let runID = try store.beginRun(command: "score", arguments: CommandLine.arguments)
+        let runID = try store.beginRun(command: "score", arguments: Invocation.arguments)
         let index = ExemplarIndex(texts: texts)
         let referenceID = try ExemplarScorer.register(paths: references, index: index, store: store)
         let summary: ExemplarScorer.Summary

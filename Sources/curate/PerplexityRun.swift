@@ -35,7 +35,7 @@ struct PerplexityRun {
     func run() throws {
         let console = global.makeConsole()
         let store = try Store(path: global.storePath, create: false)
-        let runID = try store.beginRun(command: "score", arguments: CommandLine.arguments)
+        let runID = try store.beginRun(command: "score", arguments: Invocation.arguments)
         if let model = options.model, ModelFile.recognizes(model) {
             try runGPT(model: model, store: store, runID: runID, console: console)
             return

@@ -60,7 +60,7 @@ struct ScoreCommand: ParsableCommand {
         let console = global.makeConsole()
         let store = try Store(path: global.storePath, create: false)
         let selection = try profileOptions.selection()
-        let runID = try store.beginRun(command: "score", arguments: CommandLine.arguments)
+        let runID = try store.beginRun(command: "score", arguments: Invocation.arguments)
         var options = HeuristicScoreOptions(selection: selection)
         options.filterNames = metric.filterNames
         options.rescore = rescore

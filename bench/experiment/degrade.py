@@ -2,7 +2,8 @@
 """Lower-quality documents for the ranking experiment's benchmark corpus, made from the same sentences as
 bench/gen_corpus.py's clean ones, so that what separates them is quality, not vocabulary.
 
-Kinds (each a quarter): word salad (the words of real sentences in random order), boilerplate-wrapped
+Kinds (each a quarter): word salad (the words of each real sentence in random order, its punctuation
+kept, so it passes the heuristic filters and only a language model can tell), boilerplate-wrapped
 (real paragraphs between navigation, cookie and footer lines), fragments (sentences cut mid-way,
 run together without punctuation), and repeated (one or two sentences many times).
 Usage: degrade.py OUT.jsonl SIZE_MB [--seed N] [--sources DIR]
@@ -58,11 +59,20 @@ def main():
             joiner = "" if zh else " "
             kind = kinds[number % len(kinds)]
             if kind == "word_salad":
+                # Each sentence's words (characters in Chinese) in random order, its final punctuation kept:
+                # the statistics the heuristic filters measure stay those of prose; only the order is lost,
+                # which is what a reference language model notices.
                 paragraphs = []
-                for _ in range(rng.randint(2, 6)):
-                    units = [c for s in (rng.choice(pool) for _ in range(rng.randint(2, 5))) for c in (list(s) if zh else s.split())]
-                    rng.shuffle(units)
-                    paragraphs.append(joiner.join(units))
+                for _ in range(rng.randint(2, 8)):
+                    sentences = []
+                    for sentence in (rng.choice(pool).strip() for _ in range(rng.randint(2, 7))):
+                        end = sentence[-1] if sentence[-1] in ".!?。！？" else ""
+                        units = list(sentence[:-1] if end else sentence) if zh else (sentence[:-1] if end else sentence).split()
+                        rng.shuffle(units)
+                        if not zh:
+                            units = [units[0][:1].upper() + units[0][1:]] + [u.lower() if u[:1].isupper() and u[1:].islower() else u for u in units[1:]]
+                        sentences.append(joiner.join(units) + end)
+                    paragraphs.append(joiner.join(sentences))
                 text = "\n\n".join(paragraphs)
             elif kind == "boilerplate_wrapped":
                 lines = BOILERPLATE_ZH if zh else BOILERPLATE_EN
