@@ -116,5 +116,5 @@ public struct YAMLReader {
 
 /// The sections a pipeline file may have: one per stage that reads it.
 public enum PipelineSections {
-    public static let all: Set<String> = ["dedup", "export"]
+    public static let all: Set<String> = ["inputs", "store", "stages", "ingest", "score", "dedup", "export", "train", "partitions", "slurm"]
 }

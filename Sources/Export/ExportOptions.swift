@@ -111,7 +111,7 @@ extension ExportOptions {
         guard let section = top["export"] else { return }
         let keys = try reader.keys(section.mapping, path: "export", allowed: [
             "score", "top", "select", "sample_temperature", "seed", "order", "max_tokens", "max_bytes", "shard_size",
-            "compression_level", "drop_repeated_lines", "include_failed",
+            "compression_level", "drop_repeated_lines", "include_failed", "out",
         ])
         if let node = keys["score"] {
             let weights = try reader.keys(node.mapping, path: "export.score", allowed: Set(QualityMetric.allCases.map(\.rawValue)))

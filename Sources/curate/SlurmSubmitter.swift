@@ -1,0 +1,96 @@
+import Foundation
+import Store
+
+/// `curate run --executor slurm`: one sbatch array job for the partitions (one task each) and one job
+/// for the merge and the corpus-wide stages that starts when every task has succeeded.
+struct SlurmSubmitter {
+    let runner: PipelineRunner
+    let pipeline: String
+
+    func submit(resume: Bool) throws {
+        let file = runner.file
+        let directory = (runner.file.partitionDirectory ?? runner.store + ".parts") + "/slurm"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let cwd = FileManager.default.currentDirectoryPath
+        var tasks = Array(0..<runner.partitions)
+        if resume {
+            tasks = tasks.filter { index in
+                let steps = (try? runner.steps(for: file.stages.filter(\.perPartition), store: file.partitionStore(index, store: runner.store),
+                                               partition: .init(index: index, count: runner.partitions))) ?? []
+                return !steps.allSatisfy(runner.isDone)
+            }
+        }
+        let common = ["run", absolute(pipeline, cwd), "--partitions", String(runner.partitions)] + (runner.global.db.map { ["--db", $0] } ?? [])
+        func header(_ name: String) -> String {
+            var lines = ["#!/bin/bash", "#SBATCH --job-name=\(name)", "#SBATCH --time=\(file.slurm.time)", "#SBATCH --mem=\(file.slurm.memory)",
+                         "#SBATCH --cpus-per-task=\(file.slurm.cpusPerTask)"]
+            if let partition = file.slurm.partition { lines.append("#SBATCH --partition=\(partition)") }
+            if let account = file.slurm.account { lines.append("#SBATCH --account=\(account)") }
+            return lines.joined(separator: "\n")
+        }
+        var arrayJob: String?
+        if !tasks.isEmpty {
+            let script = directory + "/partitions.sh"
+            try """
+                \(header("curate-partitions"))
+                #SBATCH --array=\(tasks.map(String.init).joined(separator: ","))
+                #SBATCH --output=\(directory)/partition-%a.log
+                # Written by curate run \(pipeline) --executor slurm: one task per input partition.
+                set -euo pipefail
+                cd \(quoted(cwd))
+                exec \(quoted(executable)) \((common + ["--task"]).map(quoted).joined(separator: " ")) "$SLURM_ARRAY_TASK_ID" --threads "${SLURM_CPUS_PER_TASK:-1}"
+
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            arrayJob = try sbatch([script])
+        }
+        let finishScript = directory + "/finish.sh"
+        try """
+            \(header("curate-merge"))
+            #SBATCH --output=\(directory)/finish.log
+            # Written by curate run \(pipeline) --executor slurm: merge the partitions, then the corpus-wide stages.
+            set -euo pipefail
+            cd \(quoted(cwd))
+            exec \(quoted(executable)) \((common + ["--finish"]).map(quoted).joined(separator: " ")) --threads "${SLURM_CPUS_PER_TASK:-1}"
+
+            """.write(toFile: finishScript, atomically: true, encoding: .utf8)
+        let finishJob = try sbatch((arrayJob.map { ["--dependency=afterok:\($0)", "--kill-on-invalid-dep=yes"] } ?? []) + [finishScript])
+        if runner.global.json {
+            try Output.json(["partitions": arrayJob ?? "", "finish": finishJob, "tasks": tasks.map(String.init).joined(separator: ",")])
+        } else if !runner.global.quiet {
+            if let arrayJob {
+                Output.line("slurm   submitted job \(arrayJob): \(tasks.count) partition task\(tasks.count == 1 ? "" : "s") (\(directory)/partitions.sh)")
+            } else {
+                Output.line("slurm   every partition has finished: nothing to submit for them")
+            }
+            Output.line("        submitted job \(finishJob): merge and the corpus-wide stages, after the partitions succeed (\(finishScript))")
+            Output.line("        logs in \(directory); a failed partition: curate run \(pipeline) --executor slurm --partitions \(runner.partitions) --resume")
+        }
+    }
+
+    /// Submits a script; returns the job id.
+    func sbatch(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sbatch", "--parsable"] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw StoreError("cannot run sbatch: \(error)", hint: "is Slurm installed? scripts/slurm-local.sh sets up a one-node Slurm")
+        }
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let id = out.split(separator: "\n").first.map({ String($0.split(separator: ";")[0]) }), !id.isEmpty else {
+            throw StoreError("sbatch failed: \(err.trimmingCharacters(in: .whitespacesAndNewlines))",
+                             hint: "is slurmctld running? scripts/slurm-local.sh sets up a one-node Slurm")
+        }
+        return id
+    }
+
+    func absolute(_ path: String, _ cwd: String) -> String { path.hasPrefix("/") ? path : cwd + "/" + path }
+    func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}

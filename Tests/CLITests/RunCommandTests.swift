@@ -1,0 +1,135 @@
+import Core
+import Foundation
+import Store
+import Testing
+
+/// `curate run`: one pipeline file, stages skipped when done, resumed after SIGKILL, and the same shards
+/// from partitioned stores merged as from one store.
+@Suite(.serialized) struct RunCommandTests {
+    static let samples = ExportCommandTests.samples
+
+    static func pipeline(top: Double = 0.3) -> String {
+        """
+        inputs: [\(samples)]
+        store: pipeline.db
+        stages: [ingest, heuristics, dedup, perplexity, export]
+        export:
+          out: export
+          top: \(top)
+          shard_size: 65536
+
+        """
+    }
+
+    /// Every file of an export directory, by name.
+    static func files(_ directory: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            result[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+        }
+        return result
+    }
+
+    static func clean() throws -> (Scratch, [String: Data]) {
+        let scratch = Scratch()
+        scratch.write("pipeline.yaml", pipeline())
+        let result = try scratch.runner.run(["run", "pipeline.yaml", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let shards = try files(scratch.path + "/export")
+        #expect(shards.count >= 3 && shards["manifest.json"] != nil)
+        return (scratch, shards)
+    }
+
+    @Test func aKilledRunResumesAndFinishedStagesAreSkipped() throws {
+        let (_, reference) = try Self.clean()
+        let scratch = Scratch()
+        scratch.write("pipeline.yaml", Self.pipeline())
+        let runner = scratch.runner
+        // Kill the run at increasing moments, each time resuming what the last one left.
+        var random = SplitMixTest(seed: 20261123)
+        for _ in 0..<6 {
+            let process = try runner.start(["run", "pipeline.yaml", "--quiet"])
+            Thread.sleep(forTimeInterval: 0.2 + random.unit() * 2.5)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let store = try Store(path: scratch.path + "/pipeline.db", create: true)
+            #expect(try store.connection.scalarText("PRAGMA integrity_check") == "ok")
+        }
+        let final = try runner.run(["run", "pipeline.yaml"])
+        #expect(final.status == 0, "\(final.stderr)")
+        #expect(try Self.files(scratch.path + "/export") == reference, "the resumed run's shards differ from a clean run's")
+        let store = try Store(path: scratch.path + "/pipeline.db", create: false)
+        let documents = try store.connection.scalarInt("SELECT count(*) FROM documents")
+        let unique = try store.connection.scalarInt("SELECT count(DISTINCT id) FROM documents")
+        #expect(documents == 348 && unique == 348)
+
+        // Everything done: every stage is skipped.
+        let again = try runner.run(["run", "pipeline.yaml"])
+        #expect(again.status == 0)
+        for stage in ["ingest", "heuristics", "dedup", "perplexity", "export"] {
+            #expect(again.stdout.contains("== \(stage): done earlier, skipped"), "\(stage): \(again.stdout)")
+        }
+        let plan = try runner.run(["run", "pipeline.yaml", "--dry-run"])
+        #expect(plan.stdout.contains("export     done") && !plan.stdout.contains("to run"))
+        // A changed export section runs export again, and nothing else.
+        scratch.write("pipeline.yaml", Self.pipeline(top: 0.5))
+        let changed = try runner.run(["run", "pipeline.yaml"])
+        #expect(changed.status == 0)
+        #expect(changed.stdout.contains("== dedup: done earlier, skipped") && changed.stdout.contains("== export: curate export"))
+        // A lost export directory is made again.
+        try FileManager.default.removeItem(atPath: scratch.path + "/export")
+        #expect(try runner.run(["run", "pipeline.yaml", "--quiet"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/export/manifest.json"))
+    }
+
+    @Test func partitionsMergedGiveTheSameShardsAsOneStore() throws {
+        let (cleanScratch, reference) = try Self.clean()
+        let scratch = Scratch()
+        scratch.write("pipeline.yaml", Self.pipeline())
+        let result = try scratch.runner.run(["run", "pipeline.yaml", "--partitions", "4", "--workers", "2"])
+        #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
+        #expect(result.stdout.contains("== partition 4 of 4: done") && result.stdout.contains("== merge: curate merge"))
+        #expect(try Self.files(scratch.path + "/export") == reference, "partitioned shards differ from one store's")
+        // The merged store holds the same documents, numbered the same, as the single store.
+        func rows(_ path: String) throws -> [String] {
+            let store = try Store(path: path, create: false)
+            let statement = try store.connection.prepare("SELECT seq || '|' || id || '|' || coalesce(duplicate_of, '') FROM documents ORDER BY seq")
+            var rows: [String] = []
+            while try statement.step() { rows.append(statement.text(0)!) }
+            return rows
+        }
+        #expect(try rows(scratch.path + "/pipeline.db") == rows(cleanScratch.path + "/pipeline.db"))
+        for index in 0..<4 {
+            #expect(FileManager.default.fileExists(atPath: scratch.path + "/pipeline.db.parts/part-0000\(index).db"))
+        }
+        // Run again: partitions, merge and stages are all skipped.
+        let again = try scratch.runner.run(["run", "pipeline.yaml", "--partitions", "4"])
+        #expect(again.status == 0 && again.stdout.contains("== merge: done earlier, skipped") && again.stdout.contains("== export: done earlier, skipped"))
+    }
+
+    @Test func pipelineFileErrorsNameTheKey() throws {
+        let scratch = Scratch()
+        scratch.write("bad.yaml", "inputs: [x]\nstagez: [ingest]\n")
+        let bad = try scratch.runner.run(["run", "bad.yaml"])
+        #expect(bad.status == 1 && bad.stderr.contains("stagez") && bad.stderr.split(separator: "\n").count <= 2)
+        scratch.write("stage.yaml", "inputs: [x]\nstages: [ingest, polish]\n")
+        let stage = try scratch.runner.run(["run", "stage.yaml"])
+        #expect(stage.status == 1 && stage.stderr.contains("polish"))
+        scratch.write("noinputs.yaml", "stages: [ingest]\n")
+        let none = try scratch.runner.run(["run", "noinputs.yaml"])
+        #expect(none.status == 1 && none.stderr.contains("inputs"))
+    }
+}
+
+/// splitmix64 for the tests' random kill points.
+struct SplitMixTest {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func unit() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+}
