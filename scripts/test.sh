@@ -6,3 +6,5 @@ source scripts/env.sh
 bash scripts/setup-system.sh
 swift build --build-tests
 swift test --skip-build "$@"
+# The Slurm integration test: a 4-partition sbatch array job must export the same bytes as one store.
+bash scripts/test-slurm.sh

@@ -91,14 +91,23 @@ struct PipelineStep {
     var commands: [[String]]
     /// What else decides the stage's result besides its commands: the pipeline section it reads, input fingerprints.
     var extra = ""
-    /// Commands that change per run without changing the result (e.g. train's --resume), left out of the fingerprint.
-    var volatile: Set<String> = ["--resume", "--quiet"]
+    /// Arguments that change per run without changing the result (train's --resume, --quiet, --threads
+    /// and its value), left out of the fingerprint.
+    static let volatileFlags: Set<String> = ["--resume", "--quiet"]
+    static let volatileOptions: Set<String> = ["--threads"]
     /// A file that must exist for the stage to count as done (export's manifest).
     var product: String?
 
     var fingerprint: String {
         var builder = Hash128Builder(seed: 0x72756E) // "run"
-        for command in commands { for argument in command where !volatile.contains(argument) { builder.update(argument + "\u{0}") } }
+        for command in commands {
+            var skipValue = false
+            for argument in command {
+                if skipValue { skipValue = false; continue }
+                if Self.volatileOptions.contains(argument) { skipValue = true; continue }
+                if !Self.volatileFlags.contains(argument) { builder.update(argument + "\u{0}") }
+            }
+        }
         builder.update(extra)
         return builder.finish().description
     }

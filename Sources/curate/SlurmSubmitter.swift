@@ -9,10 +9,10 @@ struct SlurmSubmitter {
 
     func submit(resume: Bool) throws {
         let file = runner.file
-        let directory = (runner.file.partitionDirectory ?? runner.store + ".parts") + "/slurm"
+        let cwd = FileManager.default.currentDirectoryPath
+        let directory = absolute((runner.file.partitionDirectory ?? runner.store + ".parts") + "/slurm", cwd)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let cwd = FileManager.default.currentDirectoryPath
         var tasks = Array(0..<runner.partitions)
         if resume {
             tasks = tasks.filter { index in

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Slurm integration test (run by scripts/test.sh): starts a one-node Slurm (scripts/slurm-local.sh),
+# runs the samples pipeline once on one store, then as a 4-partition sbatch array job plus the
+# dependent merge job, and checks that the two exports are byte-identical. Then a lost partition is
+# resubmitted alone with --resume.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+bash scripts/slurm-local.sh
+swift build --product curate >/dev/null
+CURATE="$(swift build --show-bin-path)/curate"
+SAMPLES="$(pwd)/samples"
+WORK=$(mktemp -d /tmp/curate-slurm-test.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/single" "$WORK/slurm"
+for dir in single slurm; do
+    cat >"$WORK/$dir/pipeline.yaml" <<YAML
+inputs: [$SAMPLES]
+store: pipeline.db
+export:
+  out: export
+  top: 0.3
+  shard_size: 65536
+slurm:
+  time: "00:10:00"
+  mem: 1G
+  cpus_per_task: 1
+YAML
+done
+
+# Waits for a job to end; fails with its log when it did not complete.
+wait_for() {  # wait_for JOB LOG
+    local state=""
+    for _ in $(seq 1 600); do
+        state=$(scontrol show job "$1" -o 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
+        case "$state" in
+            COMPLETED) return 0 ;;
+            FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|PREEMPTED|BOOT_FAIL|DEADLINE)
+                echo "slurm test: job $1 ended $state" >&2; cat "$2" >&2 || true; return 1 ;;
+        esac
+        sleep 0.5
+    done
+    echo "slurm test: job $1 still $state after 300 s" >&2
+    return 1
+}
+finish_job() { python3 -c 'import json,sys; print(json.load(sys.stdin)["finish"])'; }
+
+(cd "$WORK/single" && "$CURATE" run pipeline.yaml --quiet)
+JOB=$(cd "$WORK/slurm" && "$CURATE" run pipeline.yaml --executor slurm --partitions 4 --json | finish_job)
+echo "slurm test: submitted 4 partition tasks and merge job $JOB"
+wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/finish.log"
+diff -r "$WORK/single/export" "$WORK/slurm/export"
+echo "slurm test: the 4-partition Slurm export is byte-identical to the single-store export ($(ls "$WORK/slurm/export" | wc -l) files)"
+
+# A lost partition: --resume submits that task alone, then the merge job, and the result is the same.
+rm -f "$WORK/slurm/pipeline.db.parts/part-00002.db"*
+OUT=$(cd "$WORK/slurm" && "$CURATE" run pipeline.yaml --executor slurm --partitions 4 --resume)
+echo "$OUT"
+echo "$OUT" | grep -q "1 partition task" || { echo "slurm test: --resume did not submit exactly the lost partition" >&2; exit 1; }
+JOB=$(echo "$OUT" | sed -n 's/.*submitted job \([0-9]*\): merge.*/\1/p')
+wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/finish.log"
+diff -r "$WORK/single/export" "$WORK/slurm/export"
+echo "slurm test: passed"
