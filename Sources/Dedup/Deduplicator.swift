@@ -21,6 +21,9 @@ public struct DedupOptions: Sendable, Equatable {
     public var verifyExactly = true
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var commitInterval = 1.0
+    /// Only sign (signatures, normalised hashes, band hashes; no line counts, candidates or clusters):
+    /// what a partition does before `curate merge`, the rest running on the merged store.
+    public var signOnly = false
 
     public init() {}
 }
@@ -76,6 +79,10 @@ public final class Deduplicator {
         var summary = DedupSummary()
         try sign(&summary)
         summary.signatureSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if options.signOnly {
+            summary.seconds = summary.signatureSeconds
+            return summary
+        }
         let clustering = Clustering(store: store, hasher: hasher, options: options)
         if options.minhash {
             try clustering.confirmCandidates(&summary)
@@ -145,13 +152,13 @@ public final class Deduplicator {
     private func sign(_ summary: inout DedupSummary) throws {
         // Documents without a signature, or (counting lines) whose lines were not counted by an earlier run.
         var condition = "NOT EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq)"
-        if options.lines { condition += " OR NOT EXISTS (SELECT 1 FROM repeated_lines_documents r WHERE r.seq = d.seq)" }
+        if options.lines && !options.signOnly { condition += " OR NOT EXISTS (SELECT 1 FROM repeated_lines_documents r WHERE r.seq = d.seq)" }
         condition = "d.duplicate_of IS NULL AND (\(condition))"
         let total = try store.connection.scalarInt("SELECT count(*) FROM documents d WHERE \(condition)") ?? 0
         guard total > 0 else { return }
         let path = store.path
         let hasher = self.hasher
-        let countLines = options.lines
+        let countLines = options.lines && !options.signOnly
         let shingleWords = options.parameters.shingleWords
         let query = """
             SELECT d.seq, d.id, d.codec, d.text, EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq)
@@ -251,8 +258,11 @@ public final class Deduplicator {
     static func sign(_ pending: Pending, text: [UInt8], analyzer: TextAnalyzer, hasher: MinHasher, shingleWords: Int,
                      countLines: Bool) -> Signed {
         text.withUnsafeBytes { raw in
-            let (shingles, normalizedHash) = Shingles.of(text: raw, analyzer: analyzer, n: shingleWords)
-            let signature = hasher.signature(of: shingles)
+            // Signed earlier (by a run that did not count lines, or in a partition before a merge): only the
+            // lines are wanted, and the shingles (ICU word segmentation, most of the cost) are not made again.
+            let (shingles, normalizedHash) = pending.hasSignature ? ([], Hash128(high: 0, low: 0))
+                : Shingles.of(text: raw, analyzer: analyzer, n: shingleWords)
+            let signature = pending.hasSignature ? nil : hasher.signature(of: shingles)
             var lines: [(UInt64, String)] = []
             if countLines {
                 var seen = HashIndex(expected: 32)

@@ -21,16 +21,16 @@ public struct MergeSummary: Codable, Sendable {
 /// root-relative key compared name by name (the order of the directory walk), records by position.
 /// Exact duplicates are marked again across partitions (the first copy in that order is the original;
 /// statistics of documents that turn out to be copies are dropped, as a single store never measures
-/// them). Per-document statistics, languages and filter verdicts are copied. Stages whose results
-/// depend on the whole corpus — dedup (signatures are made again), the perplexity reference, export —
-/// run on the merged store.
+/// them). Per-document statistics, languages, filter verdicts and MinHash signatures are copied, band
+/// hashes become pending, so that dedup on the merged store searches candidates across partitions
+/// without signing again. Candidate pairs, clusters, line counts, the perplexity reference and export
+/// depend on the whole corpus: they are made on the merged store.
 public enum StoreMerger {
     /// Per-document tables copied with their `seq` renumbered.
     static let perDocument = ["document_language", "stats_gopher_quality", "stats_gopher_repetition", "stats_c4", "stats_fineweb",
                               "filter_verdicts"]
     /// Tables of corpus-wide stages, recomputed on the merged store.
-    static let recomputed = ["dedup_signatures", "minhash_bands", "dedup_clusters", "repeated_lines", "perplexity", "overlap_scores",
-                             "export_ranking"]
+    static let recomputed = ["dedup_pairs", "dedup_clusters", "repeated_lines", "perplexity", "overlap_scores", "export_ranking"]
 
     public static func merge(_ inputs: [String], into output: String, console: Console) throws -> MergeSummary {
         let started = DispatchTime.now()
@@ -103,7 +103,24 @@ public enum StoreMerger {
                         SELECT NULL, source_id, path, record, reason, message, raw, created_at FROM part.rejects
                         """)
                     try copy(table: "documents", input: index, connection: connection)
-                    for table in perDocument { try copy(table: table, input: index, connection: connection) }
+                    for table in perDocument + ["dedup_signatures"] { try copy(table: table, input: index, connection: connection) }
+                    // MinHash band hashes, searched for candidates or not, become pending in the merged store:
+                    // the candidate search there finds the pairs that span partitions.
+                    for table in ["minhash_bands", "minhash_bands_pending"] {
+                        try connection.execute("""
+                            INSERT INTO minhash_bands_pending (seq, band, hash)
+                            SELECT m.new, t.band, t.hash FROM part.\(table) t JOIN temp.merge_map m ON m.input = \(index) AND m.old = t.seq
+                            ORDER BY m.new, t.band
+                            """)
+                    }
+                    // Signatures are comparable only when made with the same shingles, bands, rows and seed.
+                    if let theirs = try connection.scalarText("SELECT value FROM part.dedup_settings WHERE key = 'minhash'") {
+                        if let ours = try connection.scalarText("SELECT value FROM main.dedup_settings WHERE key = 'minhash'"), ours != theirs {
+                            throw StoreError("\(input): its MinHash signatures were made with \(theirs), another partition's with \(ours)",
+                                             hint: "sign every partition with the same dedup settings")
+                        }
+                        try connection.execute("INSERT OR IGNORE INTO main.dedup_settings (key, value) VALUES ('minhash', '\(theirs)')")
+                    }
                 }
                 summary.stores += 1
             }
@@ -113,7 +130,7 @@ public enum StoreMerger {
                     UPDATE documents SET duplicate_of = (SELECT f.id FROM documents f WHERE f.content_hash = documents.content_hash ORDER BY f.seq LIMIT 1)
                     WHERE EXISTS (SELECT 1 FROM documents e WHERE e.content_hash = documents.content_hash AND e.seq < documents.seq);
                     """)
-                for table in perDocument {
+                for table in perDocument + ["dedup_signatures", "minhash_bands_pending"] {
                     try connection.execute("DELETE FROM \(table) WHERE seq IN (SELECT seq FROM documents WHERE duplicate_of IS NOT NULL)")
                 }
                 try connection.execute("""

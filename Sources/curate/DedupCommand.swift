@@ -35,6 +35,9 @@ struct DedupCommand: ParsableCommand {
     @Flag(name: .long, help: "Drop every stored signature, pair, cluster and line count first (needed to change shingles, bands, rows or seed).")
     var reset = false
 
+    @Flag(name: .long, help: "Only sign the documents (for a partition store before curate merge; candidates, clusters and line counts come after the merge).")
+    var signOnly = false
+
     @Option(name: .long, help: ArgumentHelp("Pipeline settings (YAML; its dedup section). See pipelines/default.yaml.", valueName: "path"))
     var pipeline: String?
 
@@ -87,6 +90,7 @@ struct DedupCommand: ParsableCommand {
         if let verify { options.verifyExactly = verify == .exact }
         options.threads = global.threadCount
         options.commitInterval = commitInterval
+        options.signOnly = signOnly
         return options
     }
 
@@ -124,6 +128,10 @@ struct DedupCommand: ParsableCommand {
             Output.line("dedup   signed \(Formatting.count(summary.signed)) docs in \(Formatting.duration(summary.signatureSeconds)) (\(rate))")
         } else {
             Output.line("dedup   no new documents to sign")
+        }
+        if options.signOnly {
+            Output.line("        signed only: candidate pairs, clusters and repeated lines come after curate merge")
+            return
         }
         if options.minhash {
             let verified = options.verifyExactly ? ", \(Formatting.count(summary.verifiedPairs)) verified exactly" : ""

@@ -8,8 +8,10 @@ import Yams
 struct PipelineFile {
     enum Stage: String, CaseIterable {
         case ingest, heuristics, dedup, perplexity, export, train
-        /// Stages a partition runs on its own store; the rest run on the merged store.
-        var perPartition: Bool { self == .ingest || self == .heuristics }
+        /// Stages a partition runs on its own store (dedup only signs there).
+        var inPartition: Bool { self == .ingest || self == .heuristics || self == .dedup }
+        /// Stages that run on the merged store (dedup searches candidates and clusters there).
+        var onMergedStore: Bool { self == .dedup || !inPartition }
     }
 
     struct Slurm {

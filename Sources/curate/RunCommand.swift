@@ -145,7 +145,9 @@ struct PipelineRunner {
                 if let profile = file.profile { command += ["--profile", profile] }
                 return PipelineStep(name: "heuristics", store: store, commands: [command + passDown], extra: file.sections["score"] ?? "")
             case .dedup:
-                return PipelineStep(name: "dedup", store: store, commands: [["dedup", "--db", store] + pipelineArguments + passDown],
+                // A partition only signs; candidates, clusters and line counts come after the merge.
+                return PipelineStep(name: "dedup", store: store,
+                                    commands: [["dedup", "--db", store] + pipelineArguments + (partition != nil ? ["--sign-only"] : []) + passDown],
                                     extra: file.sections["dedup"] ?? "")
             case .perplexity:
                 // Then dedup again: each near-duplicate cluster now keeps its best-scored document.
@@ -217,7 +219,7 @@ struct PipelineRunner {
         let partition = InputPartition(index: index, count: partitions)
         let store = file.partitionStore(index, store: self.store)
         try FileManager.default.createDirectory(atPath: (store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try run(steps(for: file.stages.filter(\.perPartition), store: store, partition: partition))
+        try run(steps(for: file.stages.filter(\.inPartition), store: store, partition: partition))
     }
 
     /// Merges the partitions into the pipeline's store (unless done with the same partitions) and runs the
@@ -235,7 +237,7 @@ struct PipelineRunner {
                 finished.append(markers.text(0)!)
                 extra += "\(part) \(markers.text(0)!) \(markers.text(1)!) \(markers.int64(2))\n"
             }
-            let needed = file.stages.filter(\.perPartition).map(\.rawValue)
+            let needed = file.stages.filter(\.inPartition).map(\.rawValue)
             guard Set(needed).isSubset(of: finished) else {
                 throw StoreError("partition store \(part) has not finished (\(needed.filter { !finished.contains($0) }.joined(separator: ", ")))",
                                  hint: "run it again: curate run \(file.path) --partitions \(partitions) --task N, or --resume")
@@ -249,7 +251,7 @@ struct PipelineRunner {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
             try run([merge])
         }
-        try run(steps(for: file.stages.filter { !$0.perPartition }, store: store))
+        try run(steps(for: file.stages.filter(\.onMergedStore), store: store))
     }
 
     /// The partitions as child processes of this binary, `workers` at a time; each writes a log beside its store.
@@ -303,11 +305,11 @@ struct PipelineRunner {
         }
         for index in 0..<partitions {
             Output.line(" partition \(index) of \(partitions) → \(file.partitionStore(index, store: store))")
-            for step in try steps(for: file.stages.filter(\.perPartition), store: file.partitionStore(index, store: store),
+            for step in try steps(for: file.stages.filter(\.inPartition), store: file.partitionStore(index, store: store),
                                   partition: InputPartition(index: index, count: partitions)) { show(step) }
         }
         Output.line(" merged → \(store)")
         Output.line("  " + Output.padded("merge", 11) + "          curate merge \(file.partitionStore(0, store: store)) … --out \(store)")
-        for step in try steps(for: file.stages.filter { !$0.perPartition }, store: store) { show(step) }
+        for step in try steps(for: file.stages.filter(\.onMergedStore), store: store) { show(step) }
     }
 }

@@ -16,7 +16,7 @@ struct SlurmSubmitter {
         var tasks = Array(0..<runner.partitions)
         if resume {
             tasks = tasks.filter { index in
-                let steps = (try? runner.steps(for: file.stages.filter(\.perPartition), store: file.partitionStore(index, store: runner.store),
+                let steps = (try? runner.steps(for: file.stages.filter(\.inPartition), store: file.partitionStore(index, store: runner.store),
                                                partition: .init(index: index, count: runner.partitions))) ?? []
                 return !steps.allSatisfy(runner.isDone)
             }
