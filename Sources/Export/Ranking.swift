@@ -137,6 +137,15 @@ struct Ranking {
                 }
                 read.reset()
             }
+            if options.perLanguage && options.sampleTemperature == nil {
+                // The key becomes the document's percentile within its language: 0 for each language's best.
+                try connection.execute("""
+                    UPDATE export_ranking SET sort_key = r.percentile
+                    FROM (SELECT seq, percent_rank() OVER (PARTITION BY coalesce(language, '') ORDER BY sort_key, document_id) AS percentile
+                          FROM export_ranking) r
+                    WHERE r.seq = export_ranking.seq
+                    """)
+            }
             try connection.execute("CREATE INDEX export_ranking_order ON export_ranking(sort_key, document_id)")
             if options.order == .random {
                 try connection.defineMixFunction()

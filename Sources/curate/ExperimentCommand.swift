@@ -114,13 +114,16 @@ final class ExperimentRunner {
         settings.seed = config.seed
         if let threads = global.threads { settings.threads = threads }
         // 1. The survivors in quality order (an export of all of them, made once).
-        let ranked = out + "/ranked"
+        let ranked = out + (config.perLanguage ? "/ranked-per-language" : "/ranked")
         if !FileManager.default.fileExists(atPath: ranked + "/manifest.json") {
             let store = try Store(path: config.store, create: false)
             var options = ExportOptions()
+            options.perLanguage = config.perLanguage
             options.threads = global.threadCount
             options.shardSize = 1 << 40
-            if !global.quiet { console.write("experiment: ranking the surviving documents of \(config.store) (curate export --top 1)\n") }
+            if !global.quiet {
+                console.write("experiment: ranking the surviving documents of \(config.store) (curate export --top 1\(config.perLanguage ? " --per-language" : ""))\n")
+            }
             _ = try Exporter(store: store, options: options, console: console, command: ["curate", "experiment", file]).run(to: ranked)
         }
         var all: [(id: String, text: String)] = []

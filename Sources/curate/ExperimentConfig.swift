@@ -42,6 +42,8 @@ struct ExperimentConfig {
     var trainConfig: String?
     var steps: Int?
     var top = 0.3
+    /// Rank within each language (export --per-language): the top fraction of every language.
+    var perLanguage = true
     var arms: [Arm] = Arm.allCases
     var seed: UInt64 = 7
     var validation: String?
@@ -60,7 +62,7 @@ struct ExperimentConfig {
         }
         let reader = YAMLReader(source: path, hint: hint)
         let keys = try reader.keys(try reader.root(yaml), path: nil, allowed: [
-            "store", "out", "train", "steps", "top", "arms", "seed", "validation", "validation_label", "hold_out_every", "target_loss",
+            "store", "out", "train", "steps", "top", "per_language", "arms", "seed", "validation", "validation_label", "hold_out_every", "target_loss",
             "finetune", "report",
         ])
         var config = ExperimentConfig()
@@ -70,6 +72,7 @@ struct ExperimentConfig {
         if let node = keys["train"] { config.trainConfig = try reader.string(node, "train") }
         if let node = keys["steps"] { config.steps = try reader.integer(node, "steps", range: 1...100_000_000) }
         if let node = keys["top"], let value = try reader.number(node, "top", range: 0.01...1) { config.top = value }
+        if let node = keys["per_language"] { config.perLanguage = try reader.bool(node, "per_language") }
         if let node = keys["arms"] {
             config.arms = try reader.strings(node, "arms").map { name in
                 guard let arm = Arm(rawValue: name) else {

@@ -31,6 +31,9 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Keep this fraction of the ranked documents (0–1; default 1, all).", valueName: "f"))
     var top: Double?
 
+    @Flag(name: .long, help: "Rank by percentile within each language (a cut then keeps the same fraction of every language).")
+    var perLanguage = false
+
     @Option(name: .long, help: ArgumentHelp("Keep the low, middle or high band of the score's values (with --top as its size, default 0.5) instead of the best.", valueName: "band"))
     var select: Band?
 
@@ -100,6 +103,7 @@ struct ExportCommand: ParsableCommand {
             options.fraction = top
         }
         if let sampleTemperature { options.sampleTemperature = sampleTemperature }
+        if perLanguage { options.perLanguage = true }
         if let order { options.order = order }
         if let seed { options.seed = seed }
         if let maxTokens { options.maxTokens = maxTokens }

@@ -125,3 +125,35 @@ import Testing
         #expect(random.map(\.id) != quality.map(\.id))
     }
 }
+
+extension ExportCommandTests {
+    /// --per-language: each language's documents ranked by their percentile within it, so a cut keeps
+    /// the same fraction of every language.
+    @Test func perLanguageRankingKeepsTheSameFractionOfEveryLanguage() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        for arguments in [["ingest", Self.samples, "--quiet"], ["score", "--metric", "perplexity", "--quiet"], ["dedup", "--quiet"],
+                          ["export", "--top", "1", "--out", "all", "--quiet"], ["export", "--top", "0.3", "--per-language", "--out", "top", "--quiet"]] {
+            let result = try runner.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        let store = try Store(path: scratch.path + "/curate.db", create: false)
+        var language: [Int64: String] = [:]
+        let statement = try store.connection.prepare("SELECT document_id, language FROM export_ranking")
+        while try statement.step() { language[statement.int64(0)] = statement.text(1) ?? "" }
+        let all = try Self.read(scratch.path + "/all"), top = try Self.read(scratch.path + "/top")
+        var ranked: [String: Int] = [:], kept: [String: [Double]] = [:]
+        for line in all { ranked[language[line.id]!, default: 0] += 1 }
+        for line in top { kept[language[line.id]!, default: []].append(line.perplexity) }
+        #expect(ranked.keys.count >= 2)
+        for (name, count) in ranked {
+            let share = Double(kept[name]?.count ?? 0) / Double(count)
+            #expect(abs(share - 0.3) <= 1.5 / Double(count) + 0.01, "\(name): \(kept[name]?.count ?? 0) of \(count)")
+            // Within a language, best first: non-decreasing perplexity, and the kept ones are its lowest.
+            let values = kept[name] ?? []
+            #expect(values == values.sorted())
+            let lowest = all.filter { language[$0.id] == name }.map(\.perplexity).sorted().prefix(values.count)
+            #expect(Array(lowest) == values.sorted())
+        }
+    }
+}
