@@ -84,7 +84,8 @@ struct ArmResult: Codable {
     var majorityBaseline: Double?
 
     /// Tokens seen when the validation loss first reached `target`.
-    func tokensToReach(_ target: Double) -> Double? { curve.first { $0[1] <= target }.map { $0[0] } }
+    /// (metrics.csv holds six decimals: a tolerance of 1e-6 keeps an arm whose best is the target from missing it by rounding.)
+    func tokensToReach(_ target: Double) -> Double? { curve.first { $0[1] <= target + 1e-6 }.map { $0[0] } }
 }
 
 /// Prepares the shared pieces (ranked survivors, held-out set, tokenizer) and runs arms.
