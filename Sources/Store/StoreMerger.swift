@@ -32,7 +32,9 @@ public enum StoreMerger {
     /// Tables of corpus-wide stages, recomputed on the merged store.
     static let recomputed = ["dedup_pairs", "dedup_clusters", "repeated_lines", "perplexity", "overlap_scores", "export_ranking"]
 
-    public static func merge(_ inputs: [String], into output: String, console: Console) throws -> MergeSummary {
+    /// `roots`: the inputs the partitions were ingested from, in the order one ingest would have been
+    /// given them (`curate run` passes its pipeline's inputs); roots not named sort after, by path.
+    public static func merge(_ inputs: [String], into output: String, roots: [String] = [], console: Console) throws -> MergeSummary {
         let started = DispatchTime.now()
         guard !inputs.isEmpty else { throw StoreError("no stores to merge") }
         for input in inputs where !FileManager.default.fileExists(atPath: input) {
@@ -47,51 +49,38 @@ public enum StoreMerger {
         let store = try Store(path: output)
         let connection = store.connection
         do {
-            // 1. The order of every document: (input, old seq) sorted as one ingest would have read them.
-            struct Entry { var input: Int32; var seq: Int64; var root: Int; var key: [Substring]; var position: Int64 }
-            var entries: [Entry] = []
-            var roots: [String: Int] = [:]
+            // 1. The order of every document, as one ingest would have read them. Each input's documents are
+            // already in that order (its own ingest read its files in walk order), so the global order is a
+            // k-way merge of the inputs' runs: memory holds one row per input, not one per document.
+            try connection.execute("""
+                DROP TABLE IF EXISTS merge_map;
+                CREATE TABLE merge_map (input INTEGER NOT NULL, old INTEGER NOT NULL, new INTEGER NOT NULL, PRIMARY KEY (input, old)) WITHOUT ROWID;
+                """)
+            let order = DocumentOrder(roots: roots)
+            var cursors: [MergeCursor] = []
             for (index, input) in inputs.enumerated() {
-                try connection.execute("ATTACH DATABASE '\(input.replacingOccurrences(of: "'", with: "''"))' AS part")
-                defer { try? connection.execute("DETACH DATABASE part") }
-                let rows = try connection.prepare("""
-                    SELECT d.seq, s.key, s.path, d.position FROM part.documents d JOIN part.sources s ON s.id = d.source_id
-                    """)
-                while try rows.step() {
-                    let key = rows.text(1) ?? "", path = rows.text(2) ?? ""
-                    // The root the key is relative to: the path without the key's components below the root's name.
-                    let root = String(path.dropLast(max(0, key.count - (key.firstIndex(of: "/").map { key.distance(from: key.startIndex, to: $0) } ?? key.count))))
-                    let rootIndex = roots[root] ?? {
-                        roots[root] = roots.count
-                        return roots.count - 1
-                    }()
-                    entries.append(Entry(input: Int32(index), seq: rows.int64(0), root: rootIndex, key: key.split(separator: "/", omittingEmptySubsequences: false),
-                                         position: rows.int64(3)))
-                }
-                for table in recomputed where try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM part.\(table))") == 1 {
+                let cursor = try MergeCursor(input: index, path: input, order: order)
+                if cursor.current != nil { cursors.append(cursor) }
+                let reader = try SQLiteConnection(path: input, readOnly: true)
+                for table in recomputed where try reader.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") == 1 {
                     if !summary.notMerged.contains(table) { summary.notMerged.append(table) }
                 }
             }
-            // Roots in path order (one root, the usual case, needs none); keys name by name, bytewise.
-            let rootOrder = roots.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.value)
-            let rootRank = Dictionary(uniqueKeysWithValues: rootOrder.enumerated().map { ($1, $0) })
-            entries.sort { a, b in
-                if a.root != b.root { return rootRank[a.root]! < rootRank[b.root]! }
-                for (x, y) in zip(a.key, b.key) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
-                if a.key.count != b.key.count { return a.key.count < b.key.count }
-                return a.position < b.position
-            }
-            try connection.execute("CREATE TEMP TABLE merge_map (input INTEGER NOT NULL, old INTEGER NOT NULL, new INTEGER NOT NULL, PRIMARY KEY (input, old)) WITHOUT ROWID")
+            var heap = MergeHeap(cursors)
             try connection.transaction {
                 let insert = try connection.prepare("INSERT INTO merge_map (input, old, new) VALUES (?, ?, ?)")
-                for (rank, entry) in entries.enumerated() {
-                    insert.bind(1, Int64(entry.input))
-                    insert.bind(2, entry.seq)
-                    insert.bind(3, Int64(rank + 1))
+                var next: Int64 = 1
+                while let cursor = heap.first {
+                    let row = cursor.current!
+                    insert.bind(1, Int64(cursor.input))
+                    insert.bind(2, row.seq)
+                    insert.bind(3, next)
                     try insert.run()
+                    next += 1
+                    try cursor.advance()
+                    heap.replaceFirst(keeping: cursor.current != nil)
                 }
             }
-            entries = []
             // 2. Copy each input's rows, documents renumbered.
             for (index, input) in inputs.enumerated() {
                 try connection.execute("ATTACH DATABASE '\(input.replacingOccurrences(of: "'", with: "''"))' AS part")
@@ -109,7 +98,7 @@ public enum StoreMerger {
                     for table in ["minhash_bands", "minhash_bands_pending"] {
                         try connection.execute("""
                             INSERT INTO minhash_bands_pending (seq, band, hash)
-                            SELECT m.new, t.band, t.hash FROM part.\(table) t JOIN temp.merge_map m ON m.input = \(index) AND m.old = t.seq
+                            SELECT m.new, t.band, t.hash FROM part.\(table) t JOIN main.merge_map m ON m.input = \(index) AND m.old = t.seq
                             ORDER BY m.new, t.band
                             """)
                     }
@@ -137,6 +126,7 @@ public enum StoreMerger {
                     UPDATE sources SET duplicates = (SELECT count(*) FROM documents d WHERE d.source_id = sources.id AND d.duplicate_of IS NOT NULL)
                     """)
             }
+            try connection.execute("DROP TABLE merge_map")
             summary.sources = Int(try connection.scalarInt("SELECT count(*) FROM sources") ?? 0)
             summary.documents = Int(try connection.scalarInt("SELECT count(*) FROM documents") ?? 0)
             summary.duplicates = Int(try connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL") ?? 0)
@@ -160,8 +150,115 @@ public enum StoreMerger {
         let selected = columns.map { $0 == "seq" ? "m.new" : "t.\($0)" }
         try connection.execute("""
             INSERT INTO main.\(table) (\(columns.joined(separator: ", ")))
-            SELECT \(selected.joined(separator: ", ")) FROM part.\(table) t JOIN temp.merge_map m ON m.input = \(input) AND m.old = t.seq
+            SELECT \(selected.joined(separator: ", ")) FROM part.\(table) t JOIN main.merge_map m ON m.input = \(input) AND m.old = t.seq
             ORDER BY m.new
             """)
+    }
+}
+
+/// The order one ingest reads documents in: inputs (roots) in the order given, files by their
+/// root-relative key compared name by name (the directory walk), records by position.
+struct DocumentOrder {
+    var rootRank: [String: Int] = [:]
+
+    init(roots: [String]) {
+        for (index, root) in roots.enumerated() {
+            let real = URL(fileURLWithPath: root).resolvingSymlinksInPath().standardizedFileURL.path
+            if rootRank[real] == nil { rootRank[real] = index }
+        }
+    }
+
+    /// The root a source's key is relative to: its path without the key's components below the root's name.
+    static func root(path: String, key: String) -> String {
+        guard let slash = key.firstIndex(of: "/") else { return path }
+        return String(path.dropLast(key.distance(from: slash, to: key.endIndex)))
+    }
+
+    struct Key {
+        var rootRank: Int
+        var root: String
+        var components: [Substring]
+        var position: Int64
+        var seq: Int64
+    }
+
+    func key(seq: Int64, path: String, key: String, position: Int64) -> Key {
+        let root = Self.root(path: path, key: key)
+        return Key(rootRank: rootRank[root] ?? Int.max, root: root, components: key.split(separator: "/", omittingEmptySubsequences: false),
+                   position: position, seq: seq)
+    }
+
+    static func precedes(_ a: Key, _ b: Key) -> Bool {
+        if a.rootRank != b.rootRank { return a.rootRank < b.rootRank }
+        if a.root != b.root { return a.root.utf8.lexicographicallyPrecedes(b.root.utf8) }
+        for (x, y) in zip(a.components, b.components) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+        if a.components.count != b.components.count { return a.components.count < b.components.count }
+        return a.position < b.position
+    }
+}
+
+/// One input's documents in its own order, one row at a time.
+final class MergeCursor {
+    let input: Int
+    let connection: SQLiteConnection
+    let statement: SQLiteStatement
+    let order: DocumentOrder
+    private(set) var current: DocumentOrder.Key?
+
+    init(input: Int, path: String, order: DocumentOrder) throws {
+        self.input = input
+        self.order = order
+        connection = try SQLiteConnection(path: path, readOnly: true)
+        statement = try connection.prepare("""
+            SELECT d.seq, s.key, s.path, d.position FROM documents d JOIN sources s ON s.id = d.source_id ORDER BY d.seq
+            """)
+        try advance()
+    }
+
+    func advance() throws {
+        current = try statement.step()
+            ? order.key(seq: statement.int64(0), path: statement.text(2) ?? "", key: statement.text(1) ?? "", position: statement.int64(3))
+            : nil
+    }
+}
+
+/// A binary min-heap of cursors by their current row (ties: the lower input first), for the k-way merge.
+struct MergeHeap {
+    private var items: [MergeCursor]
+
+    init(_ cursors: [MergeCursor]) {
+        items = cursors
+        for index in stride(from: items.count / 2 - 1, through: 0, by: -1) { down(index) }
+    }
+
+    var first: MergeCursor? { items.first }
+
+    private func less(_ i: Int, _ j: Int) -> Bool {
+        let a = items[i].current!, b = items[j].current!
+        if DocumentOrder.precedes(a, b) { return true }
+        if DocumentOrder.precedes(b, a) { return false }
+        return items[i].input < items[j].input
+    }
+
+    /// After the first cursor advanced: restore the heap, dropping the cursor when it is exhausted.
+    mutating func replaceFirst(keeping: Bool) {
+        if !keeping {
+            items.swapAt(0, items.count - 1)
+            items.removeLast()
+        }
+        if !items.isEmpty { down(0) }
+    }
+
+    private mutating func down(_ start: Int) {
+        var index = start
+        while true {
+            let left = 2 * index + 1, right = left + 1
+            var smallest = index
+            if left < items.count && less(left, smallest) { smallest = left }
+            if right < items.count && less(right, smallest) { smallest = right }
+            if smallest == index { return }
+            items.swapAt(index, smallest)
+            index = smallest
+        }
     }
 }

@@ -23,10 +23,13 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The merged store to write (must not exist).", valueName: "path"))
     var out: String
 
+    @Option(name: .long, help: ArgumentHelp("An input the partitions were ingested from (repeatable, in the order ingest was given them; default: path order).", valueName: "path"))
+    var root: [String] = []
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let summary = try StoreMerger.merge(stores, into: out, console: global.makeConsole())
+        let summary = try StoreMerger.merge(stores, into: out, roots: root, console: global.makeConsole())
         let store = try Store(path: out, create: false)
         let runID = try store.beginRun(command: "merge", arguments: Invocation.arguments)
         try store.finishRun(id: runID, status: .done, counts: ["stores": Int64(summary.stores), "documents": Int64(summary.documents),

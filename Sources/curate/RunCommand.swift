@@ -243,7 +243,8 @@ struct PipelineRunner {
                                  hint: "run it again: curate run \(file.path) --partitions \(partitions) --task N, or --resume")
             }
         }
-        let merge = PipelineStep(name: "merge", store: store, commands: [["merge"] + parts + ["--out", store] + passDown], extra: extra)
+        let roots = file.inputs.flatMap { ["--root", $0] }
+        let merge = PipelineStep(name: "merge", store: store, commands: [["merge"] + parts + ["--out", store] + roots + passDown], extra: extra)
         if isDone(merge) {
             if !global.quiet { Output.line("== merge: done earlier, skipped") }
         } else {

@@ -107,6 +107,36 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("== merge: done earlier, skipped") && again.stdout.contains("== export: done earlier, skipped"))
     }
 
+    /// Two inputs given out of path order, split into more partitions than some inputs have files: the
+    /// merged store is numbered as one ingest of the inputs in that order, and the shards agree.
+    @Test func partitionsOfSeveralInputsKeepTheirOrder() throws {
+        let yaml = """
+            inputs: [\(Self.samples)/zh, \(Self.samples)/en, \(Self.samples)/txt]
+            store: pipeline.db
+            export:
+              out: export
+              top: 0.5
+              shard_size: 65536
+
+            """
+        let single = Scratch(), parts = Scratch()
+        single.write("pipeline.yaml", yaml)
+        parts.write("pipeline.yaml", yaml)
+        #expect(try single.runner.run(["run", "pipeline.yaml", "--quiet"]).status == 0)
+        let result = try parts.runner.run(["run", "pipeline.yaml", "--partitions", "7", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.files(parts.path + "/export") == Self.files(single.path + "/export"))
+        func ids(_ path: String) throws -> [Int64] {
+            let store = try Store(path: path, create: false)
+            let statement = try store.connection.prepare("SELECT id FROM documents ORDER BY seq")
+            var ids: [Int64] = []
+            while try statement.step() { ids.append(statement.int64(0)) }
+            return ids
+        }
+        let merged = try ids(parts.path + "/pipeline.db")
+        #expect(merged == (try ids(single.path + "/pipeline.db")) && merged.count == 220)
+    }
+
     @Test func pipelineFileErrorsNameTheKey() throws {
         let scratch = Scratch()
         scratch.write("bad.yaml", "inputs: [x]\nstagez: [ingest]\n")
