@@ -46,10 +46,11 @@ import Testing
         scratch.write("pipeline.yaml", Self.pipeline())
         let runner = scratch.runner
         // Kill the run at increasing moments, each time resuming what the last one left.
-        var random = SplitMixTest(seed: 20261123)
-        for _ in 0..<6 {
+        for attempt in 0..<6 {
             let process = try runner.start(["run", "pipeline.yaml", "--quiet"])
-            Thread.sleep(forTimeInterval: 0.2 + random.unit() * 2.5)
+            // Seeded kill moments between 0.2 and 2.7 s (the store's splitmix64).
+            let unit = Double(splitMix(20_261_123, UInt64(attempt)) >> 11) / Double(1 << 53)
+            Thread.sleep(forTimeInterval: 0.2 + unit * 2.5)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let store = try Store(path: scratch.path + "/pipeline.db", create: true)
@@ -148,18 +149,5 @@ import Testing
         scratch.write("noinputs.yaml", "stages: [ingest]\n")
         let none = try scratch.runner.run(["run", "noinputs.yaml"])
         #expect(none.status == 1 && none.stderr.contains("inputs"))
-    }
-}
-
-/// splitmix64 for the tests' random kill points.
-struct SplitMixTest {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }
