@@ -57,10 +57,11 @@ let package = Package(
         // The built-in trainer: byte-level BPE and a small GPT on OpenBLAS.
         .target(name: "CTrainKernels"),
         .target(name: "Train", dependencies: ["Core", "Config", "CBLAS", "CTrainKernels"]),
+        .target(name: "Report", dependencies: ["Core", "Store"]),
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Train", "Config", "Yams",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Train", "Report", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

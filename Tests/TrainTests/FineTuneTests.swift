@@ -3,8 +3,10 @@ import Foundation
 import Testing
 @testable import Train
 
-/// The trained model as a file, as a scorer of text, and as the start of a classifier.
-@Suite(.serialized) struct FineTuneTests {
+/// The trained model as a file, as a scorer of text, and as the start of a classifier. Part of
+/// TrainerTests' serialized suite: OpenBLAS's thread count is one setting for the whole process, and a
+/// test changing it while another trains would make the resume test's two runs round differently.
+extension TrainerTests {
     static let task = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("samples/task").path
 
