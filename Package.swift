@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Dedup", "Ingest", "Store", "Core"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Core"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
         .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
     ]

@@ -8,3 +8,5 @@ swift build --build-tests
 swift test --skip-build "$@"
 # The Slurm integration test: a 4-partition sbatch array job must export the same bytes as one store.
 bash scripts/test-slurm.sh
+# The report in a real headless browser (Chromium from Debian): no console errors, charts, markup as text.
+bash scripts/test-report.sh

@@ -11,6 +11,8 @@ public struct ReportBuilder {
     public var exportDirectory: String?
     public var runDirectories: [String] = []
     public var experimentDirectory: String?
+    /// Documents to show whatever their scores (`--document ID`): curate's id or the record's own id.
+    public var pinned: [String] = []
     public var bins = 30
 
     public init(store: Store) {
@@ -174,6 +176,25 @@ public struct ReportBuilder {
                 }
                 if !group.examples.isEmpty { data.examples.append(group) }
             }
+        }
+        if !pinned.isEmpty {
+            var group = ReportData.ExampleGroup(title: "documents asked for (--document)", examples: [])
+            for id in pinned {
+                let statement = try c.prepare("""
+                    SELECT d.seq, d.id, coalesce(l.language, ''), coalesce(v.failures, '') FROM documents d
+                    LEFT JOIN document_language l ON l.seq = d.seq LEFT JOIN filter_verdicts v ON v.seq = d.seq
+                    WHERE d.id = ?1 OR d.external_id = ?2 ORDER BY d.seq LIMIT 1
+                    """)
+                statement.bind(1, Int64(id) ?? -1)
+                statement.bind(2, id)
+                guard try statement.step() else {
+                    throw StoreError("no document with id \(id) in \(store.path)", hint: "give curate's id (as in the export) or the record's own id")
+                }
+                let failures = statement.text(3) ?? ""
+                group.examples.append(.init(id: statement.int64(1), language: statement.text(2) ?? "", score: failures.isEmpty ? "kept" : "fails: " + failures,
+                                            excerpt: try excerpt(seq: statement.int64(0), limit: 2000)))
+            }
+            data.examples.append(group)
         }
         for rule in data.filterRules.prefix(3) {
             let statement = try c.prepare("""

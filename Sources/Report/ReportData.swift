@@ -40,6 +40,11 @@ public struct ReportData: Codable, Sendable {
     public struct Mark: Codable, Sendable, Equatable {
         public var label: String
         public var value: Double
+
+        public init(label: String, value: Double) {
+            self.label = label
+            self.value = value
+        }
     }
 
     public struct Example: Codable, Sendable {
