@@ -92,9 +92,10 @@ struct PipelineStep {
     /// What else decides the stage's result besides its commands: the pipeline section it reads, input fingerprints.
     var extra = ""
     /// Arguments that change per run without changing the result (train's --resume, --quiet, --threads
-    /// and its value), left out of the fingerprint.
+    /// and its value), left out of the fingerprint; so is --pipeline's path (a Slurm task is given it
+    /// absolute, a local run as typed): the section it points to is part of the fingerprint already.
     static let volatileFlags: Set<String> = ["--resume", "--quiet"]
-    static let volatileOptions: Set<String> = ["--threads"]
+    static let volatileOptions: Set<String> = ["--threads", "--pipeline"]
     /// A file that must exist for the stage to count as done (export's manifest).
     var product: String?
 
