@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "curate", targets: ["curate"]),
+        .executable(name: "curate-fuzz", targets: ["CurateFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,8 @@ let package = Package(
         .target(name: "CTrainKernels"),
         .target(name: "Train", dependencies: ["Core", "Config", "CBLAS", "CTrainKernels"]),
         .target(name: "Report", dependencies: ["Core", "Store"]),
+        // Fuzz targets for the parsers of user bytes; a replay runner unless built with -DFUZZING (scripts/fuzz.sh).
+        .executableTarget(name: "CurateFuzz", dependencies: ["Config", "Dedup", "Export", "Filters", "Ingest", "LM", "Train"]),
         .executableTarget(
             name: "curate",
             dependencies: [
@@ -82,6 +85,6 @@ let package = Package(
         .testTarget(name: "TrainTests", dependencies: ["Train", "Core"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Core"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
-        .testTarget(name: "CLITests", dependencies: ["curate", "Store", "Core"]),
+        .testTarget(name: "CLITests", dependencies: ["curate", "CurateFuzz", "Store", "Core"]),
     ]
 )

@@ -65,3 +65,10 @@ do {
 } catch {
     fail("cannot write \(output): \(error)")
 }
+
+#if FUZZING
+// scripts/fuzz.sh builds everything with -sanitize=fuzzer, this build tool too: libFuzzer's runtime then
+// wants a fuzz entry point here, which this tool never calls (it has its own main).
+@_cdecl("LLVMFuzzerTestOneInput")
+func unusedFuzzEntryPoint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt { 0 }
+#endif
