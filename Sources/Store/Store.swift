@@ -1,4 +1,5 @@
 import Core
+import CSQLite
 import Foundation
 
 /// The embedded SQLite database every stage reads and writes (`./curate.db` by default).
@@ -21,15 +22,26 @@ public final class Store {
         let connection = try SQLiteConnection(path: path)
         self.connection = connection
         self.path = path
-        try connection.execute("PRAGMA busy_timeout = 10000")
-        try checkApplicationID()
-        try connection.execute("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            PRAGMA cache_size = -65536;
-            PRAGMA temp_store = MEMORY;
-            """)
-        try Migrator.migrate(connection)
+        do {
+            try connection.execute("PRAGMA busy_timeout = 10000")
+            try checkApplicationID()
+            try connection.execute("""
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA cache_size = -65536;
+                PRAGMA temp_store = MEMORY;
+                """)
+            try Migrator.migrate(connection)
+        } catch let error as StoreError where error.code == SQLITE_CORRUPT || error.code == SQLITE_NOTADB {
+            throw Self.damaged(path, error)
+        }
+    }
+
+    /// The message for a store SQLite finds damaged (a truncated or overwritten file, not a database at all).
+    public static func damaged(_ path: String, _ error: StoreError) -> StoreError {
+        StoreError("\(path) is damaged: \(error.description)",
+                   hint: "restore it from a copy (or rebuild it: curate ingest and the stages are resumable); `sqlite3 \(path) 'PRAGMA integrity_check'` shows what is broken",
+                   code: error.code)
     }
 
     /// The schema version the store is at.

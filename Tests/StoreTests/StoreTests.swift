@@ -107,3 +107,29 @@ private func document(_ text: String, source: Int64 = 1, position: Int64) -> New
         #expect(try store.statistics().interruptedRuns == 0)
     }
 }
+
+/// A damaged store file is a clear error naming it, never a crash or an empty store.
+@Suite struct DamagedStoreTests {
+    @Test func truncatedAndGarbageFilesAreRefusedByName() throws {
+        let directory = NSTemporaryDirectory() + "curate-damaged-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/store.db"
+        do {
+            let store = try Store(path: path)
+            try store.connection.execute("""
+                CREATE TABLE filler (x BLOB);
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) INSERT INTO filler SELECT randomblob(30000) FROM n;
+                PRAGMA wal_checkpoint(TRUNCATE);
+                """)
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(data.count > 200_000)
+        for (name, bytes) in [("truncated.db", data.prefix(150_000)), ("garbage.db", Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }))] {
+            let damaged = directory + "/" + name
+            try bytes.write(to: URL(fileURLWithPath: damaged))
+            #expect { _ = try Store(path: damaged, create: false) } throws: { error in
+                "\(error)".contains(name) && "\(error)".contains("is damaged")
+            }
+        }
+    }
+}
