@@ -9,7 +9,9 @@ public enum RunStatus: String, Sendable {
 extension Store {
     /// Records the start of a command that writes to the store; committed at once, so a run killed
     /// midway stays visible as `running`.
+    /// Also takes the store's writer lock (WriterLock): a second writing command fails at once.
     public func beginRun(command: String, arguments: [String]) throws -> Int64 {
+        try WriterLock.acquire(store: path, command: command)
         let statement = try connection.prepare("""
             INSERT INTO runs (command, arguments, version, started_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
             """)
