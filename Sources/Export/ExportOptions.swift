@@ -1,3 +1,4 @@
+import Core
 import Config
 import Foundation
 
@@ -98,12 +99,20 @@ public struct ExportOptions: Sendable, Equatable, Codable {
 }
 
 /// An export that cannot be done, with what to do about it.
-public struct ExportError: Error, CustomStringConvertible, Sendable {
+public struct ExportError: HintedError, Sendable {
     public let description: String
     public let hint: String?
     public init(_ description: String, hint: String? = nil) {
         self.description = description
         self.hint = hint
+    }
+
+    /// A failed write (a full disk above all), with the file and the system's reason.
+    static func cannotWrite(_ path: String, _ error: any Error) -> ExportError {
+        let underlying = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError) ?? (error as NSError)
+        let reason = underlying.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying.code))) : error.localizedDescription
+        return ExportError("cannot write \(path): \(reason)",
+                           hint: "free space there (or export to another --out) and export again; unfinished shards are removed")
     }
 }
 

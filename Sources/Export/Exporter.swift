@@ -76,6 +76,9 @@ public final class Exporter {
         let start = offset(ranked: ranked, selected: selected, metrics: metrics)
 
         try prepare(directory)
+        // A failed export (a full disk, say) leaves no unfinished shard behind.
+        var finished = false
+        defer { if !finished { try? removeUnfinished(directory) } }
         let repeated = options.dropRepeatedLines ? try repeatedLines() : HashIndex(expected: 16)
         var state = WriteState(directory: directory, options: options)
         var progress = ProgressMeter(stage: "export", total: Int64(selected), measure: .documents)
@@ -129,6 +132,7 @@ public final class Exporter {
             counts: counts, selected: selected, written: state.written, cappedOut: state.cappedOut, emptied: state.emptied,
             droppedLines: state.droppedLines, textBytes: state.textBytes, tokens: state.tokens, shards: shards)
         try manifest.write(to: directory)
+        finished = true
         return ExportSummary(directory: directory, manifest: manifest,
                              seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
     }
@@ -142,6 +146,12 @@ public final class Exporter {
         case .middle: return (ranked - selected) / 2
         case .low: return ascending ? 0 : ranked - selected
         case .high: return ascending ? ranked - selected : 0
+        }
+    }
+
+    private func removeUnfinished(_ directory: String) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }
 

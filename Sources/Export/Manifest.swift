@@ -84,9 +84,14 @@ final class ShardFile {
         }
         self.handle = handle
         // One zstd worker thread always (not --threads): the frame's bytes depend on it.
+        let temporary = self.temporary
         compressor = try ZstdStreamCompressor(level: level, workers: 1) { [unowned self] chunk in
             self.hasher.update(bufferPointer: chunk)
-            try self.handle.write(contentsOf: Data(chunk))
+            do {
+                try self.handle.write(contentsOf: Data(chunk))
+            } catch {
+                throw ExportError.cannotWrite(temporary, error)
+            }
         }
     }
 

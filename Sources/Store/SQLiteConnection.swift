@@ -50,8 +50,20 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
             sqlite3_free(errorMessage)
-            throw StoreError("\(message) (in: \(sql.prefix(120)))", code: rc & 0xFF)
+            throw failure(message, code: rc & 0xFF, sql: sql)
         }
+    }
+
+    /// An error from SQLite on this connection. A full disk says so, with the store's path and what to
+    /// do (a run stopped by it resumes once there is room: every stage commits in steps).
+    func failure(_ message: String, code: Int32, sql: String?) -> StoreError {
+        if code == SQLITE_FULL || code == SQLITE_IOERR {
+            let directory = (path as NSString).deletingLastPathComponent
+            return StoreError("\(path): \(code == SQLITE_FULL ? "the disk is full" : "cannot write") (\(message))",
+                              hint: "free space on \(directory.isEmpty ? "." : directory) (the store takes about 1.2× the text), then run the same command again: it resumes",
+                              code: code)
+        }
+        return StoreError(sql.map { "\(message) (in: \($0.prefix(160)))" } ?? message, code: code)
     }
 
     public func prepare(_ sql: String) throws -> SQLiteStatement {

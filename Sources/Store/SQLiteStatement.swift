@@ -26,7 +26,7 @@ public final class SQLiteStatement {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else {
-            throw StoreError("\(connection.lastErrorMessage) (in: \(sql.prefix(160)))", code: rc & 0xFF)
+            throw connection.failure(connection.lastErrorMessage, code: rc & 0xFF, sql: sql)
         }
         handle = statement
         self.connection = connection
@@ -96,7 +96,7 @@ public final class SQLiteStatement {
         default:
             let message = connection.lastErrorMessage
             sqlite3_reset(handle)
-            throw StoreError(message, code: rc & 0xFF)
+            throw connection.failure(message, code: rc & 0xFF, sql: nil)
         }
     }
 
