@@ -7,7 +7,7 @@ import Testing
 /// clean run: none lost, none twice. Uses the real binary in a child process.
 @Suite(.serialized) struct KillResumeTests {
     /// About 30 MB in 7 files, with exact duplicates across files and a few bad records.
-    static func makeCorpus(in scratch: Scratch) {
+    static func makeCorpus(in scratch: Scratch, lines: Int = 9000) {
         let words = ["the", "river", "valley", "of", "light", "and", "stone", "moves", "slowly", "under", "old",
                      "bridges", "where", "people", "walk", "每天", "我们", "学习", "城市", "历史"]
         var seed: UInt64 = 12345
@@ -17,7 +17,7 @@ import Testing
         }
         for file in 0..<7 {
             var text = ""
-            for line in 0..<9000 {
+            for line in 0..<lines {
                 if line % 2500 == 17 { text += "{\"text\": broken json\n"; continue }
                 let count = 40 + next() % 80
                 let sentence = (0..<count).map { _ in words[next() % words.count] }.joined(separator: " ")

@@ -1,0 +1,130 @@
+import Core
+import Foundation
+import Store
+import Testing
+
+/// Every stage killed with SIGKILL at 20 seeded moments: each time from the same starting store, then
+/// `PRAGMA integrity_check`, then the same command again to the end; the state must equal one clean
+/// run's every time (the stage's rows, the export's bytes, the trainer's metrics and weights).
+@Suite(.serialized) struct CrashHarnessTests {
+    static let kills = 20
+
+    struct Stage: Sendable {
+        var name: String
+        var arguments: @Sendable (_ resume: Bool) -> [String]
+        /// What must match a clean run once the stage has finished.
+        var state: @Sendable (_ directory: String) throws -> [String]
+    }
+
+    static func rows(_ store: String, _ queries: [String]) throws -> [String] {
+        let store = try Store(path: store, create: false)
+        var rows: [String] = []
+        for sql in queries {
+            let statement = try store.connection.prepare(sql)
+            while try statement.step() { rows.append(statement.text(0) ?? "") }
+        }
+        return rows
+    }
+
+    static func files(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted().map { name in
+            name + " " + Hash128(of: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))).description
+        }
+    }
+
+    static let stages: [Stage] = [
+        Stage(name: "ingest", arguments: { _ in ["ingest", "corpus", "--db", "store.db", "--quiet"] },
+              state: { try KillResumeTests.snapshot($0 + "/store.db") }),
+        Stage(name: "heuristics", arguments: { _ in ["score", "--metric", "heuristics", "--db", "store.db", "--quiet"] },
+              state: { try rows($0 + "/store.db", [
+                  "SELECT seq || '|' || language || '|' || profile FROM document_language ORDER BY seq",
+                  "SELECT seq || '|' || words || '|' || mean_word_length || '|' || stop_words FROM stats_gopher_quality ORDER BY seq",
+                  "SELECT seq || '|' || dup_lines || '|' || top_2gram_chars FROM stats_gopher_repetition ORDER BY seq",
+                  "SELECT seq || '|' || failures || '|' || kept FROM filter_verdicts ORDER BY seq",
+              ]) }),
+        Stage(name: "dedup", arguments: { _ in ["dedup", "--db", "store.db", "--quiet"] },
+              state: { try rows($0 + "/store.db", [
+                  "SELECT seq || '|' || hex(normalized_hash) || '|' || hex(coalesce(signature, x'')) FROM dedup_signatures ORDER BY seq",
+                  "SELECT seq || '|' || cluster || '|' || coalesce(duplicate_of, '') || '|' || method FROM dedup_clusters ORDER BY seq",
+                  "SELECT hash || '|' || documents FROM repeated_lines ORDER BY hash",
+              ]) }),
+        Stage(name: "perplexity", arguments: { _ in ["score", "--metric", "perplexity", "--db", "store.db", "--quiet"] },
+              state: { try rows($0 + "/store.db", [
+                  "SELECT seq || '|' || perplexity || '|' || bits_per_byte || '|' || bucket FROM perplexity ORDER BY seq",
+                  "SELECT language || '|' || p30 || '|' || p60 FROM perplexity_cutoffs ORDER BY language",
+              ]) }),
+        Stage(name: "export", arguments: { _ in ["export", "--db", "store.db", "--out", "export", "--top", "0.5", "--shard-size", "256K", "--quiet"] },
+              state: { try files($0 + "/export") }),
+        Stage(name: "train", arguments: { resume in
+                  ["train", "--shards", "export", "--config", "tiny.yaml", "--out", "run", "--quiet"] + (resume ? ["--resume"] : []) },
+              state: { directory in
+                  let weights = Hash128(of: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/run/best.ckpt")))).description
+                  return [try String(contentsOfFile: directory + "/run/metrics.csv", encoding: .utf8), weights]
+              }),
+    ]
+
+    static let tiny = """
+        layers: 1
+        heads: 2
+        width: 32
+        context: 32
+        batch: 4
+        vocabulary: 300
+        steps: 80
+        warmup: 4
+        eval_interval: 10
+        eval_batches: 1
+        threads: 1
+
+        """
+
+    /// Copies a finished directory's store and outputs, so the next stage starts from the same place.
+    static func copy(_ from: String, _ to: String) throws {
+        try? FileManager.default.removeItem(atPath: to)
+        try FileManager.default.copyItem(atPath: from, toPath: to)
+    }
+
+    @Test func everyStageSurvivesTwentyKills() throws {
+        let scratch = Scratch()
+        KillResumeTests.makeCorpus(in: scratch, lines: 700)
+        let clean = scratch.path + "/clean", work = scratch.path + "/work"
+        for directory in [clean, work] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: directory + "/corpus", withDestinationPath: scratch.path + "/corpus")
+            try Self.tiny.write(toFile: directory + "/tiny.yaml", atomically: true, encoding: .utf8)
+        }
+        var random: UInt64 = 20_261_123
+        for stage in Self.stages {
+            // The clean run, timed; then the same stage from the same starting point, killed again and again.
+            try Self.copy(clean, work + "-start")
+            let started = Date()
+            let cleanRun = try CommandRunner(workingDirectory: clean).run(stage.arguments(false))
+            #expect(cleanRun.status == 0, "\(stage.name): \(cleanRun.stderr)")
+            let duration = max(0.05, Date().timeIntervalSince(started))
+            let killer = CommandRunner(workingDirectory: work)
+            let expected = try stage.state(clean)
+            var landed = 0
+            for attempt in 0..<Self.kills {
+                // Each kill point from the same start: kill, check the store, resume to the end, compare.
+                try Self.copy(work + "-start", work)
+                random = splitMix(random, UInt64(attempt))
+                let moment = Double(random >> 11) / Double(1 << 53) * duration * 1.2
+                let process = try killer.start(stage.arguments(false))
+                Thread.sleep(forTimeInterval: moment)
+                if process.isRunning { landed += 1 }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                if FileManager.default.fileExists(atPath: work + "/store.db") {
+                    let store = try Store(path: work + "/store.db", create: false)
+                    #expect(try store.connection.scalarText("PRAGMA integrity_check") == "ok", "\(stage.name), kill \(attempt)")
+                }
+                let resume = FileManager.default.fileExists(atPath: work + "/run/checkpoint.bin")
+                let final = try killer.run(stage.arguments(resume))
+                #expect(final.status == 0, "\(stage.name), kill \(attempt) at \(moment) s: \(final.stderr)")
+                #expect(try stage.state(work) == expected, "\(stage.name), kill \(attempt) at \(moment) s: differs from a clean run")
+            }
+            // Most kills must land while the stage works (moments are drawn over 1.2 × its clean duration).
+            #expect(landed >= Self.kills / 2, "\(stage.name): only \(landed) of \(Self.kills) kills landed while it ran")
+        }
+    }
+}
