@@ -96,6 +96,11 @@ public enum ARPA {
                   n == expected.count + 1 else {
                 throw FormatError(description: "\(source):\(lines.number): expected 'ngram \(expected.count + 1)=COUNT'")
             }
+            // Every n-gram takes a line of at least two bytes: a count beyond that is a damaged header
+            // (found by fuzzing: a negative count crashed the section loop, a huge one would exhaust memory).
+            guard (0...(bytes.count / 2)).contains(count) else {
+                throw FormatError(description: "\(source):\(lines.number): ngram \(n)=\(count) is impossible for a file of \(bytes.count) bytes")
+            }
             expected.append(count)
         }
         guard !expected.isEmpty else { throw FormatError(description: "\(source): no ngram counts after \\data\\") }
