@@ -34,7 +34,10 @@ public enum StoreMerger {
 
     /// `roots`: the inputs the partitions were ingested from, in the order one ingest would have been
     /// given them (`curate run` passes its pipeline's inputs); roots not named sort after, by path.
-    public static func merge(_ inputs: [String], into output: String, roots: [String] = [], console: Console) throws -> MergeSummary {
+    /// The merged store is built under `OUTPUT.merging` and renamed when complete (with its run recorded),
+    /// so a merge killed at any moment leaves no store that looks finished; the next merge starts over.
+    public static func merge(_ inputs: [String], into output: String, roots: [String] = [], command: [String] = [],
+                             console: Console) throws -> MergeSummary {
         let started = DispatchTime.now()
         guard !inputs.isEmpty else { throw StoreError("no stores to merge") }
         for input in inputs where !FileManager.default.fileExists(atPath: input) {
@@ -46,9 +49,15 @@ public enum StoreMerger {
         var summary = MergeSummary()
         // Open each input once, so that older stores are migrated before they are attached.
         for input in inputs { _ = try Store(path: input, create: false) }
-        let store = try Store(path: output)
-        let connection = store.connection
+        let building = output + ".merging"
+        func removeBuilding() {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+        }
+        removeBuilding() // what a killed merge left
         do {
+            let store = try Store(path: building)
+            let connection = store.connection
+            let runID = try store.beginRun(command: "merge", arguments: command)
             // 1. The order of every document, as one ingest would have read them. Each input's documents are
             // already in that order (its own ingest read its files in walk order), so the global order is a
             // k-way merge of the inputs' runs: memory holds one row per input, not one per document.
@@ -131,13 +140,20 @@ public enum StoreMerger {
             summary.documents = Int(try connection.scalarInt("SELECT count(*) FROM documents") ?? 0)
             summary.duplicates = Int(try connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL") ?? 0)
             summary.rejects = Int(try connection.scalarInt("SELECT count(*) FROM rejects") ?? 0)
+            try store.finishRun(id: runID, status: .done, counts: ["stores": Int64(inputs.count), "documents": Int64(summary.documents),
+                                                                   "duplicates": Int64(summary.duplicates)])
+            try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         } catch {
-            // A half-merged store must not look like a finished one.
-            try? FileManager.default.removeItem(atPath: output)
-            try? FileManager.default.removeItem(atPath: output + "-wal")
-            try? FileManager.default.removeItem(atPath: output + "-shm")
+            removeBuilding()
             throw error
         }
+        // The store is closed (out of scope): its file holds everything; publish it under its name.
+        guard rename(building, output) == 0 else {
+            let reason = String(cString: strerror(errno))
+            removeBuilding()
+            throw StoreError("cannot rename \(building) to \(output): \(reason)")
+        }
+        removeBuilding()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }

@@ -29,11 +29,7 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let summary = try StoreMerger.merge(stores, into: out, roots: root, console: global.makeConsole())
-        let store = try Store(path: out, create: false)
-        let runID = try store.beginRun(command: "merge", arguments: Invocation.arguments)
-        try store.finishRun(id: runID, status: .done, counts: ["stores": Int64(summary.stores), "documents": Int64(summary.documents),
-                                                               "duplicates": Int64(summary.duplicates)])
+        let summary = try StoreMerger.merge(stores, into: out, roots: root, command: Invocation.arguments, console: global.makeConsole())
         if global.json {
             try Output.json(summary)
             return

@@ -61,6 +61,13 @@ import Testing
                   let weights = Hash128(of: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/run/best.ckpt")))).description
                   return [try String(contentsOfFile: directory + "/run/metrics.csv", encoding: .utf8), weights]
               }),
+        // Two partition stores (made before the stages) merged; a killed merge leaves only its .merging file.
+        Stage(name: "merge", arguments: { _ in ["merge", "p0.db", "p1.db", "--out", "merged.db", "--root", "corpus", "--quiet"] },
+              state: { directory in
+                  try KillResumeTests.snapshot(directory + "/merged.db")
+                      + rows(directory + "/merged.db", ["SELECT seq || '|' || id FROM documents ORDER BY seq",
+                                                        "SELECT seq || '|' || failures FROM filter_verdicts ORDER BY seq"])
+              }),
     ]
 
     static let tiny = """
@@ -92,6 +99,11 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: directory + "/corpus", withDestinationPath: scratch.path + "/corpus")
             try Self.tiny.write(toFile: directory + "/tiny.yaml", atomically: true, encoding: .utf8)
+        }
+        for index in 0..<2 {
+            let runner = CommandRunner(workingDirectory: clean)
+            #expect(try runner.run(["ingest", "corpus", "--partition", "\(index)/2", "--db", "p\(index).db", "--quiet"]).status == 0)
+            #expect(try runner.run(["score", "--metric", "heuristics", "--db", "p\(index).db", "--quiet"]).status == 0)
         }
         var random: UInt64 = 20_261_123
         for stage in Self.stages {
