@@ -53,6 +53,8 @@ public final class Exporter {
         /// The JSON line, made by the worker when nothing the consumer decides can change it (no
         /// repeated-line removal); empty otherwise.
         var json: [UInt8] = []
+        /// Why the stored text could not be decompressed, if it could not.
+        var damaged: String?
     }
 
     public func run(to directory: String) throws -> ExportSummary {
@@ -98,8 +100,13 @@ public final class Exporter {
                 let decompressor = ZstdDecompressor()
                 return { (batch: [Row]) -> [Prepared] in
                     batch.map { row in
-                        let text = row.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(row.stored)) ?? []) : row.stored
+                        var damaged: String?
+                        var text = row.stored
+                        if row.codec == TextCodec.zstd.rawValue {
+                            do { text = try decompressor.decompress(row.stored) } catch { damaged = "\(error)"; text = [] }
+                        }
                         var prepared = Prepared(row: row, text: text, lines: [], tokens: row.tokens ?? 0)
+                        prepared.damaged = damaged
                         text.withUnsafeBytes { raw in
                             if dropLines { prepared.lines = Self.lines(raw, repeated: repeated, analyzer: analyzer) }
                             if countTokens && row.tokens == nil { prepared.tokens = Int64(analyzer.words(raw).count) }
@@ -116,6 +123,12 @@ public final class Exporter {
             },
             consume: { batch in
                 for prepared in batch where !state.full {
+                    // A stored text that no longer decompresses (the store file damaged on disk) must not
+                    // become an empty or wrong line in the shards.
+                    if let damaged = prepared.damaged {
+                        throw ExportError("document \(prepared.row.id): its stored text is damaged (\(damaged))",
+                                          hint: "the store file was changed on disk: restore it from a copy; `sqlite3 STORE 'PRAGMA integrity_check'` checks the rest")
+                    }
                     try state.write(prepared)
                 }
                 progress.update(done: Int64(state.considered), documents: Int64(state.considered), bytes: state.textBytes)

@@ -157,3 +157,26 @@ extension ExportCommandTests {
         }
     }
 }
+
+extension ExportCommandTests {
+    /// A stored text damaged on disk stops the export with the document named, instead of becoming an
+    /// empty or wrong line in the shards.
+    @Test func aDamagedStoredTextStopsTheExport() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        for arguments in [["ingest", Self.samples, "--quiet"], ["score", "--metric", "perplexity", "--quiet"]] {
+            #expect(try runner.run(arguments).status == 0)
+        }
+        let store = try Store(path: scratch.path + "/curate.db", create: false)
+        let victim = try #require(try store.connection.scalarInt("""
+            SELECT d.id FROM documents d JOIN perplexity p ON p.seq = d.seq JOIN filter_verdicts v ON v.seq = d.seq
+            WHERE d.codec = 1 AND v.kept = 1 AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)
+            ORDER BY d.seq LIMIT 1
+            """))
+        try store.connection.execute("UPDATE documents SET text = substr(text, 1, length(text) / 2) WHERE id = \(victim)")
+        let export = try runner.run(["export", "--out", "out"])
+        #expect(export.status == 1 && export.stderr.contains("document \(victim): its stored text is damaged"), "\(export.stderr)")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path + "/out")) ?? []
+        #expect(!left.contains("manifest.json") && !left.contains { $0.hasSuffix(".tmp") }, "\(left)")
+    }
+}
