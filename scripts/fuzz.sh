@@ -35,7 +35,7 @@ mkdir -p "$BUILD/findings"
 run_target() {
     local target=$1 corpus="$BUILD/corpus/$1" log="$BUILD/$1.log"
     mkdir -p "$corpus"
-    if CURATE_FUZZ_TARGET=$target "$FUZZER" "$corpus" "Tests/Fuzz/$target" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
+    if ASAN_OPTIONS=detect_leaks=0 CURATE_FUZZ_TARGET=$target "$FUZZER" "$corpus" "Tests/Fuzz/$target" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
         -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 -detect_leaks=0 -artifact_prefix="$BUILD/findings/$target-" >"$log" 2>&1; then
         local runs cov speed
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
