@@ -44,6 +44,8 @@ public enum StoreMerger {
             throw StoreError("no store at \(input)")
         }
         if FileManager.default.fileExists(atPath: output) {
+            // The same merge, finished earlier (a re-run after a kill that came once it was done): nothing to do.
+            if let earlier = try? finishedMerge(output, command: command) { return earlier }
             throw StoreError("\(output) already exists", hint: "merge writes a new store: remove it or choose another --out")
         }
         var summary = MergeSummary()
@@ -155,6 +157,24 @@ public enum StoreMerger {
         }
         removeBuilding()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    /// The summary of a store that a merge with the same command line finished, if `output` is one.
+    static func finishedMerge(_ output: String, command: [String]) throws -> MergeSummary? {
+        guard !command.isEmpty else { return nil }
+        let store = try Store(path: output, create: false)
+        let arguments = String(decoding: try JSONSerialization.data(withJSONObject: command), as: UTF8.self)
+        guard let counts = try store.connection.scalarText(
+            "SELECT counts FROM runs WHERE command = 'merge' AND status = 'done' AND arguments = ? ORDER BY id DESC LIMIT 1", [.text(arguments)])
+        else { return nil }
+        var summary = MergeSummary()
+        let recorded = (try? JSONSerialization.jsonObject(with: Data(counts.utf8))) as? [String: Any]
+        summary.stores = (recorded?["stores"] as? NSNumber)?.intValue ?? 0
+        summary.sources = Int(try store.connection.scalarInt("SELECT count(*) FROM sources") ?? 0)
+        summary.documents = Int(try store.connection.scalarInt("SELECT count(*) FROM documents") ?? 0)
+        summary.duplicates = Int(try store.connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL") ?? 0)
+        summary.rejects = Int(try store.connection.scalarInt("SELECT count(*) FROM rejects") ?? 0)
         return summary
     }
 

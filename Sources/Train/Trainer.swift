@@ -167,8 +167,11 @@ public final class Trainer {
                     try ModelFile(model: model, tokenizer: tokenizer).write(to: directory + "/" + Self.bestModelName)
                 }
                 metrics.append(row)
-                try save(directory + "/" + Self.checkpointName)
+                // metrics.csv before the checkpoint: a run killed between the two resumes from the older
+                // checkpoint and keeps only the rows up to it (the other order lost rows; found by the
+                // crash harness).
                 try writeMetrics()
+                try save(directory + "/" + Self.checkpointName)
             } else {
                 metrics.append(row)
             }
@@ -182,8 +185,8 @@ public final class Trainer {
                                  + "\(Formatting.count(Int(rateTokens))) tok/s  ETA \(Formatting.duration(remaining))")
             }
         }
-        try save(directory + "/" + Self.checkpointName)
         try writeMetrics()
+        try save(directory + "/" + Self.checkpointName)
         console.clearProgress()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return TrainSummary(steps: state.step, tokens: state.tokens, seconds: seconds,
