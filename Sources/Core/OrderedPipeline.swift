@@ -14,17 +14,18 @@ public enum OrderedPipeline {
     ///   - produce: runs on its own thread; calls `emit` for each item, which returns false when the
     ///     pipeline was cancelled (the producer should then return).
     ///   - makeWorker: called once on each worker thread, returns that thread's transform (so each
-    ///     worker can own non-thread-safe state such as a compression context).
+    ///     worker can own non-thread-safe state such as a compression context). An error the transform
+    ///     throws reaches the consumer in its item's place: the pipeline then stops as if `consume` threw.
     ///   - consume: runs on the calling thread, in production order. If it throws, the pipeline stops
     ///     and the error is rethrown after all threads have finished.
     public static func run<Input: Sendable, Output: Sendable>(
         workers: Int,
         capacity: Int,
         produce: @escaping @Sendable (_ emit: (Input) -> Bool) throws -> Void,
-        makeWorker: @escaping @Sendable () -> (Input) -> Output,
+        makeWorker: @escaping @Sendable () -> (Input) throws -> Output,
         consume: (Output) throws -> Void
     ) throws {
-        let state = PipelineState<Input, Output>(capacity: max(1, capacity))
+        let state = PipelineState<Input, Result<Output, Error>>(capacity: max(1, capacity))
         let finished = DispatchGroup()
 
         func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
@@ -50,7 +51,7 @@ public enum OrderedPipeline {
             start("curate.work.\(index)") {
                 let transform = makeWorker()
                 while let (sequence, input) = state.take() {
-                    state.complete(sequence, transform(input))
+                    state.complete(sequence, Result(catching: { try transform(input) }))
                 }
             }
         }
@@ -58,7 +59,7 @@ public enum OrderedPipeline {
         var failure: Error?
         do {
             while let output = try state.next() {
-                try consume(output)
+                try consume(output.get())
             }
         } catch {
             failure = error

@@ -104,7 +104,7 @@ struct Clustering {
 
     struct VerifyBatch: Sendable {
         var pairs: [(Int64, Int64)]
-        var texts: [Int64: (codec: Int, stored: [UInt8])]
+        var texts: [Int64: (id: Int64, codec: Int, stored: [UInt8], hash: [UInt8])]
     }
 
     /// Replaces the estimate by the exact Jaccard of the two shingle sets, for every stored pair whose
@@ -131,7 +131,7 @@ struct Clustering {
                 let reader = try SQLiteConnection(path: path)
                 let pairs = try reader.prepare(
                     "SELECT seq_a, seq_b FROM dedup_pairs WHERE \(condition) AND (seq_a, seq_b) > (?, ?) ORDER BY seq_a, seq_b LIMIT 128")
-                let text = try reader.prepare("SELECT codec, text FROM documents WHERE seq = ?")
+                let text = try reader.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")
                 var after: (Int64, Int64) = (0, 0)
                 while true {
                     pairs.bind(1, after.0)
@@ -143,7 +143,7 @@ struct Clustering {
                     after = last
                     for seq in batch.pairs.flatMap({ [$0.0, $0.1] }) where batch.texts[seq] == nil {
                         text.bind(1, seq)
-                        if try text.step() { batch.texts[seq] = (text.int(0), Array(text.blobBytes(1))) }
+                        if try text.step() { batch.texts[seq] = (text.int64(0), text.int(1), Array(text.blobBytes(2)), Array(text.blobBytes(3))) }
                         text.reset()
                     }
                     guard emit(batch) else { return }
@@ -152,10 +152,11 @@ struct Clustering {
             makeWorker: {
                 let analyzer = TextAnalyzer()
                 let decompressor = ZstdDecompressor()
-                return { (batch: VerifyBatch) -> [(Int64, Int64, Double)] in
+                return { (batch: VerifyBatch) throws -> [(Int64, Int64, Double)] in
                     var shingles: [Int64: [UInt64]] = [:]
-                    for (seq, stored) in batch.texts {
-                        let text = stored.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(stored.stored)) ?? []) : stored.stored
+                    for seq in batch.texts.keys.sorted() {
+                        let stored = batch.texts[seq]!
+                        let text = try StoredText.decode(stored.stored, codec: stored.codec, hash: stored.hash, document: stored.id, with: decompressor).get()
                         shingles[seq] = text.withUnsafeBytes { Shingles.of(text: $0, analyzer: analyzer, n: shingleWords).shingles }
                     }
                     return batch.pairs.map { a, b in (a, b, Shingles.jaccard(shingles[a] ?? [], shingles[b] ?? [])) }

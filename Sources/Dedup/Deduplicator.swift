@@ -132,6 +132,7 @@ public final class Deduplicator {
         var id: Int64
         var codec: Int
         var stored: [UInt8]
+        var hash: [UInt8]
         /// Signed by an earlier run that did not count lines: only its lines are wanted now.
         var hasSignature: Bool
     }
@@ -161,7 +162,7 @@ public final class Deduplicator {
         let countLines = options.lines && !options.signOnly
         let shingleWords = options.parameters.shingleWords
         let query = """
-            SELECT d.seq, d.id, d.codec, d.text, EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq)
+            SELECT d.seq, d.id, d.codec, d.text, EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq), d.content_hash
             FROM documents d WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
             """
         let insertSignature = try store.connection.prepare(
@@ -183,16 +184,16 @@ public final class Deduplicator {
             produce: { emit in
                 try Store.readBatches(path: path, query: query, row: { statement in
                     Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), hasSignature: statement.int(4) != 0)
+                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(5)), hasSignature: statement.int(4) != 0)
                 }, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()
                 let decompressor = ZstdDecompressor()
-                return { (batch: [Pending]) -> (signed: [Signed], cpuSeconds: Double) in
+                return { (batch: [Pending]) throws -> (signed: [Signed], cpuSeconds: Double) in
                     let started = threadCPUSeconds()
-                    let signed = batch.map { pending in
-                        let text = pending.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                    let signed = try batch.map { pending in
+                        let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
                         return Self.sign(pending, text: text, analyzer: analyzer, hasher: hasher, shingleWords: shingleWords, countLines: countLines)
                     }
                     return (signed, threadCPUSeconds() - started)

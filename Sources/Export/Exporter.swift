@@ -34,6 +34,7 @@ public final class Exporter {
         var score: Double
         var codec: Int
         var stored: [UInt8]
+        var hash: [UInt8]
         var source: String
         var metadata: String?
         var externalID: String?
@@ -54,7 +55,7 @@ public final class Exporter {
         /// repeated-line removal); empty otherwise.
         var json: [UInt8] = []
         /// Why the stored text could not be decompressed, if it could not.
-        var damaged: String?
+        var damaged: StoreError?
     }
 
     public func run(to directory: String) throws -> ExportSummary {
@@ -100,10 +101,11 @@ public final class Exporter {
                 let decompressor = ZstdDecompressor()
                 return { (batch: [Row]) -> [Prepared] in
                     batch.map { row in
-                        var damaged: String?
-                        var text = row.stored
-                        if row.codec == TextCodec.zstd.rawValue {
-                            do { text = try decompressor.decompress(row.stored) } catch { damaged = "\(error)"; text = [] }
+                        var damaged: StoreError?
+                        var text: [UInt8] = []
+                        switch StoredText.decode(row.stored, codec: row.codec, hash: row.hash, document: row.id, with: decompressor) {
+                        case .success(let decoded): text = decoded
+                        case .failure(let error): damaged = error
                         }
                         var prepared = Prepared(row: row, text: text, lines: [], tokens: row.tokens ?? 0)
                         prepared.damaged = damaged
@@ -125,10 +127,7 @@ public final class Exporter {
                 for prepared in batch where !state.full {
                     // A stored text that no longer decompresses (the store file damaged on disk) must not
                     // become an empty or wrong line in the shards.
-                    if let damaged = prepared.damaged {
-                        throw ExportError("document \(prepared.row.id): its stored text is damaged (\(damaged))",
-                                          hint: "the store file was changed on disk: restore it from a copy; `sqlite3 STORE 'PRAGMA integrity_check'` checks the rest")
-                    }
+                    if let damaged = prepared.damaged { throw damaged }
                     try state.write(prepared)
                 }
                 progress.update(done: Int64(state.considered), documents: Int64(state.considered), bytes: state.textBytes)
@@ -227,7 +226,7 @@ public final class Exporter {
         var sources: [Int64: String] = [:]
         let sourceKeys = try reader.prepare("SELECT id, key FROM sources")
         while try sourceKeys.step() { sources[sourceKeys.int64(0)] = sourceKeys.text(1) ?? "" }
-        let lookup = try reader.prepare("SELECT id, codec, text, source_id, metadata, external_id FROM documents WHERE seq = ?")
+        let lookup = try reader.prepare("SELECT id, codec, text, source_id, metadata, external_id, content_hash FROM documents WHERE seq = ?")
         let tokens = try reader.prepare("""
             SELECT coalesce((SELECT tokens FROM perplexity WHERE model_id = ?1 AND seq = ?2),
                             (SELECT words FROM stats_gopher_quality WHERE seq = ?2))
@@ -238,7 +237,7 @@ public final class Exporter {
             let seq = keys.int64(0)
             lookup.bind(1, seq)
             guard try lookup.step() else { throw StoreError("ranked document seq \(seq) is not in the store") }
-            var row = Row(seq: seq, id: lookup.int64(0), score: keys.double(1), codec: lookup.int(1), stored: Array(lookup.blobBytes(2)),
+            var row = Row(seq: seq, id: lookup.int64(0), score: keys.double(1), codec: lookup.int(1), stored: Array(lookup.blobBytes(2)), hash: Array(lookup.blobBytes(6)),
                           source: sources[lookup.int64(3)] ?? "", metadata: lookup.text(4), externalID: lookup.text(5),
                           language: keys.text(2), perplexity: keys.isNull(3) ? nil : keys.double(3), tokens: nil, rank: index)
             index += 1

@@ -51,6 +51,7 @@ public final class HeuristicScorer {
         var id: Int64
         var codec: Int
         var stored: [UInt8]
+        var hash: [UInt8]
     }
 
     /// One document measured.
@@ -90,17 +91,16 @@ public final class HeuristicScorer {
             produce: { emit in
                 try Store.readBatches(path: path, query: pendingSQL, row: { statement in
                     Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)))
+                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(4)))
                 }, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()
                 let identifier = ScriptStopWordIdentifier()
                 let decompressor = ZstdDecompressor()
-                return { (batch: [Pending]) -> [Measured] in
-                    batch.map { pending in
-                        let text = pending.codec == TextCodec.zstd.rawValue
-                            ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                return { (batch: [Pending]) throws -> [Measured] in
+                    try batch.map { pending in
+                        let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
                         let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
                         let profile = selection.profile(forLanguage: document.language.language)
                         let values = filterSet.measure(document, parameters: profile.statistics, analyzer: analyzer)
@@ -136,7 +136,7 @@ public final class HeuristicScorer {
 
     private func pendingQuery() -> String {
         """
-        SELECT d.seq, d.id, d.codec, d.text FROM documents d
+        SELECT d.seq, d.id, d.codec, d.text, d.content_hash FROM documents d
         WHERE d.duplicate_of IS NULL AND d.seq > ? AND (\(missingCondition))
         ORDER BY d.seq LIMIT 256
         """

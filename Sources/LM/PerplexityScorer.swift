@@ -153,6 +153,7 @@ public final class PerplexityScorer {
         var id: Int64
         var codec: Int
         var stored: [UInt8]
+        var hash: [UInt8]
         var language: String?
         /// Which cross-fitting half the document belongs to: its own id, or for a dedup duplicate its
         /// cluster's kept document's id (the kept one is in the training text, the duplicate is not; a
@@ -187,7 +188,7 @@ public final class PerplexityScorer {
         let makeScorer = self.makeScorer
         let query = """
             SELECT d.seq, d.id, d.codec, d.text, l.language,
-                   coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id)
+                   coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id), d.content_hash
             FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
             WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
             """
@@ -207,7 +208,7 @@ public final class PerplexityScorer {
             produce: { emit in
                 try Store.readBatches(path: path, query: query, row: { statement in
                     Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), language: statement.text(4), fold: statement.int64(5))
+                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(6)), language: statement.text(4), fold: statement.int64(5))
                 }, emit: emit)
             },
             makeWorker: {
@@ -215,9 +216,9 @@ public final class PerplexityScorer {
                 let decompressor = ZstdDecompressor()
                 let analyzer = TextAnalyzer()
                 let identifier = ScriptStopWordIdentifier()
-                return { (batch: [Pending]) -> [Scored] in
-                    let texts = batch.map { pending in
-                        pending.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                return { (batch: [Pending]) throws -> [Scored] in
+                    let texts = try batch.map { pending in
+                        try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
                     }
                     let results = scorer(zip(texts, batch).map { ($0, $1.fold) })
                     return zip(batch, zip(texts, results)).map { pending, item in

@@ -140,6 +140,7 @@ public final class ExemplarScorer {
         var id: Int64
         var codec: Int
         var stored: [UInt8]
+        var hash: [UInt8]
         var language: String?
     }
 
@@ -164,7 +165,7 @@ public final class ExemplarScorer {
         let total = try store.connection.scalarInt("SELECT count(*) FROM documents d WHERE \(condition)") ?? 0
         guard total > 0 else { return summary }
         let query = """
-            SELECT d.seq, d.id, d.codec, d.text, l.language FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
+            SELECT d.seq, d.id, d.codec, d.text, l.language, d.content_hash FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
             WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 64
             """
         let insert = try store.connection.prepare("""
@@ -180,16 +181,16 @@ public final class ExemplarScorer {
             produce: { emit in
                 try Store.readBatches(path: path, query: query, row: { statement in
                     Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), language: statement.text(4))
+                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(5)), language: statement.text(4))
                 }, emit: emit)
             },
             makeWorker: {
                 let decompressor = ZstdDecompressor()
                 let identifier = ScriptStopWordIdentifier()
                 let analyzer = TextAnalyzer()
-                return { (batch: [Pending]) -> [Scored] in
-                    batch.map { pending in
-                        let bytes = pending.codec == TextCodec.zstd.rawValue ? ((try? decompressor.decompress(pending.stored)) ?? []) : pending.stored
+                return { (batch: [Pending]) throws -> [Scored] in
+                    try batch.map { pending in
+                        let bytes = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
                         let text = String(decoding: bytes, as: UTF8.self)
                         let language = pending.language ?? bytes.withUnsafeBytes { identifier.identify($0, words: analyzer.words($0)).language }
                         let best = index.best(metric, for: text, chinese: language == "zh")

@@ -8,19 +8,15 @@ extension Store {
     public func forEachDocumentText(keptByFilters: Bool = false, _ body: (_ seq: Int64, _ id: Int64, _ text: UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         let notDuplicate = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)"
         let sql = keptByFilters
-            ? "SELECT d.seq, d.id, d.codec, d.text FROM documents d JOIN filter_verdicts v ON v.seq = d.seq WHERE \(notDuplicate) AND v.kept = 1 ORDER BY d.seq"
-            : "SELECT d.seq, d.id, d.codec, d.text FROM documents d WHERE \(notDuplicate) ORDER BY d.seq"
+            ? "SELECT d.seq, d.id, d.codec, d.text, d.content_hash FROM documents d JOIN filter_verdicts v ON v.seq = d.seq WHERE \(notDuplicate) AND v.kept = 1 ORDER BY d.seq"
+            : "SELECT d.seq, d.id, d.codec, d.text, d.content_hash FROM documents d WHERE \(notDuplicate) ORDER BY d.seq"
         let statement = try connection.prepare(sql)
         let decompressor = ZstdDecompressor()
         var count = 0
         while try statement.step() {
-            let stored = statement.blobBytes(3)
-            if statement.int(2) == TextCodec.zstd.rawValue {
-                let text = try decompressor.decompress(stored)
-                try text.withUnsafeBytes { try body(statement.int64(0), statement.int64(1), $0) }
-            } else {
-                try body(statement.int64(0), statement.int64(1), stored)
-            }
+            let text = try StoredText.decode(statement.blobBytes(3), codec: statement.int(2), hash: statement.blobBytes(4),
+                                             document: statement.int64(1), with: decompressor)
+            try text.withUnsafeBytes { try body(statement.int64(0), statement.int64(1), $0) }
             count += 1
         }
         return count
@@ -30,11 +26,10 @@ extension Store {
 extension Store {
     /// One stored document: its id and its text (decompressed).
     public func document(seq: Int64) throws -> (id: Int64, text: [UInt8])? {
-        let lookup = try connection.prepare("SELECT id, codec, text FROM documents WHERE seq = ?")
+        let lookup = try connection.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")
         lookup.bind(1, seq)
         guard try lookup.step() else { return nil }
-        let stored = Array(lookup.blobBytes(2))
-        let text = lookup.int(1) == TextCodec.zstd.rawValue ? try ZstdDecompressor().decompress(stored) : stored
+        let text = try StoredText.decode(Array(lookup.blobBytes(2)), codec: lookup.int(1), hash: Array(lookup.blobBytes(3)), document: lookup.int64(0), with: ZstdDecompressor()).get()
         return (lookup.int64(0), text)
     }
 }

@@ -31,7 +31,7 @@ struct ShowCommand: ParsableCommand {
         let connection = store.connection
         let lookup = try connection.prepare("""
             SELECT d.seq, d.id, d.position, d.external_id, d.byte_length, d.duplicate_of, d.metadata, d.codec, d.text,
-                   s.path, s.key
+                   s.path, s.key, d.content_hash
             FROM documents d JOIN sources s ON s.id = d.source_id
             WHERE \(external ? "d.external_id = ?" : "d.id = ?") LIMIT 1
             """)
@@ -46,8 +46,7 @@ struct ShowCommand: ParsableCommand {
         }
         let seq = lookup.int64(0), documentID = lookup.int64(1)
         let duplicateOf: Int64? = lookup.isNull(5) ? nil : lookup.int64(5)
-        let stored = Array(lookup.blobBytes(8))
-        let text = lookup.int(7) == TextCodec.zstd.rawValue ? try ZstdDecompressor().decompress(stored) : stored
+        let text = try StoredText.decode(Array(lookup.blobBytes(8)), codec: lookup.int(7), hash: Array(lookup.blobBytes(11)), document: documentID, with: ZstdDecompressor()).get()
         var report = ShowReport(
             id: documentID, source: Output.displayPath(lookup.text(9) ?? ""), key: lookup.text(10) ?? "",
             position: lookup.int64(2), externalID: lookup.text(3), bytes: lookup.int64(4), duplicateOf: duplicateOf,
