@@ -25,6 +25,8 @@ public enum OrderedPipeline {
         makeWorker: @escaping @Sendable () -> (Input) throws -> Output,
         consume: (Output) throws -> Void
     ) throws {
+        // A small --max-memory budget keeps fewer batches in flight.
+        let capacity = min(capacity, MemoryBudget.current?.pipelineCapacity(threads: max(1, workers)) ?? capacity)
         let state = PipelineState<Input, Result<Output, Error>>(capacity: max(1, capacity))
         let finished = DispatchGroup()
 

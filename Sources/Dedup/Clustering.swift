@@ -86,7 +86,7 @@ struct Clustering {
         try transaction.commit()
         // Killed before this commits, the next run compares the same pending rows again: same pairs.
         try connection.execute("PRAGMA temp_store = FILE") // the sort may not fit in memory (not inside a transaction)
-        defer { try? connection.execute("PRAGMA temp_store = MEMORY") }
+        defer { try? connection.execute("PRAGMA temp_store = \(Store.tempStore)") }
         try connection.transaction {
             try connection.execute("""
                 INSERT OR IGNORE INTO minhash_bands (band, hash, seq)
@@ -211,7 +211,7 @@ struct Clustering {
     /// did not propose: a pair that shares no band but is joined through other members may well be a near
     /// duplicate too (at Jaccard 0.8 no band is shared 7.6% of the time). Clusters do not change; the
     /// stored pairs become complete, and each member's similarity to the kept document is measured.
-    func closePairs(in groups: [[Int64]], _ summary: inout DedupSummary, console: Console) throws {
+    func closePairs(in groups: DocumentGroups, _ summary: inout DedupSummary, console: Console) throws {
         let connection = store.connection
         let loadSignature = try connection.prepare("SELECT signature FROM dedup_signatures WHERE seq = ?")
         let insertPair = try connection.prepare("INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard) VALUES (?, ?, ?)")
@@ -237,10 +237,40 @@ struct Clustering {
         if options.verifyExactly { try verifyCandidates(&summary, console: console) }
     }
 
-    /// The sets of documents joined by equal normalised text or by a confirmed pair.
-    func groups() throws -> [[Int64]] {
-        var sets = UnionFind()
+    /// The sets of documents joined by equal normalised text or by a confirmed pair. Union-find runs over
+    /// the documents that take part (read sorted from SQLite, whose sort spills to disk), at 24 bytes
+    /// each at the peak: under --max-memory, a store whose duplicates would not fit in the budget's
+    /// share is refused with the figures rather than exceeding it.
+    func groups() throws -> DocumentGroups {
         let connection = store.connection
+        var parts: [String] = []
+        var arguments: [SQLiteValue] = []
+        if options.exact {
+            parts.append("""
+                SELECT seq FROM dedup_signatures
+                WHERE normalized_hash IN (SELECT normalized_hash FROM dedup_signatures GROUP BY normalized_hash HAVING count(*) > 1)
+                """)
+        }
+        if options.minhash {
+            let threshold = options.parameters.threshold - Self.epsilon
+            parts.append("SELECT seq_a FROM dedup_pairs WHERE \(similarityColumn) >= ?")
+            parts.append("SELECT seq_b FROM dedup_pairs WHERE \(similarityColumn) >= ?")
+            arguments += [.real(threshold), .real(threshold)]
+        }
+        guard !parts.isEmpty else { return DocumentGroups(members: [], offsets: [0]) }
+        let limit = MemoryBudget.current?.clusteringBytes
+        var sets = UnionFind()
+        let nodes = try connection.prepare("SELECT seq FROM (\(parts.joined(separator: " UNION "))) ORDER BY seq")
+        try nodes.bind(arguments)
+        while try nodes.step() {
+            sets.add(nodes.int64(0))
+            if let limit, sets.count * UnionFind.peakBytesPerMember > limit {
+                let total = try connection.scalarInt("SELECT count(*) FROM (\(parts.joined(separator: " UNION ")))", arguments) ?? Int64(sets.count)
+                throw DedupError(
+                    description: "clustering \(Formatting.count(Int(total))) documents that have duplicates needs about \((Int(total) * UnionFind.peakBytesPerMember) >> 20) MB; the --max-memory budget leaves \(limit >> 20) MB for it",
+                    hint: "raise --max-memory to at least \((Int(total) * UnionFind.peakBytesPerMember * 4) >> 20)M")
+            }
+        }
         if options.exact {
             let groups = try connection.prepare("""
                 SELECT normalized_hash, seq FROM dedup_signatures
@@ -263,7 +293,7 @@ struct Clustering {
     }
 
     /// Rewrites `dedup_clusters`: one kept document per group, chosen by `Member.isBetter`.
-    func write(_ groups: [[Int64]], _ summary: inout DedupSummary) throws {
+    func write(_ groups: DocumentGroups, _ summary: inout DedupSummary) throws {
         let connection = store.connection
         let modelID = try connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
         let lookup = try connection.prepare("""
@@ -356,19 +386,49 @@ struct Member {
     }
 }
 
-/// Disjoint sets over document seqs, allocated only for documents that take part in a union.
+/// Groups of documents, flat: group g is `members[offsets[g] ..< offsets[g + 1]]`, its seqs ascending;
+/// groups in the order of their smallest seq.
+struct DocumentGroups: Sequence {
+    var members: [Int64]
+    var offsets: [Int]
+
+    var count: Int { offsets.count - 1 }
+
+    func makeIterator() -> AnyIterator<[Int64]> {
+        var index = 0
+        return AnyIterator {
+            guard index < count else { return nil }
+            defer { index += 1 }
+            return Array(members[offsets[index] ..< offsets[index + 1]])
+        }
+    }
+}
+
+/// Disjoint sets over the document seqs that take part in a union: the seqs added in ascending order
+/// (found by binary search), a parent index each. 12 bytes per document while joining, 24 at the peak
+/// of `groups()`; a dictionary-based one took about 50.
 struct UnionFind {
-    private var index: [Int64: Int32] = [:]
+    static let peakBytesPerMember = 24
     private var seqs: [Int64] = []
     private var parent: [Int32] = []
 
-    private mutating func node(_ seq: Int64) -> Int32 {
-        if let existing = index[seq] { return existing }
-        let new = Int32(seqs.count)
-        index[seq] = new
+    var count: Int { seqs.count }
+
+    /// Adds a document; seqs must come in ascending order.
+    mutating func add(_ seq: Int64) {
+        precondition(seqs.last.map { $0 < seq } ?? true, "UnionFind.add: seqs must ascend")
+        parent.append(Int32(seqs.count))
         seqs.append(seq)
-        parent.append(new)
-        return new
+    }
+
+    private func node(_ seq: Int64) -> Int32 {
+        var low = 0, high = seqs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if seqs[middle] < seq { low = middle + 1 } else { high = middle }
+        }
+        precondition(low < seqs.count && seqs[low] == seq, "UnionFind: seq \(seq) was not added")
+        return Int32(low)
     }
 
     private mutating func root(_ node: Int32) -> Int32 {
@@ -380,15 +440,42 @@ struct UnionFind {
         return node
     }
 
+    /// Joins the sets of two added seqs. The root of a set is its smallest member.
     mutating func union(_ a: Int64, _ b: Int64) {
         let x = root(node(a)), y = root(node(b))
         if x != y { parent[Int(max(x, y))] = min(x, y) }
     }
 
-    /// The sets of more than one member, each sorted by seq, ordered by their smallest seq.
-    mutating func groups() -> [[Int64]] {
-        var byRoot: [Int32: [Int64]] = [:]
-        for node in seqs.indices { byRoot[root(Int32(node)), default: []].append(seqs[node]) }
-        return byRoot.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    /// The sets of more than one member (a counting sort by root: roots are each set's smallest seq, so
+    /// groups come out ordered by it, and members ascending within).
+    mutating func groups() -> DocumentGroups {
+        let n = seqs.count
+        for index in 0..<n { parent[index] = root(Int32(index)) }
+        var sizes = [Int32](repeating: 0, count: n)
+        for index in 0..<n { sizes[Int(parent[index])] += 1 }
+        // Where each root's members start in the flat array.
+        var offsets = [0]
+        var total = 0
+        for index in 0..<n where sizes[index] > 1 { total += Int(sizes[index]) }
+        var position = 0
+        for index in 0..<n {
+            let size = Int(sizes[index])
+            if size > 1 {
+                sizes[index] = Int32(position) // from here on: the next free slot of this root's group
+                position += size
+                offsets.append(position)
+            } else {
+                sizes[index] = -1
+            }
+        }
+        var members = [Int64](repeating: 0, count: total)
+        for index in 0..<n {
+            let root = Int(parent[index])
+            let slot = sizes[root]
+            guard slot >= 0 else { continue }
+            members[Int(slot)] = seqs[index]
+            sizes[root] = slot + 1
+        }
+        return DocumentGroups(members: members, offsets: offsets)
     }
 }

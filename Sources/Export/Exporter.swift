@@ -211,7 +211,7 @@ public final class Exporter {
         try reader.execute("PRAGMA temp_store = FILE") // reverse and random order sort the selection
         // Documents are read in score order, that is, all over the file: mapped pages are read without
         // copying each 32 KiB page into the connection's cache (they stay the kernel's page cache).
-        try reader.execute("PRAGMA mmap_size = 1099511627776")
+        try reader.execute("PRAGMA mmap_size = \(Store.mapBytes(1 << 40))")
         let columns = "seq, score, language, perplexity"
         let selection = "SELECT \(columns), sort_key, document_id, shuffle FROM export_ranking ORDER BY sort_key, document_id LIMIT ?1 OFFSET ?2"
         let ordered: String

@@ -5,8 +5,9 @@ import Foundation
 public struct EstimatorOptions: Sendable {
     /// N: the longest n-grams (KenLM's default maximum is 6).
     public var order = 5
-    /// Bytes the n-gram counting table may use before it spills sorted runs to disk.
-    public var memoryBudget = 1 << 30
+    /// Bytes the n-gram counting table may use before it spills sorted runs to disk: 1 GiB, or the
+    /// --max-memory budget's share.
+    public var memoryBudget = MemoryBudget.current?.countingBytes ?? 1 << 30
     public var scratchDirectory = NSTemporaryDirectory()
     /// Discounts to use for an order whose closed-form estimate fails (too little data to have
     /// singletons, doubletons and tripletons), as lmplz's --discount_fallback; nil makes it an error.

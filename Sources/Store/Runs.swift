@@ -23,9 +23,11 @@ extension Store {
         return connection.lastInsertRowID
     }
 
-    /// Records the end of a run with its counts and notes (one flat JSON object).
+    /// Records the end of a run with its counts and notes (one flat JSON object), and the process's peak
+    /// resident memory so far (`peak_memory_bytes`: what a --max-memory budget is measured against).
     public func finishRun(id: Int64, status: RunStatus, counts: [String: Int64], notes: [String: String] = [:]) throws {
         var object: [String: Any] = counts
+        object["peak_memory_bytes"] = peakResidentBytes()
         for (key, value) in notes { object[key] = value }
         let countsJSON = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         let statement = try connection.prepare("""

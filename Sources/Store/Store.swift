@@ -28,13 +28,31 @@ public final class Store {
             try connection.execute("""
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = NORMAL;
-                PRAGMA cache_size = -65536;
-                PRAGMA temp_store = MEMORY;
+                PRAGMA cache_size = -\(Self.pageCacheKiB);
+                PRAGMA temp_store = \(Self.tempStore);
                 """)
             try Migrator.migrate(connection)
         } catch let error as StoreError where error.code == SQLITE_CORRUPT || error.code == SQLITE_NOTADB {
             throw Self.damaged(path, error)
         }
+    }
+
+    /// The page cache of a store's main connection: 64 MiB, or the --max-memory budget's share.
+    static var pageCacheKiB: Int {
+        if let budget = MemoryBudget.current {
+            sqlite3_soft_heap_limit64(Int64(budget.sqliteHeapBytes))
+            return budget.pageCacheBytes >> 10
+        }
+        return 65536
+    }
+
+    /// Where SQLite keeps temporary tables and sort runs: in memory, or in files under a --max-memory
+    /// budget (an in-memory sort grows with what it sorts; a file-backed one spills past the cache).
+    public static var tempStore: String { MemoryBudget.current == nil ? "MEMORY" : "FILE" }
+
+    /// How much of the store a reader maps: `wanted`, or at most the --max-memory budget's share.
+    public static func mapBytes(_ wanted: Int) -> Int {
+        MemoryBudget.current.map { min(wanted, $0.mapBytes) } ?? wanted
     }
 
     /// The message for a store SQLite finds damaged (a truncated or overwritten file, not a database at all).

@@ -35,6 +35,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Threads for CPU-bound work (default: all cores).", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Memory budget for the buffers of a stage: SQLite's cache and sorts, n-gram counting, pipeline batches, dedup clustering (e.g. 512M, 2G; default: $CURATE_MAX_MEMORY, else each buffer's built-in size).",
+        valueName: "size"))
+    var maxMemory: String?
+
     var storePath: String {
         db ?? ProcessInfo.processInfo.environment["CURATE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "curate.db"
     }
@@ -47,6 +52,17 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        // The budget is process-wide (every stage reads MemoryBudget.current), so it is installed here,
+        // once the command line is parsed and before any command runs.
+        let environment = ProcessInfo.processInfo.environment["CURATE_MAX_MEMORY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text = maxMemory ?? environment {
+            let name = maxMemory != nil ? "--max-memory" : "CURATE_MAX_MEMORY"
+            guard let bytes = MemoryBudget.parseBytes(text) else { throw ValidationError("\(name): '\(text)' is not a size like 512M or 2G") }
+            guard bytes >= MemoryBudget.minimum else {
+                throw ValidationError("\(name) \(text) is below the \(MemoryBudget.minimum >> 20)M the program itself needs")
+            }
+            MemoryBudget.install(MemoryBudget(bytes: bytes))
+        }
     }
 }
 

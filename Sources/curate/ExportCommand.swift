@@ -116,14 +116,15 @@ struct ExportCommand: ParsableCommand {
         return options
     }
 
-    /// The arguments as the manifest records them: without the store and output paths.
+    /// The arguments as the manifest records them: without the store and output paths, nor the options
+    /// that change how the export runs but not what it writes (threads, memory, output verbosity).
     static func recordedCommand(_ arguments: [String]) -> [String] {
         var result: [String] = []
         var skip = false
         for argument in arguments.drop(while: { $0 != "export" }) {
             if skip { skip = false; continue }
-            if ["--out", "--db", "--pipeline", "--threads"].contains(argument) { skip = true; continue }
-            if ["--out=", "--db=", "--pipeline=", "--threads="].contains(where: argument.hasPrefix) || ["--quiet", "--json"].contains(argument) { continue }
+            if ["--out", "--db", "--pipeline", "--threads", "--max-memory"].contains(argument) { skip = true; continue }
+            if ["--out=", "--db=", "--pipeline=", "--threads=", "--max-memory="].contains(where: argument.hasPrefix) || ["--quiet", "--json"].contains(argument) { continue }
             result.append(argument)
         }
         return result

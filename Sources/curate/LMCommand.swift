@@ -61,8 +61,8 @@ struct LMTrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the model (.arpa: ARPA; otherwise binary).", valueName: "path"))
     var out: String
 
-    @Option(name: .long, help: ArgumentHelp("Memory for counting n-grams before sorted runs spill to disk.", valueName: "MB"))
-    var memory = 1024
+    @Option(name: .long, help: ArgumentHelp("Memory for counting n-grams before sorted runs spill to disk (default: 1024, or a quarter of --max-memory).", valueName: "MB"))
+    var memory: Int?
 
     @Flag(name: .long, help: "Drop n-grams of order 3 and up seen once (lmplz --prune 0 0 1).")
     var pruneSingletons = false
@@ -76,14 +76,14 @@ struct LMTrainCommand: ParsableCommand {
     func validate() throws {
         if !(1...6).contains(order) { throw ValidationError("--order must be 1 to 6") }
         if from.isEmpty && !fromDB { throw ValidationError("name text to train on with --from PATH… or --from-db") }
-        if memory < 16 { throw ValidationError("--memory must be at least 16 MB") }
+        if let memory, memory < 16 { throw ValidationError("--memory must be at least 16 MB") }
     }
 
     func run() throws {
         let console = global.makeConsole()
         var options = EstimatorOptions()
         options.order = order
-        options.memoryBudget = memory << 20
+        if let memory { options.memoryBudget = memory << 20 }
         options.pruneSingletons = pruneSingletons
         if strictDiscounts { options.discountFallback = nil }
         let started = DispatchTime.now()
@@ -95,12 +95,12 @@ struct LMTrainCommand: ParsableCommand {
         if global.json {
             try Output.json(LMTrainReport(out: out, order: order, sentences: trained.sentences, tokens: trained.tokens,
                                           ngrams: trained.model.orders.map(\.count), discounts: trained.discounts,
-                                          spilledRuns: trained.spilledRuns, seconds: seconds))
+                                          spilledRuns: trained.spilledRuns, countingMemoryBytes: options.memoryBudget, seconds: seconds))
         } else if !global.quiet {
             let counts = trained.model.orders.map { "\($0.order)-grams \(Formatting.count($0.count))" }.joined(separator: " · ")
             Output.line("lm train  \(Formatting.count(trained.sentences)) sentences  \(Formatting.count(trained.tokens)) tokens in \(Formatting.duration(seconds))  → \(out)")
             Output.line("          \(counts)")
-            if trained.spilledRuns > 0 { Output.line("          counting spilled \(trained.spilledRuns) sorted runs to disk (--memory \(memory))") }
+            if trained.spilledRuns > 0 { Output.line("          counting spilled \(trained.spilledRuns) sorted runs to disk (--memory \(options.memoryBudget >> 20))") }
         }
     }
 }
@@ -114,6 +114,8 @@ struct LMTrainReport: Codable {
     var ngrams: [Int]
     var discounts: [[Double]]
     var spilledRuns: Int
+    /// The memory counting could use before spilling (--memory, else a quarter of --max-memory, else 1 GiB).
+    var countingMemoryBytes: Int
     var seconds: Double
 }
 

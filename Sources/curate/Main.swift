@@ -39,7 +39,13 @@ enum Main {
             exit(0)
         } catch {
             let code = Curate.exitCode(for: error)
-            if code != .failure && code != .success {
+            // `curate --help` parses into ArgumentParser's HelpCommand, whose run() throws a
+            // help request: that is success, printed on stdout like the parser's own help.
+            if code == .success {
+                print(Curate.fullMessage(for: error))
+                exit(0)
+            }
+            if code != .failure {
                 FileHandle.standardError.write(Data((Curate.fullMessage(for: error) + "\n").utf8))
                 exit(2)
             }

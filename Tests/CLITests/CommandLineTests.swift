@@ -57,6 +57,35 @@ import Testing
         #expect(try scratch.runner.run(["ingest", "x", "--threads", "0"]).status == 2)
     }
 
+    @Test func helpAndVersionExitWithZeroOnStdout() throws {
+        let scratch = Scratch()
+        for arguments in [["--help"], ["help"], ["score", "--help"], ["help", "score"], ["lm", "train", "--help"]] {
+            let result = try scratch.runner.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.contains("USAGE: curate"), "\(arguments)")
+            #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+        }
+        #expect(try scratch.runner.run(["score", "--help"]).stdout.contains("--max-memory"))
+        let version = try scratch.runner.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("curate "))
+    }
+
+    @Test func maxMemoryRejectsBadSizes() throws {
+        let scratch = Scratch()
+        let garbled = try scratch.runner.run(["stats", "--max-memory", "lots"])
+        #expect(garbled.status == 2)
+        #expect(garbled.stderr.contains("--max-memory: 'lots' is not a size like 512M or 2G"), "\(garbled.stderr)")
+        let small = try scratch.runner.run(["stats", "--max-memory", "64M"])
+        #expect(small.status == 2)
+        #expect(small.stderr.contains("below the 128M"), "\(small.stderr)")
+        var runner = scratch.runner
+        runner.environment["CURATE_MAX_MEMORY"] = "12x"
+        let environment = try runner.run(["stats"])
+        #expect(environment.status == 2)
+        #expect(environment.stderr.contains("CURATE_MAX_MEMORY: '12x'"), "\(environment.stderr)")
+    }
+
     @Test func quietPrintsNothingAndJSONPrintsNoProgress() throws {
         let scratch = Scratch()
         scratch.write("a.jsonl", Corpus.jsonl(id: "1", text: "Fine.") + "oops\n")

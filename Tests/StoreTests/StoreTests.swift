@@ -102,7 +102,11 @@ private func document(_ text: String, source: Int64 = 1, position: Int64) -> New
         let id = try store.beginRun(command: "ingest", arguments: ["curate", "ingest", "x"])
         #expect(try store.statistics().interruptedRuns == 1)
         try store.finishRun(id: id, status: .done, counts: ["documents": 3])
-        #expect(try store.connection.scalarText("SELECT counts FROM runs") == #"{"documents":3}"#)
+        let counts = try #require(try store.connection.scalarText("SELECT counts FROM runs"))
+        let recorded = try #require(try JSONSerialization.jsonObject(with: Data(counts.utf8)) as? [String: Any])
+        #expect(recorded.keys.sorted() == ["documents", "peak_memory_bytes"])
+        #expect((recorded["documents"] as? NSNumber)?.intValue == 3)
+        #expect(((recorded["peak_memory_bytes"] as? NSNumber)?.int64Value ?? 0) > 1 << 20)
         #expect(try store.connection.scalarText("SELECT arguments FROM runs") == #"["curate","ingest","x"]"#)
         #expect(try store.statistics().interruptedRuns == 0)
     }
