@@ -35,6 +35,8 @@ public struct MemoryBudget: Sendable, Equatable {
     public var countingBytes: Int { bytes / 4 }
     /// Dedup's union-find over duplicate documents: a quarter.
     public var clusteringBytes: Int { bytes / 4 }
+    /// Export's ranking sorted in memory (past it, SQLite sorts it in the store): a quarter.
+    public var sortingBytes: Int { bytes / 4 }
     /// Items (batches) in flight in a stage pipeline: fewer with a small budget.
     public func pipelineCapacity(threads: Int) -> Int {
         bytes < 256 << 20 ? max(2, threads + 1) : threads * 2 + 2

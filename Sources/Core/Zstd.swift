@@ -71,6 +71,21 @@ public final class ZstdDecompressor {
     public func decompress(_ input: [UInt8], limit: Int = 1 << 31) throws -> [UInt8] {
         try input.withUnsafeBytes { try decompress($0, limit: limit) }
     }
+
+    /// Decompresses one frame into the front of `buffer`, which grows (doubling) when it is too small
+    /// and is otherwise reused: no allocation per frame on a hot path. Returns the decompressed size.
+    public func decompress(_ input: UnsafeRawBufferPointer, into buffer: inout [UInt8], limit: Int = 1 << 31) throws -> Int {
+        let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+        guard size < UInt64.max - 1 else { throw ZstdError("zstd frame without a content size, or not a zstd frame") }
+        guard size <= UInt64(limit) else { throw ZstdError("zstd frame of \(size) bytes exceeds the \(limit)-byte limit") }
+        if buffer.count < Int(size) { buffer = [UInt8](repeating: 0, count: max(Int(size), 2 * buffer.count, 1 << 16)) }
+        let written = buffer.withUnsafeMutableBytes { out in
+            ZSTD_decompressDCtx(context, out.baseAddress, Int(size), input.baseAddress, input.count)
+        }
+        if ZSTD_isError(written) != 0 { throw ZstdError(code: written) }
+        guard written == Int(size) else { throw ZstdError("zstd frame decoded to \(written) bytes, header said \(size)") }
+        return written
+    }
 }
 
 /// The linked libzstd's version, e.g. "1.5.4".

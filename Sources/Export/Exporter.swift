@@ -19,6 +19,8 @@ public final class Exporter {
     private let options: ExportOptions
     private let console: Console
     private let command: [String]
+    /// The most ranked documents sorted in memory (tests lower it to take SQLite's way); nil: the budget's.
+    var sortingLimit: Int?
 
     public init(store: Store, options: ExportOptions, console: Console, command: [String]) {
         self.store = store
@@ -28,16 +30,17 @@ public final class Exporter {
     }
 
     /// A document on its way out: read by the producer, prepared by a worker, written by the consumer.
+    /// Its variable-length fields are ranges in its batch's `bytes`.
     struct Row: Sendable {
         var seq: Int64
         var id: Int64
         var score: Double
         var codec: Int
-        var stored: [UInt8]
-        var hash: [UInt8]
+        var stored: Range<Int>
+        var hash: Range<Int>
         var source: String
-        var metadata: String?
-        var externalID: String?
+        var metadata: Range<Int>?
+        var externalID: Range<Int>?
         var language: String?
         var perplexity: Double?
         var tokens: Int64?
@@ -45,17 +48,41 @@ public final class Exporter {
         var rank = 0
     }
 
+    /// Documents read together: their stored texts, content hashes, metadata and external ids packed
+    /// into one buffer, so that a batch costs a few allocations rather than a few per document (and
+    /// threads do not contend for malloc's locks freeing each other's small blocks).
+    struct RowBatch: Sendable {
+        var rows: [Row] = []
+        var bytes: [UInt8] = []
+
+        mutating func append(_ field: UnsafeRawBufferPointer) -> Range<Int> {
+            let start = bytes.count
+            bytes.append(contentsOf: field)
+            return start..<bytes.count
+        }
+    }
+
+    /// What a worker made of one document.
     struct Prepared: Sendable {
-        var row: Row
-        var text: [UInt8]
-        /// Line ranges (end includes the line's terminator) and, for repeated lines, their hash.
-        var lines: [(start: Int, end: Int, repeated: UInt64?)]
-        var tokens: Int64
-        /// The JSON line, made by the worker when nothing the consumer decides can change it (no
-        /// repeated-line removal); empty otherwise.
+        var textBytes = 0
+        var tokens: Int64 = 0
+        /// The document's JSON line in its batch's `json`, when nothing the consumer decides can change
+        /// it (no repeated-line removal).
+        var json: Range<Int> = 0..<0
+        /// The decoded text in its batch's `texts`, with its line ranges (end includes the line's
+        /// terminator) and, for repeated lines, their hash: for repeated-line removal only.
+        var text: Range<Int> = 0..<0
+        var lines: [(start: Int, end: Int, repeated: UInt64?)] = []
+        /// Why the stored text could not be decoded, if it could not.
+        var damaged: Error?
+    }
+
+    /// A worker's output for one `RowBatch`, in the same order.
+    struct PreparedBatch: @unchecked Sendable { // `damaged` holds StoreErrors, which are Sendable
+        var input: RowBatch
+        var documents: [Prepared] = []
         var json: [UInt8] = []
-        /// Why the stored text could not be decompressed, if it could not.
-        var damaged: StoreError?
+        var texts: [UInt8] = []
     }
 
     public func run(to directory: String) throws -> ExportSummary {
@@ -64,12 +91,19 @@ public final class Exporter {
             throw ExportError("--sample-temperature and --select cannot be combined", hint: "sample from everything, or keep a band")
         }
         let metrics = try options.metrics()
-        let ranking = Ranking(store: store, options: options)
+        var ranking = Ranking(store: store, options: options)
+        if let sortingLimit { ranking.sortingLimit = sortingLimit }
         let model = try ranking.modelID()
         if metrics.contains(where: { $0.0 == .perplexity || $0.0 == .bitsPerByte }) && model == nil {
             throw ExportError("the store has no perplexity scores", hint: "run `curate score --metric perplexity` first, or rank by another --score")
         }
-        let counts = try ranking.build()
+        let (counts, list) = try ranking.build()
+        if list == nil {
+            // The ranking just written sits in the WAL; copied into the store file, the reader below
+            // maps it with the documents instead of reading it page by page through its cache.
+            // (PASSIVE: a concurrent reader's snapshot is never waited for.)
+            try store.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
         let ranked = counts.ranked
         guard ranked > 0 || counts.documents == 0 else {
             throw ExportError("no document has the score \(options.score.keys.sorted().joined(separator: "+"))",
@@ -83,10 +117,18 @@ public final class Exporter {
         var finished = false
         defer { if !finished { try? removeUnfinished(directory) } }
         let repeated = options.dropRepeatedLines ? try repeatedLines() : HashIndex(expected: 16)
+        // The in-memory ranking goes into the store on a thread of its own while the shards are written.
+        // (The store's connection is used by that thread alone until `wait`: nothing else here touches it.)
+        nonisolated(unsafe) let recorder = ranking
+        let recording = list.map { list in BackgroundTask { try recorder.record(list) } }
+        defer { _ = try? recording?.wait() }
+        let buffers = BufferPool()
         var state = WriteState(directory: directory, options: options)
+        state.buffers = buffers
         var progress = ProgressMeter(stage: "export", total: Int64(selected), measure: .documents)
         let path = store.path
-        let order = options.order
+        let keys: RankedKeys = list.map { .list($0.selection(start: start, count: selected, order: options.order, seed: options.seed), languages: $0.languages) }
+            ?? .table(options.order, start: start, count: selected)
         let modelID = model ?? -1
         let countTokens = options.maxTokens != nil
         let dropLines = options.dropRepeatedLines
@@ -94,46 +136,61 @@ public final class Exporter {
         try OrderedPipeline.run(
             workers: max(1, options.threads), capacity: max(1, options.threads) * 2 + 2,
             produce: { emit in
-                try Self.readRows(path: path, order: order, start: start, count: selected, model: modelID, countTokens: countTokens, emit: emit)
+                try Self.readRows(path: path, keys: keys, model: modelID, countTokens: countTokens, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()
                 let decompressor = ZstdDecompressor()
-                return { (batch: [Row]) -> [Prepared] in
-                    batch.map { row in
-                        var damaged: StoreError?
-                        var text: [UInt8] = []
-                        switch StoredText.decode(row.stored, codec: row.codec, hash: row.hash, document: row.id, with: decompressor) {
-                        case .success(let decoded): text = decoded
-                        case .failure(let error): damaged = error
-                        }
-                        var prepared = Prepared(row: row, text: text, lines: [], tokens: row.tokens ?? 0)
-                        prepared.damaged = damaged
-                        text.withUnsafeBytes { raw in
-                            if dropLines { prepared.lines = Self.lines(raw, repeated: repeated, analyzer: analyzer) }
-                            if countTokens && row.tokens == nil { prepared.tokens = Int64(analyzer.words(raw).count) }
-                        }
-                        prepared.row.stored = []
-                        if !dropLines {
-                            var line = JSONLine()
-                            WriteState.encode(row, text: text, rank: row.rank, into: &line)
-                            prepared.json = line.bytes
-                        }
-                        return prepared
+                var scratch: [UInt8] = []
+                return { (input: RowBatch) -> PreparedBatch in
+                    var batch = PreparedBatch(input: input)
+                    batch.documents.reserveCapacity(input.rows.count)
+                    var line = JSONLine()
+                    if !dropLines {
+                        line.bytes = buffers.take()
+                        line.bytes.reserveCapacity(input.bytes.count * 3)
                     }
+                    input.bytes.withUnsafeBytes { bytes in
+                        for row in input.rows {
+                            var prepared = Prepared(tokens: row.tokens ?? 0)
+                            do {
+                                try StoredText.withDecoded(UnsafeRawBufferPointer(rebasing: bytes[row.stored]), codec: row.codec,
+                                                           hash: UnsafeRawBufferPointer(rebasing: bytes[row.hash]), document: row.id,
+                                                           with: decompressor, scratch: &scratch) { text in
+                                    prepared.textBytes = text.count
+                                    if countTokens && row.tokens == nil { prepared.tokens = Int64(analyzer.words(text).count) }
+                                    if dropLines {
+                                        prepared.lines = Self.lines(text, repeated: repeated, analyzer: analyzer)
+                                        prepared.text = batch.texts.count..<(batch.texts.count + text.count)
+                                        batch.texts.append(contentsOf: text)
+                                    } else {
+                                        let start = line.bytes.count
+                                        WriteState.encode(row, fields: bytes, text: text, rank: row.rank, into: &line)
+                                        prepared.json = start..<line.bytes.count
+                                    }
+                                }
+                            } catch {
+                                prepared.damaged = error
+                            }
+                            batch.documents.append(prepared)
+                        }
+                    }
+                    batch.json = line.bytes
+                    return batch
                 }
             },
             consume: { batch in
-                for prepared in batch where !state.full {
-                    // A stored text that no longer decompresses (the store file damaged on disk) must not
+                for index in batch.documents.indices where !state.full {
+                    // A stored text that no longer decodes (the store file damaged on disk) must not
                     // become an empty or wrong line in the shards.
-                    if let damaged = prepared.damaged { throw damaged }
-                    try state.write(prepared)
+                    if let damaged = batch.documents[index].damaged { throw damaged }
+                    try state.write(batch, index)
                 }
                 progress.update(done: Int64(state.considered), documents: Int64(state.considered), bytes: state.textBytes)
                 if progress.due { console.progress(progress.line) }
             })
         let shards = try state.finish()
+        try recording?.wait()
         state.cappedOut = selected - state.written - state.emptied
         console.clearProgress()
 
@@ -205,24 +262,52 @@ public final class Exporter {
     }
 
     /// The selected documents in output order, in batches, read on a connection of their own.
-    static func readRows(path: String, order: ExportOrder, start: Int, count: Int, model: Int64, countTokens: Bool,
-                         emit: ([Row]) -> Bool) throws {
+    /// Which documents to read, in order: from the in-memory ranking, or from `export_ranking`'s index.
+    enum RankedKeys: Sendable {
+        case list([RankedList.Entry], languages: [String])
+        case table(ExportOrder, start: Int, count: Int)
+    }
+
+    static func readRows(path: String, keys: RankedKeys, model: Int64, countTokens: Bool,
+                         emit: (RowBatch) -> Bool) throws {
         let reader = try SQLiteConnection(path: path)
         try reader.execute("PRAGMA temp_store = FILE") // reverse and random order sort the selection
         // Documents are read in score order, that is, all over the file: mapped pages are read without
         // copying each 32 KiB page into the connection's cache (they stay the kernel's page cache).
         try reader.execute("PRAGMA mmap_size = \(Store.mapBytes(1 << 40))")
-        let columns = "seq, score, language, perplexity"
-        let selection = "SELECT \(columns), sort_key, document_id, shuffle FROM export_ranking ORDER BY sort_key, document_id LIMIT ?1 OFFSET ?2"
-        let ordered: String
-        switch order {
-        case .quality: ordered = selection
-        case .reverse: ordered = "SELECT \(columns) FROM (\(selection)) ORDER BY sort_key DESC, document_id DESC"
-        case .random: ordered = "SELECT \(columns) FROM (\(selection)) ORDER BY shuffle, document_id"
+        // One read transaction for the whole export: a consistent snapshot, and not one transaction (file
+        // locks and the WAL's read marks) per document looked up.
+        try reader.execute("BEGIN")
+        defer { try? reader.execute("COMMIT") }
+        // The next document: its seq, score, language and perplexity.
+        let next: () throws -> (seq: Int64, score: Double, language: String?, perplexity: Double?)?
+        switch keys {
+        case .list(let entries, let languages):
+            var index = 0
+            next = {
+                guard index < entries.count else { return nil }
+                let entry = entries[index]
+                index += 1
+                return (entry.seq, entry.score, entry.language < 0 ? nil : languages[Int(entry.language)],
+                        entry.perplexity.isNaN ? nil : entry.perplexity)
+            }
+        case .table(let order, let start, let count):
+            let columns = "seq, score, language, perplexity"
+            let selection = "SELECT \(columns), sort_key, document_id, shuffle FROM export_ranking ORDER BY sort_key, document_id LIMIT ?1 OFFSET ?2"
+            let ordered: String
+            switch order {
+            case .quality: ordered = selection
+            case .reverse: ordered = "SELECT \(columns) FROM (\(selection)) ORDER BY sort_key DESC, document_id DESC"
+            case .random: ordered = "SELECT \(columns) FROM (\(selection)) ORDER BY shuffle, document_id"
+            }
+            let statement = try reader.prepare(ordered)
+            statement.bind(1, count)
+            statement.bind(2, start)
+            next = {
+                guard try statement.step() else { return nil }
+                return (statement.int64(0), statement.double(1), statement.text(2), statement.isNull(3) ? nil : statement.double(3))
+            }
         }
-        let keys = try reader.prepare(ordered)
-        keys.bind(1, count)
-        keys.bind(2, start)
         var sources: [Int64: String] = [:]
         let sourceKeys = try reader.prepare("SELECT id, key FROM sources")
         while try sourceKeys.step() { sources[sourceKeys.int64(0)] = sourceKeys.text(1) ?? "" }
@@ -231,15 +316,23 @@ public final class Exporter {
             SELECT coalesce((SELECT tokens FROM perplexity WHERE model_id = ?1 AND seq = ?2),
                             (SELECT words FROM stats_gopher_quality WHERE seq = ?2))
             """)
-        var batch: [Row] = []
+        let batchSize = 256
+        var batch = RowBatch()
         var index = 0
-        while try keys.step() {
-            let seq = keys.int64(0)
+        while let key = try next() {
+            let seq = key.seq
             lookup.bind(1, seq)
             guard try lookup.step() else { throw StoreError("ranked document seq \(seq) is not in the store") }
-            var row = Row(seq: seq, id: lookup.int64(0), score: keys.double(1), codec: lookup.int(1), stored: Array(lookup.blobBytes(2)), hash: Array(lookup.blobBytes(6)),
-                          source: sources[lookup.int64(3)] ?? "", metadata: lookup.text(4), externalID: lookup.text(5),
-                          language: keys.text(2), perplexity: keys.isNull(3) ? nil : keys.double(3), tokens: nil, rank: index)
+            if batch.rows.isEmpty {
+                batch.rows.reserveCapacity(batchSize)
+                batch.bytes.reserveCapacity(1 << 20)
+            }
+            var row = Row(seq: seq, id: lookup.int64(0), score: key.score, codec: lookup.int(1),
+                          stored: batch.append(lookup.blobBytes(2)), hash: batch.append(lookup.blobBytes(6)),
+                          source: sources[lookup.int64(3)] ?? "",
+                          metadata: lookup.isNull(4) ? nil : batch.append(lookup.blobBytes(4)),
+                          externalID: lookup.isNull(5) ? nil : batch.append(lookup.blobBytes(5)),
+                          language: key.language, perplexity: key.perplexity, tokens: nil, rank: index)
             index += 1
             lookup.reset()
             if countTokens {
@@ -248,29 +341,31 @@ public final class Exporter {
                 if try tokens.step(), !tokens.isNull(0) { row.tokens = tokens.int64(0) }
                 tokens.reset()
             }
-            batch.append(row)
-            if batch.count == 256 {
+            batch.rows.append(row)
+            if batch.rows.count == batchSize {
                 guard emit(batch) else { return }
-                batch.removeAll(keepingCapacity: true)
+                batch = RowBatch()
             }
         }
-        if !batch.isEmpty { _ = emit(batch) }
+        if !batch.rows.isEmpty { _ = emit(batch) }
     }
 
-    /// XXH3-128 of every document's id and content hash, in store order.
+    /// XXH3-128 of every document's id, in id order. An id is derived from the document's source and
+    /// content hash, so this identifies the store's documents; read from the ids' own index, it never
+    /// touches the pages that hold the texts, and stores holding the same documents in another
+    /// insertion order (merged partitions) agree.
     private func fingerprint() throws -> Hash128 {
         var builder = Hash128Builder(seed: 0x6578_706F_7274)
-        let statement = try store.connection.prepare("SELECT id, content_hash FROM documents ORDER BY seq")
-        while try statement.step() {
-            builder.update(UInt64(bitPattern: statement.int64(0)))
-            builder.update(statement.blobBytes(1))
-        }
+        let statement = try store.connection.prepare("SELECT id FROM documents ORDER BY id")
+        while try statement.step() { builder.update(UInt64(bitPattern: statement.int64(0))) }
         return builder.finish()
     }
 }
 
 /// The consumer's side: caps, repeated-line removal, JSON lines, shard roll-over.
 struct WriteState {
+    /// Where a batch's JSON buffer goes back once written, for a worker to fill again.
+    var buffers: BufferPool?
     let directory: String
     let options: ExportOptions
     var shards: [Manifest.Shard] = []
@@ -292,27 +387,35 @@ struct WriteState {
         self.options = options
     }
 
-    mutating func write(_ prepared: Exporter.Prepared) throws {
+    /// Writes document `index` of `batch` (or leaves it out: emptied by repeated-line removal, or past a cap).
+    mutating func write(_ batch: Exporter.PreparedBatch, _ index: Int) throws {
         considered += 1
-        var text = prepared.text
+        let prepared = batch.documents[index], row = batch.input.rows[index]
+        var textCount = prepared.textBytes
         if options.dropRepeatedLines {
+            // Kept lines into `kept`; the JSON line is made here, with the rank the document gets.
             kept.removeAll(keepingCapacity: true)
-            for line in prepared.lines {
-                if let hash = line.repeated, !seen.insert(hash).inserted {
-                    droppedLines += 1
-                    continue
+            var seen = self.seen
+            var dropped: Int64 = 0
+            batch.texts.withUnsafeBytes { texts in
+                let text = UnsafeRawBufferPointer(rebasing: texts[prepared.text])
+                for line in prepared.lines {
+                    if let hash = line.repeated, !seen.insert(hash).inserted {
+                        dropped += 1
+                        continue
+                    }
+                    kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[line.start..<line.end]))
                 }
-                kept.append(contentsOf: text[line.start..<line.end])
             }
-            if kept.count != text.count {
-                guard kept.contains(where: { $0 > 0x20 }) else {
-                    emptied += 1
-                    return
-                }
-                text = kept
+            self.seen = seen
+            droppedLines += dropped
+            if kept.count != textCount && !kept.contains(where: { $0 > 0x20 }) {
+                emptied += 1
+                return
             }
+            textCount = kept.count
         }
-        if let maxBytes = options.maxBytes, textBytes + Int64(text.count) > maxBytes {
+        if let maxBytes = options.maxBytes, textBytes + Int64(textCount) > maxBytes {
             full = true
             return
         }
@@ -320,26 +423,58 @@ struct WriteState {
             full = true
             return
         }
-        let row = prepared.row
-        if prepared.json.isEmpty {
+        if options.dropRepeatedLines {
             line.reset()
-            Self.encode(row, text: text, rank: written, into: &line)
+            let kept = self.kept, rank = written
+            batch.input.bytes.withUnsafeBytes { fields in
+                kept.withUnsafeBytes { Self.encode(row, fields: fields, text: $0, rank: rank, into: &line) }
+            }
+            try append(line.bytes, 0..<line.bytes.count, batch: -1, score: row.score)
+            try flushLines() // `line` is reused for the next document
+        } else {
+            try append(batch.json, prepared.json, batch: batch.input.rows[0].rank, score: row.score)
         }
-        let json = prepared.json.isEmpty ? line.bytes : prepared.json
+        written += 1
+        textBytes += Int64(textCount)
+        tokens += prepared.tokens
+    }
 
-        if let shard = current, shard.documents > 0, shard.jsonBytes + Int64(json.count) > options.shardSize {
+    /// Lines counted into the current shard but not yet written: a range of one batch's JSON, grown
+    /// while documents follow each other there, so that the compressor gets one call per run of lines
+    /// and the lines are never copied on the way.
+    var pendingLines: [UInt8] = []
+    var pendingBatch = -1
+    var pending = 0..<0
+
+    /// Adds one JSON line (`range` of `lines`, the JSON of batch `batchID`) to the current shard,
+    /// starting a new shard when it would pass --shard-size.
+    private mutating func append(_ lines: [UInt8], _ range: Range<Int>, batch batchID: Int, score: Double) throws {
+        if let shard = current, shard.documents > 0, shard.jsonBytes + Int64(range.count) > options.shardSize {
+            try flushLines()
             shards.append(try shard.finish())
             current = nil
         }
         if current == nil { current = try ShardFile(directory: directory, index: shards.count, level: options.compressionLevel) }
-        try current!.append(json, score: row.score)
-        written += 1
-        textBytes += Int64(text.count)
-        tokens += prepared.tokens
+        current!.count(range.count, score: score)
+        if batchID == pendingBatch && batchID >= 0 && range.lowerBound == pending.upperBound {
+            pending = pending.lowerBound..<range.upperBound
+        } else {
+            try flushLines()
+            (pendingLines, pendingBatch, pending) = (lines, batchID, range)
+        }
+    }
+
+    private mutating func flushLines() throws {
+        if !pending.isEmpty, let shard = current {
+            try pendingLines.withUnsafeBytes { try shard.write(UnsafeRawBufferPointer(rebasing: $0[pending])) }
+        }
+        if pendingBatch >= 0 { buffers?.give(pendingLines) }
+        (pendingLines, pendingBatch, pending) = ([], -1, 0..<0)
     }
 
     /// One document's JSON line: keys in sorted order, so the same document always gives the same bytes.
-    static func encode(_ row: Exporter.Row, text: [UInt8], rank: Int, into line: inout JSONLine) {
+    /// `fields` is the row's batch buffer (its metadata and external id).
+    static func encode(_ row: Exporter.Row, fields: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, rank: Int, into line: inout JSONLine) {
         line.raw("{\"id\":")
         line.string(String(row.id))
         line.raw(",\"metadata\":{\"curate\":{")
@@ -361,24 +496,69 @@ struct WriteState {
         line.raw("}")
         if let externalID = row.externalID {
             line.raw(",\"external_id\":")
-            line.string(externalID)
+            line.string(UnsafeRawBufferPointer(rebasing: fields[externalID]))
         }
-        if let metadata = row.metadata, metadata.hasPrefix("{") {
+        if let metadata = row.metadata, metadata.count > 0, fields[metadata.lowerBound] == UInt8(ascii: "{") {
             line.raw(",\"record\":")
-            line.raw(metadata) // the record's other fields, as ingest stored them (a JSON object)
+            line.raw(UnsafeRawBufferPointer(rebasing: fields[metadata])) // the record's other fields, as ingest stored them (a JSON object)
         }
         line.raw("},\"source\":")
         line.string(row.source)
         line.raw(",\"text\":")
-        text.withUnsafeBytes { line.string($0) }
+        line.string(text)
         line.raw("}\n")
     }
 
     mutating func finish() throws -> [Manifest.Shard] {
+        try flushLines()
         if let shard = current {
             shards.append(try shard.finish())
             current = nil
         }
         return shards
+    }
+}
+
+/// A closure run on a thread of its own; `wait` joins it and rethrows its error (once).
+final class BackgroundTask: @unchecked Sendable { // `error` is written before `done` is signalled, read after
+    private let done = DispatchSemaphore(value: 0)
+    private var error: Error?
+    private var joined = false
+
+    init(_ body: @escaping @Sendable () throws -> Void) {
+        let thread = Thread { [self] in
+            do { try body() } catch { self.error = error }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func wait() throws {
+        guard !joined else { return }
+        joined = true
+        done.wait()
+        if let error { throw error }
+    }
+}
+
+/// Byte buffers handed back and forth between threads (a batch's JSON lines: written by a worker, given
+/// back by the consumer), so that their pages are reused instead of freshly mapped and zeroed each time.
+final class BufferPool: @unchecked Sendable { // `free` is guarded by `lock`
+    private let lock = NSLock()
+    private var free: [[UInt8]] = []
+
+    /// An empty buffer, with the capacity of one given back if there is one.
+    func take() -> [UInt8] {
+        lock.lock()
+        var buffer = free.popLast() ?? []
+        lock.unlock()
+        buffer.removeAll(keepingCapacity: true)
+        return buffer
+    }
+
+    func give(_ buffer: [UInt8]) {
+        lock.lock()
+        if free.count < 16 { free.append(buffer) }
+        lock.unlock()
     }
 }

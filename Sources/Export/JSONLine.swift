@@ -13,6 +13,8 @@ struct JSONLine {
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    mutating func raw(_ utf8: UnsafeRawBufferPointer) { bytes.append(contentsOf: utf8) }
+
     mutating func string(_ text: String) {
         var copy = text
         copy.withUTF8 { string(UnsafeRawBufferPointer($0)) }
@@ -23,7 +25,10 @@ struct JSONLine {
 
     /// A JSON string of UTF-8 bytes: quotes, backslashes and control characters escaped.
     mutating func string(_ utf8: UnsafeRawBufferPointer) {
-        bytes.reserveCapacity(bytes.count + utf8.count + 16)
+        // Grown by doubling: one buffer can hold a whole batch's lines, and reserving just what one
+        // string needs would copy that buffer for every document.
+        let needed = bytes.count + utf8.count + 16
+        if bytes.capacity < needed { bytes.reserveCapacity(max(needed, 2 * bytes.capacity)) }
         bytes.append(0x22)
         guard let base = utf8.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             bytes.append(0x22)

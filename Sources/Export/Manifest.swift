@@ -83,9 +83,11 @@ final class ShardFile {
             throw ExportError("cannot create \(temporary)")
         }
         self.handle = handle
-        // One zstd worker thread always (not --threads): the frame's bytes depend on it.
+        // Two zstd worker threads always (not --threads): libzstd's multithreaded frames are the same
+        // for any number of workers (zstd -T1, -T2 and -T4 write identical bytes), but not the same as
+        // a single-threaded one's, so the mode is fixed; the second worker uses idle time on the cores.
         let temporary = self.temporary
-        compressor = try ZstdStreamCompressor(level: level, workers: 1) { [unowned self] chunk in
+        compressor = try ZstdStreamCompressor(level: level, workers: 2) { [unowned self] chunk in
             self.hasher.update(bufferPointer: chunk)
             do {
                 try self.handle.write(contentsOf: Data(chunk))
@@ -95,13 +97,19 @@ final class ShardFile {
         }
     }
 
-    var jsonBytes: Int64 { compressor.bytesIn }
+    private(set) var jsonBytes: Int64 = 0
 
-    func append(_ line: [UInt8], score: Double) throws {
+    /// Counts one document whose line is (or will be) written with `write`.
+    func count(_ lineBytes: Int, score: Double) {
         if documents == 0 { firstScore = score }
         lastScore = score
         documents += 1
-        try compressor.write(line)
+        jsonBytes += Int64(lineBytes)
+    }
+
+    /// Writes JSON lines (one or several documents' back to back) into the shard.
+    func write(_ lines: UnsafeRawBufferPointer) throws {
+        try compressor.write(lines)
     }
 
     func finish() throws -> Manifest.Shard {

@@ -15,6 +15,15 @@ public struct ExclusionCounts: Codable, Sendable, Equatable {
     public var unscored = 0
     /// What is left, ranked.
     public var ranked = 0
+
+    /// With the ranked count; the reasons are disjoint (each count excludes the ones before it), so
+    /// the rest had no score.
+    func finishing(ranked: Int) -> ExclusionCounts {
+        var counts = self
+        counts.ranked = ranked
+        counts.unscored = documents - ingestDuplicates - dedupDuplicates - filtered - ranked
+        return counts
+    }
 }
 
 /// Builds `export_ranking`: the documents that may be exported, each with its score and the key that
@@ -22,6 +31,8 @@ public struct ExclusionCounts: Codable, Sendable, Equatable {
 struct Ranking {
     let store: Store
     let options: ExportOptions
+    /// The most documents sorted in memory.
+    var sortingLimit = Ranking.sortingLimit
 
     /// The newest reference model (perplexity metrics are read under it).
     func modelID() throws -> Int64? {
@@ -31,13 +42,21 @@ struct Ranking {
     /// Which of the scored documents `x` may be exported: not a dedup duplicate, not dropped by the
     /// filters (ingest's duplicates have no scores).
     func eligibility() -> String {
+        // NOT IN builds each excluded set once (usually small); a correlated NOT EXISTS per document
+        // would cost a lookup in each table per ranked document.
         options.includeFailed ? "1" : """
-            NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = x.seq AND c.duplicate_of IS NOT NULL)
-            AND NOT EXISTS (SELECT 1 FROM filter_verdicts v WHERE v.seq = x.seq AND v.kept = 0)
+            x.seq NOT IN (SELECT seq FROM dedup_clusters WHERE duplicate_of IS NOT NULL)
+            AND x.seq NOT IN (SELECT seq FROM filter_verdicts WHERE kept = 0)
             """
     }
 
-    func build() throws -> ExclusionCounts {
+    /// How many ranked documents are sorted in memory (48 bytes each); past that, SQLite sorts them.
+    /// Unbudgeted: 256 MiB, about 5.6 million documents; under --max-memory, its sorting share.
+    static var sortingLimit: Int {
+        (MemoryBudget.current?.sortingBytes ?? 256 << 20) / MemoryLayout<RankedList.Entry>.stride
+    }
+
+    func build() throws -> (ExclusionCounts, RankedList?) {
         let connection = store.connection
         let metrics = try options.metrics()
         let model = try modelID() ?? -1
@@ -45,12 +64,14 @@ struct Ranking {
         counts.documents = Int(try connection.scalarInt("SELECT count(*) FROM documents") ?? 0)
         if !options.includeFailed {
             counts.ingestDuplicates = Int(try connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL") ?? 0)
+            // Ingest's duplicates come from their partial index, never from the documents' own pages.
+            let ingestDuplicate = "seq IN (SELECT seq FROM documents WHERE duplicate_of IS NOT NULL)"
             counts.dedupDuplicates = Int(try connection.scalarInt(
-                "SELECT count(*) FROM dedup_clusters c JOIN documents d ON d.seq = c.seq WHERE c.duplicate_of IS NOT NULL AND d.duplicate_of IS NULL") ?? 0)
+                "SELECT count(*) FROM dedup_clusters WHERE duplicate_of IS NOT NULL AND NOT \(ingestDuplicate)") ?? 0)
             counts.filtered = Int(try connection.scalarInt("""
-                SELECT count(*) FROM filter_verdicts v JOIN documents d ON d.seq = v.seq
-                WHERE v.kept = 0 AND d.duplicate_of IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)
+                SELECT count(*) FROM filter_verdicts v
+                WHERE v.kept = 0 AND NOT v.\(ingestDuplicate)
+                  AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = v.seq AND c.duplicate_of IS NOT NULL)
                 """) ?? 0)
         }
 
@@ -95,12 +116,59 @@ struct Ranking {
             }
         }
 
-        try connection.transaction {
-            // The index is built after the rows are in: one sort instead of a random insert per row.
-            try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
+        // A row's score and sort key (ascending = best first).
+        let languageColumn = 2 + Int32(metrics.count)
+        func scored(_ row: SQLiteStatement) -> (score: Double, key: Double) {
             if !normalise {
-                // One metric in its own direction: SQLite copies the values across in one statement.
-                read.reset()
+                // One metric in its own direction.
+                let value = row.double(2)
+                return (value, metrics[0].0.lowerIsBetter == (metrics[0].1 > 0) ? value : -value)
+            }
+            let raw = metrics.indices.map { row.double(Int32(2 + $0)) }
+            // Quality: Σ weight · (z-score, signed so that better is larger).
+            var quality = 0.0
+            for (index, (metric, weight)) in metrics.enumerated() {
+                let z = (metric.transformed(raw[index]) - mean[index]) / deviation[index]
+                quality += weight * (metric.lowerIsBetter ? -z : z)
+            }
+            let score = metrics.count == 1 ? raw[0] : quality
+            if let temperature = options.sampleTemperature {
+                // Gumbel-top-k: the k largest quality/T + Gumbel noise are a sample without
+                // replacement with probabilities ∝ exp(quality / T).
+                return (score, -(quality / temperature + Self.gumbel(seed: options.seed, id: row.int64(1))))
+            }
+            return (score, -quality)
+        }
+
+        // Sorted in memory when the ranking fits the sorting budget: SQLite's sorter (an index build)
+        // takes several times as long. Both ways give the same order: (sort key, document id).
+        var list: RankedList? = RankedList()
+        let limit = sortingLimit
+        read.reset()
+        read.bind(1, model)
+        while try read.step() {
+            guard list!.entries.count < limit else {
+                list = nil
+                break
+            }
+            let (score, key) = scored(read)
+            list!.append(seq: read.int64(0), id: read.int64(1), score: score, key: key, language: read.text(languageColumn),
+                         perplexity: read.isNull(languageColumn + 1) ? nil : read.double(languageColumn + 1))
+        }
+        read.reset()
+        if var sorted = list {
+            sorted.sort()
+            if options.perLanguage && options.sampleTemperature == nil { sorted.rankWithinLanguages() }
+            list = sorted
+        }
+
+        // A ranking sorted in memory is recorded in the table by `record`, while the export streams.
+        if list != nil { return (counts.finishing(ranked: list!.entries.count), list) }
+        try connection.transaction {
+            try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
+            let shuffleSeed = options.order == .random ? Int64(bitPattern: options.seed ^ 0x5EED) : nil
+            // Past the sorting budget: SQLite writes the rows, then sorts them into the index once.
+            if !normalise {
                 let key = metrics[0].0.lowerIsBetter == (metrics[0].1 > 0) ? "m0" : "-m0"
                 let copy = try connection.prepare(
                     "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) SELECT seq, document_id, m0, \(key), language, pp FROM (\(values))")
@@ -109,30 +177,15 @@ struct Ranking {
             } else {
                 let insert = try connection.prepare(
                     "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) VALUES (?, ?, ?, ?, ?, ?)")
+                read.bind(1, model)
                 while try read.step() {
-                    let seq = read.int64(0), id = read.int64(1)
-                    let raw = metrics.indices.map { read.double(Int32(2 + $0)) }
-                    // Quality: Σ weight · (z-score, signed so that better is larger).
-                    var quality = 0.0
-                    for (index, (metric, weight)) in metrics.enumerated() {
-                        let z = (metric.transformed(raw[index]) - mean[index]) / deviation[index]
-                        quality += weight * (metric.lowerIsBetter ? -z : z)
-                    }
-                    let key: Double
-                    if let temperature = options.sampleTemperature {
-                        // Gumbel-top-k: the k largest quality/T + Gumbel noise are a sample without
-                        // replacement with probabilities ∝ exp(quality / T).
-                        key = -(quality / temperature + Self.gumbel(seed: options.seed, id: id))
-                    } else {
-                        key = -quality
-                    }
-                    insert.bind(1, seq)
-                    insert.bind(2, id)
-                    insert.bind(3, metrics.count == 1 ? raw[0] : quality)
+                    let (score, key) = scored(read)
+                    insert.bind(1, read.int64(0))
+                    insert.bind(2, read.int64(1))
+                    insert.bind(3, score)
                     insert.bind(4, key)
-                    let language = 2 + Int32(metrics.count)
-                    insert.bind(5, read.text(language))
-                    if read.isNull(language + 1) { insert.bindNull(6) } else { insert.bind(6, read.double(language + 1)) }
+                    insert.bind(5, read.text(languageColumn))
+                    if read.isNull(languageColumn + 1) { insert.bindNull(6) } else { insert.bind(6, read.double(languageColumn + 1)) }
                     try insert.run()
                 }
                 read.reset()
@@ -146,21 +199,118 @@ struct Ranking {
                     WHERE r.seq = export_ranking.seq
                     """)
             }
-            try connection.execute("CREATE INDEX export_ranking_order ON export_ranking(sort_key, document_id)")
-            if options.order == .random {
+            // Covering (sql/008): export's ranked scan reads the index alone, in order.
+            try connection.execute("CREATE INDEX export_ranking_order ON export_ranking(sort_key, document_id, seq, score, language, perplexity)")
+            if let shuffleSeed {
                 try connection.defineMixFunction()
-                try connection.execute("UPDATE export_ranking SET shuffle = curate_mix(\(Int64(bitPattern: options.seed ^ 0x5EED)), document_id)")
+                try connection.execute("UPDATE export_ranking SET shuffle = curate_mix(\(shuffleSeed), document_id)")
             }
         }
-        counts.ranked = Int(try connection.scalarInt("SELECT count(*) FROM export_ranking") ?? 0)
-        // The reasons are disjoint (each count excludes the ones before it): the rest had no score.
-        counts.unscored = counts.documents - counts.ingestDuplicates - counts.dedupDuplicates - counts.filtered - counts.ranked
-        return counts
+        return (counts.finishing(ranked: Int(try connection.scalarInt("SELECT count(*) FROM export_ranking") ?? 0)), nil)
+    }
+
+    /// Writes a ranking sorted in memory to `export_ranking`, for `curate report` (without the index:
+    /// the export reads the list itself). Runs on its own thread while the export streams.
+    func record(_ list: RankedList) throws {
+        let connection = store.connection
+        let shuffleSeed = options.order == .random ? Int64(bitPattern: options.seed ^ 0x5EED) : nil
+        try connection.transaction {
+            try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
+            let insert = try connection.prepare(
+                "INSERT INTO export_ranking (seq, document_id, score, sort_key, shuffle, language, perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for entry in list.entries {
+                insert.bind(1, entry.seq)
+                insert.bind(2, entry.id)
+                insert.bind(3, entry.score)
+                insert.bind(4, entry.key)
+                if let shuffleSeed { insert.bind(5, RankedList.shuffle(seed: shuffleSeed, id: entry.id)) } else { insert.bindNull(5) }
+                if let language = list.language(of: entry) { insert.bind(6, language) } else { insert.bindNull(6) }
+                if entry.perplexity.isNaN { insert.bindNull(7) } else { insert.bind(7, entry.perplexity) }
+                try insert.run()
+            }
+        }
     }
 
     /// A standard Gumbel variate, fixed per seed and document.
     static func gumbel(seed: UInt64, id: Int64) -> Double {
         let u = (Double(splitMix(seed, UInt64(bitPattern: id)) >> 11) + 0.5) / Double(1 << 53) // in (0, 1)
         return -log(-log(u))
+    }
+}
+
+/// The ranked documents in memory, best first: what export streams when the ranking fits its budget.
+struct RankedList: Sendable {
+    struct Entry: Sendable {
+        var key: Double
+        var id: Int64
+        var seq: Int64
+        var score: Double
+        /// NaN when the document has none.
+        var perplexity: Double
+        /// Index into `languages`, or -1.
+        var language: Int32
+    }
+
+    var entries: [Entry] = []
+    var languages: [String] = []
+    private var languageIndex: [String: Int32] = [:]
+
+    mutating func append(seq: Int64, id: Int64, score: Double, key: Double, language: String?, perplexity: Double?) {
+        var code: Int32 = -1
+        if let language {
+            if let known = languageIndex[language] {
+                code = known
+            } else {
+                code = Int32(languages.count)
+                languageIndex[language] = code
+                languages.append(language)
+            }
+        }
+        entries.append(Entry(key: key, id: id, seq: seq, score: score, perplexity: perplexity ?? .nan, language: code))
+    }
+
+    func language(of entry: Entry) -> String? { entry.language < 0 ? nil : languages[Int(entry.language)] }
+
+    /// By sort key, then document id: the order of the SQL path's index.
+    mutating func sort() {
+        entries.sort { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
+    }
+
+    /// Each key becomes the document's percentile within its language (as SQL's percent_rank, with a
+    /// missing language grouped with the empty one), then the list is sorted again.
+    mutating func rankWithinLanguages() {
+        func group(_ entry: Entry) -> String { language(of: entry) ?? "" }
+        var totals: [String: Int] = [:], seen: [String: Int] = [:]
+        for entry in entries { totals[group(entry), default: 0] += 1 }
+        for index in entries.indices {
+            let name = group(entries[index])
+            let position = seen[name, default: 0]
+            seen[name] = position + 1
+            let total = totals[name]!
+            entries[index].key = total > 1 ? Double(position) / Double(total - 1) : 0
+        }
+        sort()
+    }
+
+    /// The seeded shuffle key of `--order random` (the SQL path's `curate_mix`).
+    static func shuffle(seed: Int64, id: Int64) -> Int64 {
+        Int64(bitPattern: splitMix(UInt64(bitPattern: seed), UInt64(bitPattern: id)))
+    }
+
+    /// `count` entries from `start` of the best-first ranking, in the export's order.
+    func selection(start: Int, count: Int, order: ExportOrder, seed: UInt64) -> [Entry] {
+        let lower = min(max(0, start), entries.count), upper = min(entries.count, lower + max(0, count))
+        let slice = entries[lower..<upper]
+        switch order {
+        case .quality: return Array(slice)
+        case .reverse: return slice.reversed()
+        case .random:
+            let shuffleSeed = Int64(bitPattern: seed ^ 0x5EED)
+            var keyed: [(shuffle: Int64, entry: Entry)] = slice.map { (Self.shuffle(seed: shuffleSeed, id: $0.id), $0) }
+            keyed.sort { (a: (shuffle: Int64, entry: Entry), b: (shuffle: Int64, entry: Entry)) -> Bool in
+                a.shuffle < b.shuffle || (a.shuffle == b.shuffle && a.entry.id < b.entry.id)
+            }
+            return keyed.map(\.entry)
+        }
     }
 }

@@ -34,6 +34,28 @@ public enum StoredText {
         return text
     }
 
+    /// The same, lending the text to `body` instead of returning it: a zstd frame is decompressed into
+    /// `scratch` (reused from call to call), a plain text is read in place.
+    public static func withDecoded<R>(_ stored: UnsafeRawBufferPointer, codec: Int, hash: UnsafeRawBufferPointer, document id: Int64,
+                                      with decompressor: ZstdDecompressor, scratch: inout [UInt8],
+                                      _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard let expected = Hash128(bytes: hash) else { throw damaged(document: id, "its content hash is not 16 bytes") }
+        func checked(_ text: UnsafeRawBufferPointer) throws -> R {
+            guard Hash128(text) == expected else {
+                throw damaged(document: id, "its bytes do not match the content hash recorded at ingest")
+            }
+            return try body(text)
+        }
+        switch codec {
+        case TextCodec.plain.rawValue: return try checked(stored)
+        case TextCodec.zstd.rawValue:
+            let count: Int
+            do { count = try decompressor.decompress(stored, into: &scratch) } catch { throw damaged(document: id, "\(error)") }
+            return try scratch.withUnsafeBytes { try checked(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        default: throw damaged(document: id, "unknown codec \(codec)")
+        }
+    }
+
     /// The error for a document whose stored text is damaged.
     public static func damaged(document id: Int64, _ reason: String) -> StoreError {
         StoreError("document \(id): its stored text is damaged (\(reason))",

@@ -89,6 +89,12 @@ extension Double: TrainFloat {
     }
 }
 
+/// Stops OpenBLAS's idle worker threads (they start with the library and spin before sleeping); the
+/// next multi-threaded BLAS call starts them again (OpenBLAS re-creates its pool lazily, as after fork).
+public func stopIdleBLASThreads() {
+    blas_thread_shutdown_()
+}
+
 /// How many threads OpenBLAS uses (its default is every core).
 public func setBLASThreads(_ count: Int) {
     openblas_set_num_threads(Int32(max(1, count)))

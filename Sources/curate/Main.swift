@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Store
+import Train
 
 /// An error that ends a subcommand with a given exit code, its message already printed.
 struct ExitStatus: Error {
@@ -26,6 +27,10 @@ enum Main {
             FileHandle.standardError.write(Data((message + "\n").utf8))
             exit(2)
         }
+        // OpenBLAS starts its thread pool when the library loads (before main), and the pool spins
+        // on sched_yield for about 0.1 s waiting for work: a core's worth of time taken from stages
+        // that never multiply a matrix. Those stop it; a later BLAS call would start it again.
+        if command is WithoutBLAS { stopIdleBLASThreads() }
         do {
             var runnable = command
             try runnable.run()
@@ -54,3 +59,20 @@ enum Main {
         }
     }
 }
+
+/// A subcommand that never calls BLAS (only `train`, `finetune`, `experiment`, `eval`, `predict`, `run`
+/// and GPT scoring do).
+protocol WithoutBLAS {}
+
+extension IngestCommand: WithoutBLAS {}
+extension FilterCommand: WithoutBLAS {}
+extension DedupCommand: WithoutBLAS {}
+extension ExportCommand: WithoutBLAS {}
+extension MergeCommand: WithoutBLAS {}
+extension StatsCommand: WithoutBLAS {}
+extension ShowCommand: WithoutBLAS {}
+extension RejectsCommand: WithoutBLAS {}
+extension ReportCommand: WithoutBLAS {}
+extension LMTrainCommand: WithoutBLAS {}
+extension LMBuildBinaryCommand: WithoutBLAS {}
+extension LMQueryCommand: WithoutBLAS {}

@@ -111,6 +111,44 @@ import Text
         #expect(hot.filter { $0 < 200 }.count < 70, "a very high temperature samples nearly uniformly")
     }
 
+    /// The ranking sorted in memory and the one SQLite sorts in the store (past the sorting budget)
+    /// give the same shards, byte for byte, for every order and selection; both leave the ranking in
+    /// `export_ranking` for `curate report`.
+    @Test func inMemoryAndStoreSortedRankingsWriteTheSameShards() throws {
+        let (store, directory) = try Self.makeStore(count: 120, perplexity: { Double(($0 * 37) % 50) + 1 })
+        // Two languages, and ties in perplexity (broken by document id).
+        try store.connection.execute("UPDATE perplexity SET language = 'zh' WHERE seq % 3 = 0")
+        let configurations: [(String, (inout ExportOptions) -> Void)] = [
+            ("all", { _ in }),
+            ("top 0.3", { $0.fraction = 0.3 }),
+            ("middle band", { $0.fraction = 0.4; $0.band = .middle }),
+            ("high band, reversed", { $0.fraction = 0.4; $0.band = .high; $0.order = .reverse }),
+            ("random order", { $0.fraction = 0.5; $0.order = .random; $0.seed = 11 }),
+            ("per language", { $0.fraction = 0.5; $0.perLanguage = true }),
+            ("temperature", { $0.fraction = 0.5; $0.sampleTemperature = 0.5 }),
+        ]
+        for (name, configure) in configurations {
+            var options = ExportOptions()
+            options.threads = 2
+            configure(&options)
+            var digests: [[String]] = []
+            var rankings: [[Int64]] = []
+            for limit in [nil, 0] {
+                let exporter = Exporter(store: store, options: options, console: Console(quiet: true), command: [])
+                exporter.sortingLimit = limit
+                let manifest = try exporter.run(to: directory + "/\(name)-\(limit ?? -1)").manifest
+                #expect(manifest.written > 0, "\(name)")
+                digests.append(manifest.shards.map(\.sha256))
+                var seqs: [Int64] = []
+                let ranked = try store.connection.prepare("SELECT seq FROM export_ranking ORDER BY sort_key, document_id")
+                while try ranked.step() { seqs.append(ranked.int64(0)) }
+                rankings.append(seqs)
+            }
+            #expect(digests[0] == digests[1], "\(name): the two ways of sorting wrote different shards")
+            #expect(rankings[0] == rankings[1] && rankings[0].count == 120, "\(name)")
+        }
+    }
+
     @Test func capsAndShardsAndRepeatedLines() throws {
         let (store, directory) = try Self.makeStore(count: 30, perplexity: { Double($0 + 1) }) { index in
             "Accept all cookies\nbody of document \(index) with some words\nAccept all cookies\nShare this page"
