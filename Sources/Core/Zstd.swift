@@ -55,10 +55,7 @@ public final class ZstdDecompressor {
 
     /// Decompresses one frame whose header records its content size.
     public func decompress(_ input: UnsafeRawBufferPointer, limit: Int = 1 << 31) throws -> [UInt8] {
-        let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
-        // ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR are the two largest UInt64 values.
-        guard size < UInt64.max - 1 else { throw ZstdError("zstd frame without a content size, or not a zstd frame") }
-        guard size <= UInt64(limit) else { throw ZstdError("zstd frame of \(size) bytes exceeds the \(limit)-byte limit") }
+        let size = try Self.contentSize(of: input, limit: limit)
         var output = [UInt8](repeating: 0, count: Int(size))
         let written = output.withUnsafeMutableBytes { out in
             ZSTD_decompressDCtx(context, out.baseAddress, out.count, input.baseAddress, input.count)
@@ -75,9 +72,7 @@ public final class ZstdDecompressor {
     /// Decompresses one frame into the front of `buffer`, which grows (doubling) when it is too small
     /// and is otherwise reused: no allocation per frame on a hot path. Returns the decompressed size.
     public func decompress(_ input: UnsafeRawBufferPointer, into buffer: inout [UInt8], limit: Int = 1 << 31) throws -> Int {
-        let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
-        guard size < UInt64.max - 1 else { throw ZstdError("zstd frame without a content size, or not a zstd frame") }
-        guard size <= UInt64(limit) else { throw ZstdError("zstd frame of \(size) bytes exceeds the \(limit)-byte limit") }
+        let size = try Self.contentSize(of: input, limit: limit)
         if buffer.count < Int(size) { buffer = [UInt8](repeating: 0, count: max(Int(size), 2 * buffer.count, 1 << 16)) }
         let written = buffer.withUnsafeMutableBytes { out in
             ZSTD_decompressDCtx(context, out.baseAddress, Int(size), input.baseAddress, input.count)
@@ -85,6 +80,15 @@ public final class ZstdDecompressor {
         if ZSTD_isError(written) != 0 { throw ZstdError(code: written) }
         guard written == Int(size) else { throw ZstdError("zstd frame decoded to \(written) bytes, header said \(size)") }
         return written
+    }
+
+    /// The content size a frame's header records, checked against `limit`.
+    private static func contentSize(of input: UnsafeRawBufferPointer, limit: Int) throws -> UInt64 {
+        let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+        // ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR are the two largest UInt64 values.
+        guard size < UInt64.max - 1 else { throw ZstdError("zstd frame without a content size, or not a zstd frame") }
+        guard size <= UInt64(limit) else { throw ZstdError("zstd frame of \(size) bytes exceeds the \(limit)-byte limit") }
+        return size
     }
 }
 

@@ -122,12 +122,10 @@ public final class Exporter {
         nonisolated(unsafe) let recorder = ranking
         let recording = list.map { list in BackgroundTask { try recorder.record(list) } }
         defer { _ = try? recording?.wait() }
-        let buffers = BufferPool()
         var state = WriteState(directory: directory, options: options)
-        state.buffers = buffers
         var progress = ProgressMeter(stage: "export", total: Int64(selected), measure: .documents)
         let path = store.path
-        let keys: RankedKeys = list.map { .list($0.selection(start: start, count: selected, order: options.order, seed: options.seed), languages: $0.languages) }
+        let keys: RankedKeys = list.map { .list($0.selection(start: start, count: selected, order: options.order, seed: options.seed)) }
             ?? .table(options.order, start: start, count: selected)
         let modelID = model ?? -1
         let countTokens = options.maxTokens != nil
@@ -146,10 +144,7 @@ public final class Exporter {
                     var batch = PreparedBatch(input: input)
                     batch.documents.reserveCapacity(input.rows.count)
                     var line = JSONLine()
-                    if !dropLines {
-                        line.bytes = buffers.take()
-                        line.bytes.reserveCapacity(input.bytes.count * 3)
-                    }
+                    if !dropLines { line.bytes.reserveCapacity(input.bytes.count * 3) }
                     input.bytes.withUnsafeBytes { bytes in
                         for row in input.rows {
                             var prepared = Prepared(tokens: row.tokens ?? 0)
@@ -261,13 +256,13 @@ public final class Exporter {
         }
     }
 
-    /// The selected documents in output order, in batches, read on a connection of their own.
-    /// Which documents to read, in order: from the in-memory ranking, or from `export_ranking`'s index.
+    /// Which documents to read, in order: the selection of the in-memory ranking, or from `export_ranking`'s index.
     enum RankedKeys: Sendable {
-        case list([RankedList.Entry], languages: [String])
+        case list(RankedList)
         case table(ExportOrder, start: Int, count: Int)
     }
 
+    /// The selected documents in output order, in batches, read on a connection of their own.
     static func readRows(path: String, keys: RankedKeys, model: Int64, countTokens: Bool,
                          emit: (RowBatch) -> Bool) throws {
         let reader = try SQLiteConnection(path: path)
@@ -282,14 +277,13 @@ public final class Exporter {
         // The next document: its seq, score, language and perplexity.
         let next: () throws -> (seq: Int64, score: Double, language: String?, perplexity: Double?)?
         switch keys {
-        case .list(let entries, let languages):
+        case .list(let list):
             var index = 0
             next = {
-                guard index < entries.count else { return nil }
-                let entry = entries[index]
+                guard index < list.entries.count else { return nil }
+                let entry = list.entries[index]
                 index += 1
-                return (entry.seq, entry.score, entry.language < 0 ? nil : languages[Int(entry.language)],
-                        entry.perplexity.isNaN ? nil : entry.perplexity)
+                return (entry.seq, entry.score, list.language(of: entry), entry.perplexity.isNaN ? nil : entry.perplexity)
             }
         case .table(let order, let start, let count):
             let columns = "seq, score, language, perplexity"
@@ -364,8 +358,6 @@ public final class Exporter {
 
 /// The consumer's side: caps, repeated-line removal, JSON lines, shard roll-over.
 struct WriteState {
-    /// Where a batch's JSON buffer goes back once written, for a worker to fill again.
-    var buffers: BufferPool?
     let directory: String
     let options: ExportOptions
     var shards: [Manifest.Shard] = []
@@ -468,7 +460,6 @@ struct WriteState {
         if !pending.isEmpty, let shard = current {
             try pendingLines.withUnsafeBytes { try shard.write(UnsafeRawBufferPointer(rebasing: $0[pending])) }
         }
-        if pendingBatch >= 0 { buffers?.give(pendingLines) }
         (pendingLines, pendingBatch, pending) = ([], -1, 0..<0)
     }
 
@@ -541,24 +532,3 @@ final class BackgroundTask: @unchecked Sendable { // `error` is written before `
     }
 }
 
-/// Byte buffers handed back and forth between threads (a batch's JSON lines: written by a worker, given
-/// back by the consumer), so that their pages are reused instead of freshly mapped and zeroed each time.
-final class BufferPool: @unchecked Sendable { // `free` is guarded by `lock`
-    private let lock = NSLock()
-    private var free: [[UInt8]] = []
-
-    /// An empty buffer, with the capacity of one given back if there is one.
-    func take() -> [UInt8] {
-        lock.lock()
-        var buffer = free.popLast() ?? []
-        lock.unlock()
-        buffer.removeAll(keepingCapacity: true)
-        return buffer
-    }
-
-    func give(_ buffer: [UInt8]) {
-        lock.lock()
-        if free.count < 16 { free.append(buffer) }
-        lock.unlock()
-    }
-}

@@ -142,31 +142,30 @@ struct Ranking {
 
         // Sorted in memory when the ranking fits the sorting budget: SQLite's sorter (an index build)
         // takes several times as long. Both ways give the same order: (sort key, document id).
-        var list: RankedList? = RankedList()
-        let limit = sortingLimit
+        var list = RankedList()
+        var fits = true
         read.reset()
         read.bind(1, model)
         while try read.step() {
-            guard list!.entries.count < limit else {
-                list = nil
+            guard list.entries.count < sortingLimit else {
+                fits = false
                 break
             }
             let (score, key) = scored(read)
-            list!.append(seq: read.int64(0), id: read.int64(1), score: score, key: key, language: read.text(languageColumn),
-                         perplexity: read.isNull(languageColumn + 1) ? nil : read.double(languageColumn + 1))
+            list.append(seq: read.int64(0), id: read.int64(1), score: score, key: key, language: read.text(languageColumn),
+                        perplexity: read.isNull(languageColumn + 1) ? nil : read.double(languageColumn + 1))
         }
         read.reset()
-        if var sorted = list {
-            sorted.sort()
-            if options.perLanguage && options.sampleTemperature == nil { sorted.rankWithinLanguages() }
-            list = sorted
+        if fits {
+            list.sort()
+            if options.perLanguage && options.sampleTemperature == nil { list.rankWithinLanguages() }
+            // Recorded in the table by `record`, while the export streams.
+            return (counts.finishing(ranked: list.entries.count), list)
         }
 
-        // A ranking sorted in memory is recorded in the table by `record`, while the export streams.
-        if list != nil { return (counts.finishing(ranked: list!.entries.count), list) }
         try connection.transaction {
             try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
-            let shuffleSeed = options.order == .random ? Int64(bitPattern: options.seed ^ 0x5EED) : nil
+            let shuffleSeed = options.order == .random ? RankedList.shuffleSeed(options.seed) : nil
             // Past the sorting budget: SQLite writes the rows, then sorts them into the index once.
             if !normalise {
                 let key = metrics[0].0.lowerIsBetter == (metrics[0].1 > 0) ? "m0" : "-m0"
@@ -213,7 +212,7 @@ struct Ranking {
     /// the export reads the list itself). Runs on its own thread while the export streams.
     func record(_ list: RankedList) throws {
         let connection = store.connection
-        let shuffleSeed = options.order == .random ? Int64(bitPattern: options.seed ^ 0x5EED) : nil
+        let shuffleSeed = options.order == .random ? RankedList.shuffleSeed(options.seed) : nil
         try connection.transaction {
             try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
             let insert = try connection.prepare(
@@ -292,25 +291,30 @@ struct RankedList: Sendable {
         sort()
     }
 
+    /// The seed of `--order random`'s shuffle keys, from `--seed`.
+    static func shuffleSeed(_ seed: UInt64) -> Int64 { Int64(bitPattern: seed ^ 0x5EED) }
+
     /// The seeded shuffle key of `--order random` (the SQL path's `curate_mix`).
     static func shuffle(seed: Int64, id: Int64) -> Int64 {
         Int64(bitPattern: splitMix(UInt64(bitPattern: seed), UInt64(bitPattern: id)))
     }
 
     /// `count` entries from `start` of the best-first ranking, in the export's order.
-    func selection(start: Int, count: Int, order: ExportOrder, seed: UInt64) -> [Entry] {
+    func selection(start: Int, count: Int, order: ExportOrder, seed: UInt64) -> RankedList {
         let lower = min(max(0, start), entries.count), upper = min(entries.count, lower + max(0, count))
         let slice = entries[lower..<upper]
+        var selected = self
         switch order {
-        case .quality: return Array(slice)
-        case .reverse: return slice.reversed()
+        case .quality: selected.entries = Array(slice)
+        case .reverse: selected.entries = slice.reversed()
         case .random:
-            let shuffleSeed = Int64(bitPattern: seed ^ 0x5EED)
+            let shuffleSeed = Self.shuffleSeed(seed)
             var keyed: [(shuffle: Int64, entry: Entry)] = slice.map { (Self.shuffle(seed: shuffleSeed, id: $0.id), $0) }
             keyed.sort { (a: (shuffle: Int64, entry: Entry), b: (shuffle: Int64, entry: Entry)) -> Bool in
                 a.shuffle < b.shuffle || (a.shuffle == b.shuffle && a.entry.id < b.entry.id)
             }
-            return keyed.map(\.entry)
+            selected.entries = keyed.map(\.entry)
         }
+        return selected
     }
 }

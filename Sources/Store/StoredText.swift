@@ -28,10 +28,17 @@ public enum StoredText {
             do { text = try decompressor.decompress(stored) } catch { throw damaged(document: id, "\(error)") }
         default: throw damaged(document: id, "unknown codec \(codec)")
         }
-        guard let expected = Hash128(bytes: hash), text.withUnsafeBytes({ Hash128($0) }) == expected else {
-            throw damaged(document: id, "its bytes do not match the content hash recorded at ingest")
-        }
+        guard text.withUnsafeBytes({ matches($0, hash: hash) }) else { throw mismatch(document: id) }
         return text
+    }
+
+    /// Whether `text` has the content hash recorded at ingest.
+    private static func matches(_ text: UnsafeRawBufferPointer, hash: UnsafeRawBufferPointer) -> Bool {
+        Hash128(bytes: hash).map { $0 == Hash128(text) } ?? false
+    }
+
+    private static func mismatch(document id: Int64) -> StoreError {
+        damaged(document: id, "its bytes do not match the content hash recorded at ingest")
     }
 
     /// The same, lending the text to `body` instead of returning it: a zstd frame is decompressed into
@@ -39,11 +46,8 @@ public enum StoredText {
     public static func withDecoded<R>(_ stored: UnsafeRawBufferPointer, codec: Int, hash: UnsafeRawBufferPointer, document id: Int64,
                                       with decompressor: ZstdDecompressor, scratch: inout [UInt8],
                                       _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        guard let expected = Hash128(bytes: hash) else { throw damaged(document: id, "its content hash is not 16 bytes") }
         func checked(_ text: UnsafeRawBufferPointer) throws -> R {
-            guard Hash128(text) == expected else {
-                throw damaged(document: id, "its bytes do not match the content hash recorded at ingest")
-            }
+            guard matches(text, hash: hash) else { throw mismatch(document: id) }
             return try body(text)
         }
         switch codec {
