@@ -130,11 +130,12 @@ public final class Exporter {
         let modelID = model ?? -1
         let countTokens = options.maxTokens != nil
         let dropLines = options.dropRepeatedLines
+        let storeFingerprint = Box<Hash128>() // set by the reader; the pipeline has joined it when `run` returns
 
         try OrderedPipeline.run(
             workers: max(1, options.threads), capacity: max(1, options.threads) * 2 + 2,
             produce: { emit in
-                try Self.readRows(path: path, keys: keys, model: modelID, countTokens: countTokens, emit: emit)
+                storeFingerprint.value = try Self.readRows(path: path, keys: keys, model: modelID, countTokens: countTokens, emit: emit)
             },
             makeWorker: {
                 let analyzer = TextAnalyzer()
@@ -189,8 +190,9 @@ public final class Exporter {
         state.cappedOut = selected - state.written - state.emptied
         console.clearProgress()
 
+        let fingerprint = try storeFingerprint.value ?? Self.fingerprint(store.connection)
         let manifest = Manifest(
-            curate: curateVersion, command: command, options: options, storeFingerprint: try fingerprint().description,
+            curate: curateVersion, command: command, options: options, storeFingerprint: fingerprint.description,
             model: try model.flatMap { try store.connection.scalarText("SELECT path FROM lm_models WHERE id = ?", [.integer($0)]) }
                 .map { ($0 as NSString).lastPathComponent },
             counts: counts, selected: selected, written: state.written, cappedOut: state.cappedOut, emptied: state.emptied,
@@ -262,9 +264,11 @@ public final class Exporter {
         case table(ExportOrder, start: Int, count: Int)
     }
 
-    /// The selected documents in output order, in batches, read on a connection of their own.
+    /// The selected documents in output order, in batches, read on a connection of their own. Returns
+    /// the store's fingerprint, read in the same snapshot once the documents are out (while the last
+    /// batches are compressed, instead of after them).
     static func readRows(path: String, keys: RankedKeys, model: Int64, countTokens: Bool,
-                         emit: (RowBatch) -> Bool) throws {
+                         emit: (RowBatch) -> Bool) throws -> Hash128 {
         let reader = try SQLiteConnection(path: path)
         try reader.execute("PRAGMA temp_store = FILE") // reverse and random order sort the selection
         // Documents are read in score order, that is, all over the file: mapped pages are read without
@@ -273,7 +277,18 @@ public final class Exporter {
         // One read transaction for the whole export: a consistent snapshot, and not one transaction (file
         // locks and the WAL's read marks) per document looked up.
         try reader.execute("BEGIN")
-        defer { try? reader.execute("COMMIT") }
+        var open = true
+        defer { if open { try? reader.execute("COMMIT") } }
+        func finish() throws -> Hash128 {
+            let fingerprint = try Self.fingerprint(reader)
+            try reader.execute("COMMIT")
+            open = false
+            // The ranking that `Ranking.record` wrote sits in the log: folded into the store file here,
+            // while the last batches are compressed, the checkpoint when the store closes is a small one.
+            // (PASSIVE: copies what no reader still needs, waits for nothing.)
+            try? reader.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            return fingerprint
+        }
         // The next document: its seq, score, language and perplexity.
         let next: () throws -> (seq: Int64, score: Double, language: String?, perplexity: Double?)?
         switch keys {
@@ -337,20 +352,21 @@ public final class Exporter {
             }
             batch.rows.append(row)
             if batch.rows.count == batchSize {
-                guard emit(batch) else { return }
+                guard emit(batch) else { return try finish() }
                 batch = RowBatch()
             }
         }
         if !batch.rows.isEmpty { _ = emit(batch) }
+        return try finish()
     }
 
     /// XXH3-128 of every document's id, in id order. An id is derived from the document's source and
     /// content hash, so this identifies the store's documents; read from the ids' own index, it never
     /// touches the pages that hold the texts, and stores holding the same documents in another
     /// insertion order (merged partitions) agree.
-    private func fingerprint() throws -> Hash128 {
+    static func fingerprint(_ connection: SQLiteConnection) throws -> Hash128 {
         var builder = Hash128Builder(seed: 0x6578_706F_7274)
-        let statement = try store.connection.prepare("SELECT id FROM documents ORDER BY id")
+        let statement = try connection.prepare("SELECT id FROM documents ORDER BY id")
         while try statement.step() { builder.update(UInt64(bitPattern: statement.int64(0))) }
         return builder.finish()
     }
@@ -508,6 +524,11 @@ struct WriteState {
         }
         return shards
     }
+}
+
+/// A value one thread sets and another reads after joining it.
+final class Box<Value>: @unchecked Sendable {
+    var value: Value?
 }
 
 /// A closure run on a thread of its own; `wait` joins it and rethrows its error (once).

@@ -50,6 +50,21 @@ struct Ranking {
             """
     }
 
+    /// The documents dedup marked as duplicates or the filters dropped, as a bitmap over seq; nil
+    /// when the store's seqs run past what the bitmap may take (1/8 of the sorting budget).
+    func excludedDocuments() throws -> SeqBitmap? {
+        let connection = store.connection
+        let largest = try connection.scalarInt("SELECT max(seq) FROM documents") ?? 0
+        // largest / 8 bytes: at most an eighth of the sorting budget.
+        guard largest < Int64(MemoryBudget.current?.sortingBytes ?? 256 << 20) else { return nil }
+        var bitmap = SeqBitmap(largest: largest)
+        for sql in ["SELECT seq FROM dedup_clusters WHERE duplicate_of IS NOT NULL", "SELECT seq FROM filter_verdicts WHERE kept = 0"] {
+            let statement = try connection.prepare(sql)
+            while try statement.step() { bitmap.insert(statement.int64(0)) }
+        }
+        return bitmap
+    }
+
     /// How many ranked documents are sorted in memory (48 bytes each); past that, SQLite sorts them.
     /// Unbudgeted: 256 MiB, about 5.6 million documents; under --max-memory, its sorting share.
     static var sortingLimit: Int {
@@ -81,23 +96,30 @@ struct Ranking {
         // Starting from the first metric's table keeps the scan off the documents table (its pages hold
         // the texts); the other metrics, the language and the perplexity are lookups by key.
         let languageSQL = "coalesce(x.language, (SELECT l.language FROM document_language l WHERE l.seq = x.seq))"
-        let values = """
+        func values(eligible: String) -> String {
+            """
             SELECT seq, document_id, \(aliases), language, pp FROM (
                 SELECT x.seq AS seq, x.document_id AS document_id, \(metrics.indices.map { "\(metrics[$0].0.sql) AS m\($0)" }.joined(separator: ", ")),
                        \(languageSQL) AS language, \(QualityMetric.perplexity.sql) AS pp
-                FROM (\(metrics[0].0.documents)) x WHERE \(eligibility())
+                FROM (\(metrics[0].0.documents)) x WHERE \(eligible)
             ) WHERE \(present)
             """
+        }
+        // The rows read here skip the excluded documents in a bitmap when it is small enough (SQL's
+        // NOT IN costs a lookup in each excluded set per row: more than the rest of the scan).
+        let excluded = options.includeFailed ? nil : try excludedDocuments()
+        func eligible(_ row: SQLiteStatement) -> Bool { excluded.map { !$0.contains(row.int64(0)) } ?? true }
 
         // Mean and standard deviation of each (transformed) metric, for combined or sampled scores.
         let normalise = metrics.count > 1 || options.sampleTemperature != nil
         var mean = [Double](repeating: 0, count: metrics.count), deviation = [Double](repeating: 1, count: metrics.count)
-        let read = try connection.prepare(values)
+        let read = try connection.prepare(values(eligible: excluded == nil ? eligibility() : "1"))
         read.bind(1, model)
         if normalise {
             var sum = [Double](repeating: 0, count: metrics.count), squares = sum
             var n = 0.0
             while try read.step() {
+                guard eligible(read) else { continue }
                 n += 1
                 for index in metrics.indices {
                     let value = metrics[index].0.transformed(read.double(Int32(2 + index)))
@@ -143,17 +165,20 @@ struct Ranking {
         // Sorted in memory when the ranking fits the sorting budget: SQLite's sorter (an index build)
         // takes several times as long. Both ways give the same order: (sort key, document id).
         var list = RankedList()
+        list.entries.reserveCapacity(min(counts.documents, sortingLimit))
         var fits = true
         read.reset()
         read.bind(1, model)
         while try read.step() {
+            guard eligible(read) else { continue }
             guard list.entries.count < sortingLimit else {
                 fits = false
                 break
             }
             let (score, key) = scored(read)
-            list.append(seq: read.int64(0), id: read.int64(1), score: score, key: key, language: read.text(languageColumn),
-                        perplexity: read.isNull(languageColumn + 1) ? nil : read.double(languageColumn + 1))
+            let perplexity = read.isNull(languageColumn + 1) ? nil : read.double(languageColumn + 1)
+            list.append(seq: read.int64(0), id: read.int64(1), score: score, key: key,
+                        languageBytes: read.isNull(languageColumn) ? nil : read.blobBytes(languageColumn), perplexity: perplexity)
         }
         read.reset()
         if fits {
@@ -170,7 +195,7 @@ struct Ranking {
             if !normalise {
                 let key = metrics[0].0.lowerIsBetter == (metrics[0].1 > 0) ? "m0" : "-m0"
                 let copy = try connection.prepare(
-                    "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) SELECT seq, document_id, m0, \(key), language, pp FROM (\(values))")
+                    "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) SELECT seq, document_id, m0, \(key), language, pp FROM (\(values(eligible: eligibility())))")
                 copy.bind(1, model)
                 try copy.run()
             } else {
@@ -178,6 +203,7 @@ struct Ranking {
                     "INSERT INTO export_ranking (seq, document_id, score, sort_key, language, perplexity) VALUES (?, ?, ?, ?, ?, ?)")
                 read.bind(1, model)
                 while try read.step() {
+                    guard eligible(read) else { continue }
                     let (score, key) = scored(read)
                     insert.bind(1, read.int64(0))
                     insert.bind(2, read.int64(1))
@@ -217,7 +243,9 @@ struct Ranking {
             try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
             let insert = try connection.prepare(
                 "INSERT INTO export_ranking (seq, document_id, score, sort_key, shuffle, language, perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for entry in list.entries {
+            // In seq order, the table's rowid: each row is appended to the last page instead of landing
+            // somewhere in the middle of the tree, as it would in rank order.
+            for entry in list.entries.sorted(by: { $0.seq < $1.seq }) {
                 insert.bind(1, entry.seq)
                 insert.bind(2, entry.id)
                 insert.bind(3, entry.score)
@@ -234,6 +262,25 @@ struct Ranking {
     static func gumbel(seed: UInt64, id: Int64) -> Double {
         let u = (Double(splitMix(seed, UInt64(bitPattern: id)) >> 11) + 0.5) / Double(1 << 53) // in (0, 1)
         return -log(-log(u))
+    }
+}
+
+/// A set of seqs from 0 through `largest`, one bit each.
+struct SeqBitmap {
+    private var words: [UInt64]
+
+    init(largest: Int64) {
+        words = [UInt64](repeating: 0, count: Int(max(0, largest)) / 64 + 1)
+    }
+
+    mutating func insert(_ seq: Int64) {
+        guard seq >= 0, Int(seq / 64) < words.count else { return }
+        words[Int(seq / 64)] |= 1 << UInt64(seq % 64)
+    }
+
+    func contains(_ seq: Int64) -> Bool {
+        guard seq >= 0, Int(seq / 64) < words.count else { return false }
+        return words[Int(seq / 64)] & (1 << UInt64(seq % 64)) != 0
     }
 }
 
@@ -256,16 +303,33 @@ struct RankedList: Sendable {
 
     mutating func append(seq: Int64, id: Int64, score: Double, key: Double, language: String?, perplexity: Double?) {
         var code: Int32 = -1
-        if let language {
-            if let known = languageIndex[language] {
-                code = known
+        if let language { code = self.code(language) }
+        entries.append(Entry(key: key, id: id, seq: seq, score: score, perplexity: perplexity ?? .nan, language: code))
+    }
+
+    /// The same, with the language as UTF-8 bytes (a row's text column): a run of rows in one language,
+    /// the usual case, costs a byte comparison each instead of a String and a dictionary lookup.
+    mutating func append(seq: Int64, id: Int64, score: Double, key: Double, languageBytes: UnsafeRawBufferPointer?, perplexity: Double?) {
+        var language: Int32 = -1
+        if let languageBytes {
+            if lastLanguage >= 0 && languages[Int(lastLanguage)].utf8.elementsEqual(languageBytes) {
+                language = lastLanguage
             } else {
-                code = Int32(languages.count)
-                languageIndex[language] = code
-                languages.append(language)
+                language = code(String(decoding: languageBytes, as: UTF8.self))
+                lastLanguage = language
             }
         }
-        entries.append(Entry(key: key, id: id, seq: seq, score: score, perplexity: perplexity ?? .nan, language: code))
+        entries.append(Entry(key: key, id: id, seq: seq, score: score, perplexity: perplexity ?? .nan, language: language))
+    }
+
+    private var lastLanguage: Int32 = -1
+
+    private mutating func code(_ language: String) -> Int32 {
+        if let known = languageIndex[language] { return known }
+        let code = Int32(languages.count)
+        languageIndex[language] = code
+        languages.append(language)
+        return code
     }
 
     func language(of entry: Entry) -> String? { entry.language < 0 ? nil : languages[Int(entry.language)] }
