@@ -60,24 +60,23 @@ class Chains:
             for index in range(2, len(padded)):
                 self.characters[padded[index - 2:index]].append(padded[index])
 
-    def english(self, rng):
-        word, out = "<s>", []
-        while len(out) < 60:
-            word = rng.choice(self.words[word])
-            if word == "</s>":
+    @staticmethod
+    def walk(rng, table, context, end, limit, advance):
+        """Tokens drawn from `table` from `context` on, until `end` or `limit` tokens."""
+        out = []
+        while len(out) < limit:
+            token = rng.choice(table[context])
+            if token == end:
                 break
-            out.append(word)
-        return " ".join(out)
+            out.append(token)
+            context = advance(context, token)
+        return out
+
+    def english(self, rng):
+        return " ".join(self.walk(rng, self.words, "<s>", "</s>", 60, lambda context, word: word))
 
     def chinese(self, rng):
-        context, out = "^^", []
-        while len(out) < 120:
-            character = rng.choice(self.characters[context])
-            if character == "$":
-                break
-            out.append(character)
-            context = context[1] + character
-        return "".join(out)
+        return "".join(self.walk(rng, self.characters, "^^", "$", 120, lambda context, character: context[1] + character))
 
 
 def main():
