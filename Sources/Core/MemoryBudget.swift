@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// The memory a run may use (`--max-memory`, or `CURATE_MAX_MEMORY`), shared out among the places
 /// where a stage buffers: SQLite's page cache and sorts (which spill to temporary files instead of
@@ -66,8 +67,16 @@ public struct MemoryBudget: Sendable, Equatable {
     }
 }
 
-/// The most memory this process has had resident so far, in bytes (getrusage's ru_maxrss).
+/// The most memory this process has had resident so far, in bytes: the kernel's high-water mark of
+/// this program's address space (VmHWM). Not getrusage's ru_maxrss: Linux carries that over from the
+/// parent's address space when the process was started with vfork or posix_spawn (as Foundation's
+/// Process and many job runners do), so a child of a large process reports the parent's peak.
 public func peakResidentBytes() -> Int64 {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kilobytes = Int64(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") {
+        return kilobytes * 1024
+    }
     var usage = rusage()
     #if canImport(Glibc)
     getrusage(RUSAGE_SELF.rawValue, &usage)
