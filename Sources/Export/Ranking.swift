@@ -241,32 +241,19 @@ struct Ranking {
         let shuffleSeed = options.order == .random ? RankedList.shuffleSeed(options.seed) : nil
         try connection.transaction {
             try connection.execute("DROP INDEX IF EXISTS export_ranking_order; DELETE FROM export_ranking")
+            let insert = try connection.prepare(
+                "INSERT INTO export_ranking (seq, document_id, score, sort_key, shuffle, language, perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)")
             // In seq order, the table's rowid: each row is appended to the last page instead of landing
-            // somewhere in the middle of the tree, as it would in rank order. 64 rows per statement: one
-            // statement run per row costs more than writing the row.
-            let entries = list.bySeq()
-            let perInsert = 64
-            func insert(rows: Int) throws -> SQLiteStatement {
-                try connection.prepare("INSERT INTO export_ranking (seq, document_id, score, sort_key, shuffle, language, perplexity) VALUES "
-                                       + Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
-            }
-            let full = try insert(rows: perInsert)
-            var start = 0
-            while start < entries.count {
-                let count = min(perInsert, entries.count - start)
-                let statement = count == perInsert ? full : try insert(rows: count)
-                for (offset, entry) in entries[start..<(start + count)].enumerated() {
-                    let first = Int32(offset * 7)
-                    statement.bind(first + 1, entry.seq)
-                    statement.bind(first + 2, entry.id)
-                    statement.bind(first + 3, entry.score)
-                    statement.bind(first + 4, entry.key)
-                    if let shuffleSeed { statement.bind(first + 5, RankedList.shuffle(seed: shuffleSeed, id: entry.id)) } else { statement.bindNull(first + 5) }
-                    if let language = list.language(of: entry) { statement.bind(first + 6, language) } else { statement.bindNull(first + 6) }
-                    if entry.perplexity.isNaN { statement.bindNull(first + 7) } else { statement.bind(first + 7, entry.perplexity) }
-                }
-                try statement.run()
-                start += count
+            // somewhere in the middle of the tree, as it would in rank order.
+            for entry in list.bySeq() {
+                insert.bind(1, entry.seq)
+                insert.bind(2, entry.id)
+                insert.bind(3, entry.score)
+                insert.bind(4, entry.key)
+                if let shuffleSeed { insert.bind(5, RankedList.shuffle(seed: shuffleSeed, id: entry.id)) } else { insert.bindNull(5) }
+                if let language = list.language(of: entry) { insert.bind(6, language) } else { insert.bindNull(6) }
+                if entry.perplexity.isNaN { insert.bindNull(7) } else { insert.bind(7, entry.perplexity) }
+                try insert.run()
             }
         }
     }
@@ -314,14 +301,8 @@ struct RankedList: Sendable {
     var languages: [String] = []
     private var languageIndex: [String: Int32] = [:]
 
-    mutating func append(seq: Int64, id: Int64, score: Double, key: Double, language: String?, perplexity: Double?) {
-        var code: Int32 = -1
-        if let language { code = self.code(language) }
-        entries.append(Entry(key: key, id: id, seq: seq, score: score, perplexity: perplexity ?? .nan, language: code))
-    }
-
-    /// The same, with the language as UTF-8 bytes (a row's text column): a run of rows in one language,
-    /// the usual case, costs a byte comparison each instead of a String and a dictionary lookup.
+    /// The language comes as UTF-8 bytes (a row's text column): a run of rows in one language, the usual
+    /// case, costs a byte comparison each instead of a String and a dictionary lookup.
     mutating func append(seq: Int64, id: Int64, score: Double, key: Double, languageBytes: UnsafeRawBufferPointer?, perplexity: Double?) {
         var language: Int32 = -1
         if let languageBytes {
