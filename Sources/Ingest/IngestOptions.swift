@@ -13,6 +13,8 @@ public struct IngestOptions: Sendable {
     public var partition: InputPartition?
     /// Read every file as this format instead of going by its extension.
     public var format: RecordFormat?
+    /// How plain-text files are cut into documents: whole files (the default), lines, or paragraphs.
+    public var textSplit = TextSplit.file
     /// Records with more text than this are rejected (`too_large`). 10 MiB by default.
     public var maxDocBytes = 10 << 20
     /// Threads for parsing and hashing (the store writer runs beside them).
@@ -60,4 +62,14 @@ public struct IngestSummary: Codable, Sendable {
 
     /// True when no input could be read at all (the CLI then exits with 1).
     public var nothingRead: Bool { filesRead == 0 && filesAlreadyIngested == 0 }
+}
+
+/// How a plain-text (.txt) file becomes documents (`--txt-split`).
+public enum TextSplit: String, Sendable, CaseIterable {
+    /// The whole file is one document.
+    case file
+    /// Each non-blank line is a document (one-sentence-a-line corpora, the input lmplz reads).
+    case line
+    /// Each block of lines between blank lines is a document.
+    case paragraph
 }

@@ -29,7 +29,7 @@ public final class Ingestor {
 
         var problems = discovered.problems
         var plans: [SourcePlan] = []
-        let planner = SourcePlanner(store: store)
+        let planner = SourcePlanner(store: store, textSplit: options.textSplit)
         for file in discovered.files {
             let (decision, changedFrom) = try planner.plan(file)
             switch decision {
@@ -38,7 +38,7 @@ public final class Ingestor {
                 if plan.resumeAfter > 0 { summary.filesResumed += 1 }
                 if let changedFrom {
                     summary.filesChanged += 1
-                    console.warning("\(file.displayPath): changed since it was ingested\(changedFrom.finishedAt.map { " on \($0)" } ?? ""); reading it as a new source",
+                    console.warning("\(file.displayPath): changed since it was ingested\(changedFrom.finishedAt.map { " on \($0)" } ?? "") (or read now with another --txt-split); reading it as a new source",
                                     kind: "source_changed")
                 }
             case .skip:
@@ -70,7 +70,7 @@ public final class Ingestor {
 
     private func readAll(_ plans: [SourcePlan], writer: DocumentWriter) throws {
         guard !plans.isEmpty else { return }
-        let reader = SourceReader(maxDocBytes: options.maxDocBytes)
+        let reader = SourceReader(maxDocBytes: options.maxDocBytes, textSplit: options.textSplit)
         let options = self.options
         let workers = max(1, options.threads)
         var progress = ProgressMeter(stage: "ingest", total: plans.reduce(0) { $0 + $1.file.size }, measure: .bytes)

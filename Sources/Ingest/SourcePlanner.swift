@@ -24,13 +24,22 @@ enum PlanDecision {
 /// Decides per file whether to read, resume or skip it, from its fingerprint and what the store holds.
 struct SourcePlanner {
     let store: Store
+    /// How text files are cut: part of a text file's identity, since the same bytes cut another way are
+    /// other documents.
+    var textSplit = TextSplit.file
 
     func plan(_ file: InputFile) throws -> (PlanDecision, changedFrom: SourceRecord?) {
-        let fingerprint: Hash128
+        var fingerprint: Hash128
         do {
             fingerprint = try FileFingerprint.of(path: file.path, size: file.size)
         } catch let error as FileFingerprint.ReadError {
             return (.problem(InputProblem(path: file.path, displayPath: file.displayPath, reason: .unreadable, message: error.description)), nil)
+        }
+        if file.format.records == .txt && textSplit != .file {
+            var builder = Hash128Builder(seed: 0x7478_745F_7370_6C69) // "txt_spli"
+            builder.update(fingerprint)
+            builder.update(textSplit.rawValue)
+            fingerprint = builder.finish()
         }
         let source = SourceFile(key: file.key, path: file.path, format: file.format.records.rawValue,
                                 compression: file.format.compression.rawValue, size: file.size, mtime: file.mtime,

@@ -1,3 +1,4 @@
+import Core
 import Store
 
 /// Reads one input file into batches of raw records, on the pipeline's producer thread.
@@ -7,6 +8,8 @@ import Store
 /// corrupt compressed stream) into problem records, and leaves parsing and checks to the workers.
 struct SourceReader {
     var maxDocBytes: Int
+    /// How a plain-text file is cut into documents.
+    var textSplit = TextSplit.file
     var batchRecords = 2048
     var batchBytes = 4 << 20
 
@@ -33,7 +36,12 @@ struct SourceReader {
             let status: SourceStatus
             switch plan.file.format.records {
             case .jsonl: status = readLines(plan, reader, sink)
-            case .txt: status = readWhole(plan, reader, sink)
+            case .txt:
+                switch textSplit {
+                case .file: status = readWhole(plan, reader, sink)
+                case .line: status = readTextLines(plan, reader, sink)
+                case .paragraph: status = readParagraphs(plan, reader, sink)
+                }
             case .wet: status = readWARC(plan, reader, sink)
             }
             sink.flush(force: true)
@@ -99,6 +107,87 @@ struct SourceReader {
         }
         text.withUnsafeBytes { sink.batch.append(number: 1, bytes: $0) }
         return .done
+    }
+
+    /// One document a line (`--txt-split line`): blank lines are skipped; the record number is the line
+    /// number, so a reject names its line and a resumed run starts after the last committed line.
+    private func readTextLines(_ plan: SourcePlan, _ reader: BufferedReader, _ sink: BatchSink) -> SourceStatus {
+        var number: Int64 = 0
+        while let line = reader.nextLine() {
+            number += 1
+            if number <= plan.resumeAfter { continue }
+            switch line {
+            case .bytes(let bytes):
+                let text = number == 1 ? Self.withoutByteOrderMark(bytes) : bytes
+                if !UTF8Bytes.isBlank(text) { sink.batch.append(number: number, bytes: text) }
+            case .tooLong(let length, let preview):
+                sink.batch.append(number: number, problem: .tooLarge,
+                                  message: "line of \(length) bytes is over the limit of \(maxLineBytes) (--max-doc-bytes \(maxDocBytes))",
+                                  preview: preview)
+            }
+            sink.batch.lastRecord = number
+            sink.flush()
+            if sink.cancelled { return .reading }
+        }
+        return recordFailure(reader, after: number, sink)
+    }
+
+    /// One document per block of lines between blank lines (`--txt-split paragraph`): the record number is
+    /// the block's first line. A block over --max-doc-bytes is rejected alone, without being buffered whole.
+    private func readParagraphs(_ plan: SourcePlan, _ reader: BufferedReader, _ sink: BatchSink) -> SourceStatus {
+        var number: Int64 = 0
+        var block: [UInt8] = []
+        var first: Int64 = 0      // the open block's first line; 0 when no block is open
+        var overflow = 0          // bytes of an open block that went over the limit (then not buffered)
+        var preview: [UInt8] = []
+        func close() {
+            defer { (first, overflow) = (0, 0); block.removeAll(keepingCapacity: true) }
+            guard first > plan.resumeAfter else { return }
+            if overflow > 0 {
+                sink.batch.append(number: first, problem: .tooLarge,
+                                  message: "paragraph of \(overflow) bytes is over the limit of \(maxDocBytes) (--max-doc-bytes)", preview: preview)
+            } else {
+                block.withUnsafeBytes { sink.batch.append(number: first, bytes: $0) }
+            }
+            sink.batch.lastRecord = first
+            sink.flush()
+        }
+        while let line = reader.nextLine() {
+            number += 1
+            var length = 0
+            switch line {
+            case .bytes(let bytes):
+                let text = number == 1 ? Self.withoutByteOrderMark(bytes) : bytes
+                if UTF8Bytes.isBlank(text) {
+                    if first > 0 { close() }
+                    if sink.cancelled { return .reading }
+                    continue
+                }
+                if first == 0 { first = number }
+                length = text.count
+                if overflow == 0 && block.count + length + 1 <= maxDocBytes {
+                    if !block.isEmpty { block.append(0x0A) }
+                    block.append(contentsOf: text)
+                    continue
+                }
+                if overflow == 0 { preview = Array(block.prefix(BufferedReader.previewBytes)) }
+            case .tooLong(let tooLong, let linePreview):
+                if first == 0 { first = number }
+                if overflow == 0 { preview = block.isEmpty ? linePreview : Array(block.prefix(BufferedReader.previewBytes)) }
+                length = tooLong
+            }
+            // Over the limit: count the block's bytes from here on without keeping them.
+            if overflow == 0 { overflow = block.count }
+            overflow += length + 1
+            block.removeAll()
+        }
+        if first > 0 { close() }
+        if sink.cancelled { return .reading }
+        return recordFailure(reader, after: number, sink)
+    }
+
+    private static func withoutByteOrderMark(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes
     }
 
     // MARK: WARC / WET

@@ -19,16 +19,24 @@ public struct TextFiles {
         public var documents = 0
         public var bytes = 0
         public var rejects = 0
+        /// Rejects by reason (`invalid_utf8`, `nul_byte`, `too_large`, …).
+        public var rejectsByReason: [String: Int] = [:]
+        /// The first few rejects, each as `path:record: reason: message` (the record is the line number
+        /// for JSONL and for text read a line or paragraph at a time).
+        public var firstRejects: [String] = []
         /// Paths that could not be used at all, with the reason.
         public var problems: [String] = []
     }
+
+    /// How many rejects the summary lists one by one.
+    public static let rejectsListed = 5
 
     /// Calls `body` with the UTF-8 text of each document, in file order.
     public func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Summary {
         var summary = Summary()
         let discovered = InputDiscovery(glob: options.glob, formatOverride: options.format, partition: options.partition).discover(paths)
         summary.problems = discovered.problems.map { "\($0.displayPath): \($0.message)" }
-        let reader = SourceReader(maxDocBytes: options.maxDocBytes)
+        let reader = SourceReader(maxDocBytes: options.maxDocBytes, textSplit: options.textSplit)
         let preparer = RecordPreparer(textField: options.textField, idField: options.idField, maxDocBytes: options.maxDocBytes,
                                       compressionLevel: 1, compressMinBytes: .max)
         for file in discovered.files {
@@ -53,8 +61,12 @@ public struct TextFiles {
                             failure = error
                             return false
                         }
-                    case .reject:
+                    case .reject(let number, let reason, let message, _):
                         summary.rejects += 1
+                        summary.rejectsByReason[reason.rawValue, default: 0] += 1
+                        if summary.firstRejects.count < Self.rejectsListed {
+                            summary.firstRejects.append("\(file.displayPath):\(number): \(reason.rawValue): \(message)")
+                        }
                     }
                 }
                 return true

@@ -5,6 +5,7 @@ import Ingest
 import Store
 
 extension RecordFormat: ExpressibleByArgument {}
+extension TextSplit: ExpressibleByArgument {}
 
 /// `curate ingest PATH…`
 struct IngestCommand: ParsableCommand {
@@ -12,7 +13,8 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Stream text files into the store.",
         discussion: """
-            Reads .jsonl/.json (one JSON object per line), .txt (one document per file) and Common Crawl WET \
+            Reads .jsonl/.json (one JSON object per line), .txt (one document per file, or per line or \
+            paragraph with --txt-split) and Common Crawl WET \
             (.warc.wet) files, each optionally compressed (.gz, .zst). Directories are read recursively in \
             sorted order. Re-running over the same inputs adds nothing; an interrupted run resumes where it \
             stopped. Bad records are rejected with a reason (see `curate rejects`) and the run carries on.
@@ -32,6 +34,9 @@ struct IngestCommand: ParsableCommand {
 
     @Option(name: .long, help: "Read every file as this format instead of going by its extension (jsonl, txt, wet).")
     var format: RecordFormat?
+
+    @Option(name: .long, help: ArgumentHelp("How a .txt file becomes documents: file (the whole file), line (each non-blank line), paragraph (each block of lines between blank lines).", valueName: "file|line|paragraph"))
+    var txtSplit = TextSplit.file
 
     @Option(name: .long, help: ArgumentHelp("JSON field holding the text.", valueName: "name"))
     var textField = "text"
@@ -71,6 +76,7 @@ struct IngestCommand: ParsableCommand {
         options.glob = glob
         options.partition = partition.flatMap(InputPartition.init)
         options.format = format
+        options.textSplit = txtSplit
         options.maxDocBytes = maxDocBytes
         options.threads = global.threadCount
         options.compressionLevel = compressionLevel

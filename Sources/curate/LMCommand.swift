@@ -40,7 +40,9 @@ struct LMTrainCommand: ParsableCommand {
         abstract: "Estimate an interpolated modified Kneser-Ney model, as KenLM's lmplz does.",
         discussion: """
             Each non-blank line of each document is a sentence. Input files are read like `curate ingest` reads \
-            them (.txt, .jsonl, .warc.wet, compressed or not); --from-db reads the store's documents instead. \
+            them (.jsonl, .warc.wet, compressed or not), except that .txt files are read a line at a time, as \
+            lmplz reads them: any size, and a line with a NUL byte or invalid UTF-8 is skipped and reported \
+            alone. --from-db reads the store's documents instead. \
             The output is ARPA when its name ends in .arpa, else curate's binary format (mapped at load time).
 
             Example: curate lm train --order 5 --from wiki/ --out ref.arpa
@@ -95,7 +97,8 @@ struct LMTrainCommand: ParsableCommand {
         if global.json {
             try Output.json(LMTrainReport(out: out, order: order, sentences: trained.sentences, tokens: trained.tokens,
                                           ngrams: trained.model.orders.map(\.count), discounts: trained.discounts,
-                                          spilledRuns: trained.spilledRuns, countingMemoryBytes: options.memoryBudget, seconds: seconds))
+                                          spilledRuns: trained.spilledRuns, countingMemoryBytes: options.memoryBudget,
+                                          skipped: trained.rejects, seconds: seconds))
         } else if !global.quiet {
             let counts = trained.model.orders.map { "\($0.order)-grams \(Formatting.count($0.count))" }.joined(separator: " · ")
             Output.line("lm train  \(Formatting.count(trained.sentences)) sentences  \(Formatting.count(trained.tokens)) tokens in \(Formatting.duration(seconds))  → \(out)")
@@ -116,6 +119,8 @@ struct LMTrainReport: Codable {
     var spilledRuns: Int
     /// The memory counting could use before spilling (--memory, else a quarter of --max-memory, else 1 GiB).
     var countingMemoryBytes: Int
+    /// Lines or records of the --from files skipped, by reason (invalid_utf8, nul_byte, too_large, …).
+    var skipped: [String: Int]
     var seconds: Double
 }
 

@@ -66,8 +66,9 @@ struct PipelineFile {
         }
         if let node = keys["ingest"] {
             let section = try reader.keys(node.mapping, path: "ingest", allowed: ["glob", "format", "text_field", "id_field", "max_doc_bytes",
-                                                                                 "compression_level"])
-            for (key, option) in [("glob", "--glob"), ("format", "--format"), ("text_field", "--text-field"), ("id_field", "--id-field")] {
+                                                                                 "compression_level", "txt_split"])
+            for (key, option) in [("glob", "--glob"), ("format", "--format"), ("text_field", "--text-field"), ("id_field", "--id-field"),
+                                  ("txt_split", "--txt-split")] {
                 if let value = section[key], !reader.isNull(value) { file.ingestArguments += [option, try reader.string(value, "ingest.\(key)")] }
             }
             if let value = section["max_doc_bytes"] {

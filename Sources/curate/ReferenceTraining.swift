@@ -20,19 +20,31 @@ enum ReferenceTraining {
         var discounts: [[Double]]
         var spilledRuns: Int
         var documents: Int
+        /// Lines or records of the --from files that were skipped (bad bytes, too large), by reason.
+        var rejects: [String: Int] = [:]
     }
 
     static func train(options: EstimatorOptions, tokenizer: TokenizerOptions, paths: [String], store: Store?,
                       selection: DocumentSelection, console: Console, include: (Int64) -> Bool = { _ in true }) throws -> Result {
         let estimator = try KneserNeyEstimator(options: options, tokenizer: tokenizer)
         var documents = 0
+        var rejects: [String: Int] = [:]
         if !paths.isEmpty {
-            let summary = try TextFiles(paths: paths).forEach { text in
+            // Text files a line at a time, as lmplz reads them: no size limit per file, and a bad line
+            // (NUL byte, invalid UTF-8, over --max-doc-bytes) is skipped alone.
+            var reading = IngestOptions()
+            reading.textSplit = .line
+            let summary = try TextFiles(paths: paths, options: reading).forEach { text in
                 estimator.add(text: text)
                 documents += 1
             }
+            rejects = summary.rejectsByReason
             for problem in summary.problems { console.warning(problem + " (skipped)", kind: "lm_input") }
-            if summary.rejects > 0 { console.warning("\(summary.rejects) bad records skipped (see `curate ingest` for their reasons)", kind: "lm_input") }
+            for reject in summary.firstRejects { console.warning(reject + " (skipped)", kind: "lm_input") }
+            if summary.rejects > summary.firstRejects.count {
+                let reasons = summary.rejectsByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " · ")
+                console.warning("\(summary.rejects) bad lines or records skipped in all (\(reasons))", kind: "lm_input")
+            }
         }
         if let store {
             if selection == .heuristicsPass {
@@ -53,7 +65,7 @@ enum ReferenceTraining {
         }
         let model = try estimator.estimate()
         return Result(model: model, sentences: estimator.sentences, tokens: estimator.tokens, discounts: estimator.discounts,
-                      spilledRuns: estimator.spilledRuns, documents: documents)
+                      spilledRuns: estimator.spilledRuns, documents: documents, rejects: rejects)
     }
 
     /// ARPA when the name ends in .arpa, else the binary format.

@@ -126,6 +126,62 @@ import Testing
         #expect(try store.count("SELECT position FROM documents") == 1)
     }
 
+    @Test func textSplitByLineMakesADocumentOfEachNonBlankLineAndRejectsBadLinesAlone() throws {
+        let directory = TemporaryDirectory()
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("first line\r\n\n   \nsecond line\n".utf8)
+        bytes += Array("bad ".utf8) + [0xFF, 0xFE] + Array(" bytes\n".utf8)       // line 5: invalid UTF-8
+        bytes += Array("a NUL ".utf8) + [0x00] + Array(" here\n".utf8)            // line 6: NUL byte
+        bytes += Array(String(repeating: "x", count: 300).utf8) + [0x0A]           // line 7: over --max-doc-bytes
+        bytes += Array("last line without a newline".utf8)                        // line 8
+        let path = directory.write("corpus.txt", bytes)
+        let store = try Store(path: directory.storePath())
+        let summary = try ingest([path], store: store) { $0.textSplit = .line; $0.maxDocBytes = 200 }
+        #expect(summary.documents == 3)
+        #expect(try store.allTexts() == ["first line", "second line", "last line without a newline"])
+        let positions = try store.connection.prepare("SELECT position FROM documents ORDER BY seq")
+        var lines: [Int64] = []
+        while try positions.step() { lines.append(positions.int64(0)) }
+        #expect(lines == [1, 4, 8])
+        let rejects = try store.rejectReasons()
+        #expect(rejects.map(\.0) == ["invalid_utf8", "nul_byte", "too_large"])
+        #expect(rejects.map(\.1) == [5, 6, 7])
+        // The same file cut another way is another source: its documents are read again.
+        let whole = try ingest([path], store: store) { $0.maxDocBytes = 1 << 20 }
+        #expect(whole.filesRead == 1 && whole.documents == 0 && whole.rejects == 1) // the whole file holds a NUL byte
+        #expect(try store.count("SELECT count(*) FROM sources") == 2)
+    }
+
+    @Test func textSplitByParagraphJoinsLinesBetweenBlankLines() throws {
+        let directory = TemporaryDirectory()
+        let big = String(repeating: "long line of text ", count: 20)
+        let text = "\n\nTitle\nfirst paragraph, line two\n\n\nsecond paragraph\n \n\(big)\n\(big)\nthird\n\nlast one"
+        let path = directory.write("notes.txt", text)
+        let store = try Store(path: directory.storePath())
+        let summary = try ingest([path], store: store) { $0.textSplit = .paragraph; $0.maxDocBytes = 500 }
+        #expect(try store.allTexts() == ["Title\nfirst paragraph, line two", "second paragraph", "last one"])
+        #expect(summary.documents == 3)
+        let rejects = try store.rejects()
+        #expect(rejects.map(\.reason) == ["too_large"])
+        #expect(rejects.map(\.record) == [9]) // the block's first line
+        #expect(rejects.first?.message.contains("paragraph of \(2 * big.utf8.count + "third".count + 2) bytes") == true, "\(rejects)")
+    }
+
+    @Test func aTextFileSplitByLineResumesAfterTheLastCommittedLine() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("lines.txt", (1...50).map { "sentence number \($0) of the file" }.joined(separator: "\n\n"))
+        let store = try Store(path: directory.storePath())
+        try ingest([path], store: store) { $0.textSplit = .line }
+        #expect(try store.count("SELECT count(*) FROM documents") == 50)
+        // Rewind the store to what a run killed after line 41 (document 21) leaves behind.
+        try store.connection.execute("""
+            DELETE FROM documents WHERE position > 41;
+            UPDATE sources SET status = 'reading', records_read = 41, documents = 21, finished_at = NULL;
+            """)
+        let resumed = try ingest([path], store: store) { $0.textSplit = .line }
+        #expect(resumed.filesResumed == 1 && resumed.documents == 29)
+        #expect(try store.allTexts() == (1...50).map { "sentence number \($0) of the file" })
+    }
+
     @Test func commonCrawlWETRecordsBecomeDocumentsWithTheirHeaders() throws {
         func record(_ headers: [(String, String)], _ body: String) -> [UInt8] {
             let payload = Array(body.utf8)
