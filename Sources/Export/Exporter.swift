@@ -480,31 +480,32 @@ struct WriteState {
     }
 
     /// One document's JSON line: keys in sorted order, so the same document always gives the same bytes.
+    /// `id` is the record's own id when it had one (so users join shards back to their data by it, as with
+    /// dolma and datatrove), else curate's; curate's 63-bit id is always in `metadata.curate.id`.
     /// `fields` is the row's batch buffer (its metadata and external id).
     static func encode(_ row: Exporter.Row, fields: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, rank: Int, into line: inout JSONLine) {
+        let curateID = String(row.id)
         line.raw("{\"id\":")
-        line.string(String(row.id))
-        line.raw(",\"metadata\":{\"curate\":{")
-        var separator = ""
+        if let externalID = row.externalID {
+            line.string(UnsafeRawBufferPointer(rebasing: fields[externalID]))
+        } else {
+            line.string(curateID)
+        }
+        line.raw(",\"metadata\":{\"curate\":{\"id\":")
+        line.string(curateID)
         if let language = row.language {
-            line.raw("\"language\":")
+            line.raw(",\"language\":")
             line.string(language)
-            separator = ","
         }
         if let perplexity = row.perplexity {
-            line.raw(separator + "\"perplexity\":")
+            line.raw(",\"perplexity\":")
             line.number(perplexity)
-            separator = ","
         }
-        line.raw(separator + "\"rank\":")
+        line.raw(",\"rank\":")
         line.number(Int64(rank))
         line.raw(",\"score\":")
         line.number(row.score)
         line.raw("}")
-        if let externalID = row.externalID {
-            line.raw(",\"external_id\":")
-            line.string(UnsafeRawBufferPointer(rebasing: fields[externalID]))
-        }
         if let metadata = row.metadata, metadata.count > 0, fields[metadata.lowerBound] == UInt8(ascii: "{") {
             line.raw(",\"record\":")
             line.raw(UnsafeRawBufferPointer(rebasing: fields[metadata])) // the record's other fields, as ingest stored them (a JSON object)

@@ -48,9 +48,11 @@ public enum Verifier {
                 try ZstdLines.forEach(path: path) { line in
                     documents += 1
                     jsonBytes += Int64(line.count) + 1
+                    // `id` is the record's own id (any string) or curate's; `metadata.curate.id` is always curate's.
                     guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                          let idText = object["id"] as? String, let id = Int64(idText), object["text"] is String,
+                          object["id"] is String, object["text"] is String,
                           let metadata = object["metadata"] as? [String: Any], let curate = metadata["curate"] as? [String: Any],
+                          let idText = curate["id"] as? String, let id = Int64(idText),
                           let score = (curate["score"] as? NSNumber)?.doubleValue else {
                         if report.problems.count < 50 { report.problems.append("\(shard.file): line \(documents) is not a curate document") }
                         return

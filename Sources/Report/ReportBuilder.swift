@@ -188,7 +188,7 @@ public struct ReportBuilder {
                 statement.bind(1, Int64(id) ?? -1)
                 statement.bind(2, id)
                 guard try statement.step() else {
-                    throw StoreError("no document with id \(id) in \(store.path)", hint: "give curate's id (as in the export) or the record's own id")
+                    throw StoreError("no document with id \(id) in \(store.path)", hint: "give curate's id (metadata.curate.id in an export) or the record's own id (an export's id)")
                 }
                 let failures = statement.text(3) ?? ""
                 group.examples.append(.init(id: statement.int64(1), language: statement.text(2) ?? "", score: failures.isEmpty ? "kept" : "fails: " + failures,

@@ -12,10 +12,10 @@ struct ShowCommand: ParsableCommand {
         abstract: "Show one document: where it came from, its statistics, verdicts, and its text.",
         discussion: "Example: curate show 4170128410915527913 --chars 400")
 
-    @Argument(help: ArgumentHelp("The document's id (or, with --external, its own id field).", valueName: "id"))
+    @Argument(help: ArgumentHelp("The document's id: curate's (metadata.curate.id in an export) or the record's own (an export's id).", valueName: "id"))
     var id: String
 
-    @Flag(name: .long, help: "Look the document up by the id field of its record.")
+    @Flag(name: .long, help: "Look the document up by the id field of its record only (for records whose own ids are numbers that are also curate ids).")
     var external = false
 
     @Option(name: .long, help: ArgumentHelp("Show at most this many characters of the text (0: none).", valueName: "n"))
@@ -29,20 +29,25 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let store = try Store(path: global.storePath, create: false)
         let connection = store.connection
-        let lookup = try connection.prepare("""
-            SELECT d.seq, d.id, d.position, d.external_id, d.byte_length, d.duplicate_of, d.metadata, d.codec, d.text,
-                   s.path, s.key, d.content_hash
-            FROM documents d JOIN sources s ON s.id = d.source_id
-            WHERE \(external ? "d.external_id = ?" : "d.id = ?") LIMIT 1
-            """)
-        if external {
-            lookup.bind(1, id)
-        } else {
-            guard let numeric = Int64(id) else { throw ValidationError("'\(id)' is not a document id (use --external for a record's own id)") }
-            lookup.bind(1, numeric)
+        // Curate's id first (unless --external), then the record's own id: an export's `id` is the latter
+        // when the record had one, and `metadata.curate.id` the former.
+        func lookup(external: Bool) throws -> SQLiteStatement? {
+            let statement = try connection.prepare("""
+                SELECT d.seq, d.id, d.position, d.external_id, d.byte_length, d.duplicate_of, d.metadata, d.codec, d.text,
+                       s.path, s.key, d.content_hash
+                FROM documents d JOIN sources s ON s.id = d.source_id
+                WHERE \(external ? "d.external_id = ?" : "d.id = ?") ORDER BY d.seq LIMIT 1
+                """)
+            if external {
+                statement.bind(1, id)
+            } else {
+                guard let numeric = Int64(id) else { return nil }
+                statement.bind(1, numeric)
+            }
+            return try statement.step() ? statement : nil
         }
-        guard try lookup.step() else {
-            throw StoreError("no document with \(external ? "external id" : "id") \(id) in \(global.storePath)")
+        guard let lookup = try (external ? nil : lookup(external: false)) ?? lookup(external: true) else {
+            throw StoreError("no document with id \(id) in \(global.storePath)", hint: "give curate's id (metadata.curate.id in an export) or the record's own id")
         }
         let seq = lookup.int64(0), documentID = lookup.int64(1)
         let duplicateOf: Int64? = lookup.isNull(5) ? nil : lookup.int64(5)

@@ -24,7 +24,7 @@ import Testing
             try ZstdLines.forEach(path: directory + "/" + (shard["file"] as! String)) { bytes in
                 let object = try JSONSerialization.jsonObject(with: Data(bytes)) as! [String: Any]
                 let curate = (object["metadata"] as! [String: Any])["curate"] as! [String: Any]
-                lines.append(Line(id: Int64(object["id"] as! String)!, perplexity: (curate["perplexity"] as! NSNumber).doubleValue,
+                lines.append(Line(id: Int64(curate["id"] as! String)!, perplexity: (curate["perplexity"] as! NSNumber).doubleValue,
                                   score: (curate["score"] as! NSNumber).doubleValue, text: object["text"] as! String))
             }
         }
