@@ -292,25 +292,52 @@ struct Clustering {
         return sets.groups()
     }
 
-    /// Rewrites `dedup_clusters`: one kept document per group, chosen by `Member.isBetter`.
+    /// Rewrites `dedup_clusters`: one kept document per group, chosen by `Member.compare`, with the rule
+    /// that chose it.
     func write(_ groups: DocumentGroups, _ summary: inout DedupSummary) throws {
         let connection = store.connection
         let modelID = try connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
         let lookup = try connection.prepare("""
             SELECT d.id, d.byte_length, s.normalized_hash, s.signature,
                    (SELECT kept FROM filter_verdicts f WHERE f.seq = s.seq),
-                   (SELECT perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = s.seq)
+                   (SELECT perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = s.seq),
+                   d.codec, d.text, d.content_hash
             FROM dedup_signatures s JOIN documents d ON d.seq = s.seq WHERE s.seq = ?2
             """)
-        func member(_ seq: Int64) throws -> Member {
+        let lineDocuments = try connection.prepare("SELECT documents FROM repeated_lines WHERE hash = ?")
+        let analyzer = TextAnalyzer(), decompressor = ZstdDecompressor()
+        func member(_ seq: Int64) throws -> (Member, [(hash: UInt64, characters: Int)]) {
             lookup.bind(1, modelID ?? -1)
             lookup.bind(2, seq)
             defer { lookup.reset() }
             guard try lookup.step() else { throw StoreError("document seq \(seq) has a dedup signature but no row in documents") }
             let signature = lookup.isNull(3) ? [] : Array(lookup.blobBytes(3).bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) }
-            return Member(seq: seq, id: lookup.int64(0), bytes: lookup.int64(1), normalizedHash: Array(lookup.blobBytes(2)),
-                          signature: signature, passedFilters: lookup.isNull(4) ? nil : lookup.int(4) == 1,
-                          perplexity: lookup.isNull(5) ? nil : lookup.double(5))
+            let member = Member(seq: seq, id: lookup.int64(0), bytes: lookup.int64(1), normalizedHash: Array(lookup.blobBytes(2)),
+                                signature: signature, passedFilters: lookup.isNull(4) ? nil : lookup.int(4) == 1,
+                                perplexity: lookup.isNull(5) ? nil : lookup.double(5))
+            guard options.lines else { return (member, []) }
+            let text = try StoredText.decode(lookup.blobBytes(7), codec: lookup.int(6), hash: lookup.blobBytes(8),
+                                             document: member.id, with: decompressor)
+            return (member, text.withUnsafeBytes { LineHash.lines(of: $0, analyzer: analyzer) })
+        }
+        /// Each member's characters in lines that other documents repeat: lines in more than the line
+        /// threshold of documents, the cluster counted as one (a line the copies share is their content,
+        /// not boilerplate; a menu line that other pages carry too is).
+        func countRepeatedLines(_ members: inout [Member], _ lines: [[(hash: UInt64, characters: Int)]]) throws {
+            var inCluster: [UInt64: Int] = [:]
+            for memberLines in lines {
+                for hash in Set(memberLines.map(\.hash)) { inCluster[hash, default: 0] += 1 }
+            }
+            var repeated: [UInt64: Bool] = [:]
+            for (hash, copies) in inCluster {
+                lineDocuments.bind(1, Int64(bitPattern: hash))
+                defer { lineDocuments.reset() }
+                let documents = try lineDocuments.step() ? Int(lineDocuments.int64(0)) : copies
+                repeated[hash] = documents - copies + 1 > options.lineThreshold
+            }
+            for index in members.indices {
+                members[index].repeatedLineCharacters = lines[index].reduce(0) { $0 + (repeated[$1.hash] == true ? $1.characters : 0) }
+            }
         }
 
         let pairSimilarity = try connection.prepare("SELECT \(similarityColumn) FROM dedup_pairs WHERE seq_a = ? AND seq_b = ?")
@@ -323,21 +350,27 @@ struct Clustering {
         }
 
         let insert = try connection.prepare(
-            "INSERT INTO dedup_clusters (seq, document_id, cluster, duplicate_of, method, similarity) VALUES (?, ?, ?, ?, ?, ?)")
+            "INSERT INTO dedup_clusters (seq, document_id, cluster, duplicate_of, method, similarity, kept_by) VALUES (?, ?, ?, ?, ?, ?, ?)")
         try connection.transaction {
             try connection.execute("DELETE FROM dedup_clusters")
             for group in groups {
-                let members = try group.map(member)
-                let kept = members.min { $0.isBetter(than: $1) }!
+                let loaded = try group.map(member)
+                var members = loaded.map(\.0)
+                if options.lines { try countRepeatedLines(&members, loaded.map(\.1)) }
+                let ranked = members.sorted { $0.compare($1).better }
+                let kept = ranked[0], rule = kept.compare(ranked[1]).rule
                 summary.clusters += 1
+                summary.keptBy[rule.rawValue, default: 0] += 1
                 for member in members {
                     insert.bind(1, member.seq)
                     insert.bind(2, member.id)
                     insert.bind(3, kept.seq)
+                    insert.bindNull(7)
                     if member.seq == kept.seq {
                         insert.bindNull(4)
                         insert.bind(5, "kept")
                         insert.bindNull(6)
+                        insert.bind(7, rule.rawValue)
                     } else if options.exact && member.normalizedHash == kept.normalizedHash {
                         insert.bind(4, kept.id)
                         insert.bind(5, "normalized")
@@ -357,6 +390,21 @@ struct Clustering {
     }
 }
 
+/// The rules that choose a cluster's kept document, in the order they apply (stored in
+/// `dedup_clusters.kept_by`: the first rule on which the kept document beat the runner-up).
+public enum KeepRule: String, CaseIterable, Sendable {
+    /// Fewest characters in lines that other documents repeat (navigation, cookie banners, footers).
+    case repeatedLines = "repeated_lines"
+    /// Kept by the heuristic filters (before unscored, before dropped).
+    case filters
+    /// Lower perplexity under the newest reference model (scored before unscored).
+    case perplexity
+    /// More bytes of text.
+    case longest
+    /// Ingested first.
+    case first
+}
+
 /// What choosing the kept document of a cluster looks at.
 struct Member {
     var seq: Int64
@@ -368,21 +416,27 @@ struct Member {
     var passedFilters: Bool?
     /// Perplexity under the newest reference model, nil when not scored.
     var perplexity: Double?
+    /// Characters in lines that documents outside the cluster repeat (0 without line counts).
+    var repeatedLineCharacters = 0
 
-    /// The best scored document first: one the heuristic filters keep (before an unscored one, before
-    /// one they drop), then the lowest perplexity (scored before unscored); without scores the longest,
-    /// and among equals the first ingested.
-    func isBetter(than other: Member) -> Bool {
+    /// Which of the two is better, and the rule that says so: the cleanest copy first (fewest characters in
+    /// repeated lines), then the best scored (kept by the heuristic filters, before an unscored one, before
+    /// one they drop; then the lowest perplexity, scored before unscored), then the longest, then the first
+    /// ingested.
+    func compare(_ other: Member) -> (rule: KeepRule, better: Bool) {
+        if repeatedLineCharacters != other.repeatedLineCharacters {
+            return (.repeatedLines, repeatedLineCharacters < other.repeatedLineCharacters)
+        }
         func filterRank(_ passed: Bool?) -> Int { passed == true ? 0 : passed == nil ? 1 : 2 }
-        if filterRank(passedFilters) != filterRank(other.passedFilters) { return filterRank(passedFilters) < filterRank(other.passedFilters) }
+        if filterRank(passedFilters) != filterRank(other.passedFilters) { return (.filters, filterRank(passedFilters) < filterRank(other.passedFilters)) }
         switch (perplexity, other.perplexity) {
-        case let (mine?, theirs?) where mine != theirs: return mine < theirs
-        case (.some, nil): return true
-        case (nil, .some): return false
+        case let (mine?, theirs?) where mine != theirs: return (.perplexity, mine < theirs)
+        case (.some, nil): return (.perplexity, true)
+        case (nil, .some): return (.perplexity, false)
         default: break
         }
-        if bytes != other.bytes { return bytes > other.bytes }
-        return seq < other.seq
+        if bytes != other.bytes { return (.longest, bytes > other.bytes) }
+        return (.first, seq < other.seq)
     }
 }
 

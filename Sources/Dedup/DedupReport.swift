@@ -16,6 +16,8 @@ public struct DedupReport: Codable, Sendable {
         public var kept: Int64
         public var duplicate: Int64
         public var method: String
+        /// The rule that made `kept` the cluster's kept document (`dedup_clusters.kept_by`).
+        public var keptBy: String
         public var similarity: Double?
         public var keptText: String
         public var duplicateText: String
@@ -27,6 +29,8 @@ public struct DedupReport: Codable, Sendable {
     public var clusterSizes: [SizeBin] = []
     /// Documents left out, by method: ingest (byte-identical), normalized, minhash.
     public var removed: [String: Int] = [:]
+    /// Clusters by the rule that chose their kept document: repeated_lines, filters, perplexity, longest, first.
+    public var keptBy: [String: Int] = [:]
     public var pairsCompared = 0
     public var pairsConfirmed = 0
     public var lineThreshold = 0
@@ -57,6 +61,8 @@ public struct DedupReport: Codable, Sendable {
         report.removed["ingest"] = Int(try connection.scalarInt("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL") ?? 0)
         let methods = try connection.prepare("SELECT method, count(*) FROM dedup_clusters WHERE method != 'kept' GROUP BY method")
         while try methods.step() { report.removed[methods.text(0) ?? "?"] = methods.int(1) }
+        let rules = try connection.prepare("SELECT kept_by, count(*) FROM dedup_clusters WHERE method = 'kept' AND kept_by IS NOT NULL GROUP BY kept_by")
+        while try rules.step() { report.keptBy[rules.text(0) ?? "?"] = rules.int(1) }
         report.removed["normalized", default: 0] += 0
         report.removed["minhash", default: 0] += 0
 
@@ -76,17 +82,19 @@ public struct DedupReport: Codable, Sendable {
         // Sample pairs: the near duplicates least similar to their kept document first (the ones worth a
         // look), then normalised ones; deterministic.
         let pairs = try connection.prepare("""
-            SELECT c.cluster, c.seq, c.method, c.similarity FROM dedup_clusters c WHERE c.method != 'kept'
+            SELECT c.cluster, c.seq, c.method, c.similarity, coalesce(k.kept_by, '') FROM dedup_clusters c
+            JOIN dedup_clusters k ON k.seq = c.cluster
+            WHERE c.method != 'kept'
             ORDER BY c.method = 'normalized', c.similarity, c.seq LIMIT ?
             """)
         pairs.bind(1, samples)
-        var chosen: [(Int64, Int64, String, Double?)] = []
+        var chosen: [(Int64, Int64, String, Double?, String)] = []
         while try pairs.step() {
-            chosen.append((pairs.int64(0), pairs.int64(1), pairs.text(2) ?? "", pairs.isNull(3) ? nil : pairs.double(3)))
+            chosen.append((pairs.int64(0), pairs.int64(1), pairs.text(2) ?? "", pairs.isNull(3) ? nil : pairs.double(3), pairs.text(4) ?? ""))
         }
-        for (kept, duplicate, method, similarity) in chosen {
+        for (kept, duplicate, method, similarity, keptBy) in chosen {
             guard let keptDocument = try store.document(seq: kept), let duplicateDocument = try store.document(seq: duplicate) else { continue }
-            report.samples.append(SamplePair(kept: keptDocument.id, duplicate: duplicateDocument.id, method: method, similarity: similarity,
+            report.samples.append(SamplePair(kept: keptDocument.id, duplicate: duplicateDocument.id, method: method, keptBy: keptBy, similarity: similarity,
                                              keptText: excerptOf(keptDocument.text, excerpt), duplicateText: excerptOf(duplicateDocument.text, excerpt)))
         }
         return report

@@ -46,6 +46,9 @@ public struct DedupSummary: Codable, Sendable {
     public var removedByIngest = 0
     public var removedNormalized = 0
     public var removedMinhash = 0
+    /// Clusters by the rule that chose their kept document (`KeepRule`: repeated_lines, filters,
+    /// perplexity, longest, first).
+    public var keptBy: [String: Int] = [:]
     public var repeatedLines = 0
     public var seconds = 0.0
 }
@@ -269,10 +272,7 @@ public final class Deduplicator {
                 var seen = HashIndex(expected: 32)
                 for line in Lines.split(raw) {
                     let bytes = UnsafeRawBufferPointer(rebasing: raw[line.start..<line.end])
-                    let hash: UInt64? = analyzer.withNormalizedLine(bytes) { normalized in
-                        normalized.count > 0 ? WordHash.exact(normalized) : nil
-                    }
-                    guard let hash, seen.insert(hash).inserted else { continue }
+                    guard let hash = LineHash.of(bytes, analyzer: analyzer), seen.insert(hash).inserted else { continue }
                     lines.append((hash, String(decoding: bytes.prefix(200), as: UTF8.self)))
                 }
             }

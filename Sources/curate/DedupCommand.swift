@@ -141,6 +141,9 @@ struct DedupCommand: ParsableCommand {
         Output.line("        \(Formatting.count(summary.clusters)) clusters; duplicates left out: \(Formatting.count(removed)) ("
                     + Output.breakdown([("ingest", Int64(summary.removedByIngest)), ("normalized", Int64(summary.removedNormalized)),
                                         ("minhash", Int64(summary.removedMinhash))]) + ")")
+        if summary.clusters > 0 {
+            Output.line("        kept copy chosen by: " + Output.breakdown(KeepRule.allCases.map(\.rawValue).map { ($0, Int64(summary.keptBy[$0] ?? 0)) }))
+        }
         if options.lines {
             Output.line("        repeated lines (in more than \(options.lineThreshold) document\(options.lineThreshold == 1 ? "" : "s")): \(Formatting.count(summary.repeatedLines))")
         }
@@ -156,6 +159,8 @@ struct DedupCommand: ParsableCommand {
         Output.line("")
         Output.line("removed by method: " + Output.breakdown(["ingest", "normalized", "minhash"].map { ($0, Int64(report.removed[$0] ?? 0)) })
                     + "  (of \(Formatting.count(report.documents)) documents)")
+        Output.line("kept copy chosen by: " + Output.breakdown(KeepRule.allCases.map(\.rawValue).map { ($0, Int64(report.keptBy[$0] ?? 0)) })
+                    + "  (fewest repeated-line characters, then filters, perplexity, longest, first)")
         Output.line("")
         Output.line("most repeated lines (\(Formatting.count(report.repeatedLines)) lines are in more than \(report.lineThreshold) document\(report.lineThreshold == 1 ? "" : "s"))")
         for line in report.topLines {
@@ -167,7 +172,7 @@ struct DedupCommand: ParsableCommand {
         let width = 58
         for sample in report.samples {
             let similarity = sample.similarity.map { String(format: "%.2f", $0) } ?? "-"
-            Output.line("── \(sample.kept) | \(sample.duplicate)  \(sample.method), Jaccard ≈ \(similarity)")
+            Output.line("── \(sample.kept) | \(sample.duplicate)  \(sample.method), Jaccard ≈ \(similarity); kept by \(sample.keptBy)")
             let left = Output.wrap(oneLine(sample.keptText, 400), width), right = Output.wrap(oneLine(sample.duplicateText, 400), width)
             for row in 0..<min(6, max(left.count, right.count)) {
                 let l = row < left.count ? left[row] : "", r = row < right.count ? right[row] : ""

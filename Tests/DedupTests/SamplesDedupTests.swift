@@ -131,6 +131,61 @@ import Testing
         #expect(cleanRepresentative.count == 220)
     }
 
+    /// In every cluster that holds a clean page and a copy of it wrapped in navigation, cookie-banner and
+    /// footer lines (the crawl pages of kind boilerplate_wrapped, the WET pages), the clean page is kept,
+    /// by the repeated-line rule; the report names the rule.
+    @Test func theCleanPageIsTheKeptCopyOfItsCluster() throws {
+        let directory = try Self.scratch()
+        let store = try Self.ingestSamples(into: directory + "/curate.db")
+        let summary = try Self.dedup(store)
+        let rows = try Self.load(store)
+        let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
+        var members: [Int64: [Int64]] = [:], keptBy: [Int64: String] = [:]
+        let clusters = try store.connection.prepare("SELECT cluster, document_id, kept_by FROM dedup_clusters")
+        while try clusters.step() {
+            members[clusters.int64(0), default: []].append(clusters.int64(1))
+            if !clusters.isNull(2) { keptBy[clusters.int64(0)] = clusters.text(2) }
+        }
+        var checked = 0
+        for (cluster, ids) in members {
+            let samples = ids.map { byID[$0]! }
+            let wrapped = samples.filter { $0.kind == "boilerplate_wrapped" || $0.key.contains("wet/") }
+            guard !wrapped.isEmpty, samples.contains(where: \.clean) else { continue }
+            let kept = rows.first { $0.seq == cluster }!
+            #expect(kept.clean, "cluster of \(samples.map { $0.url ?? $0.key }) keeps \(kept.url ?? kept.key)")
+            #expect(keptBy[cluster] == "repeated_lines", "\(kept.url ?? kept.key): kept by \(keptBy[cluster] ?? "-")")
+            checked += 1
+        }
+        #expect(checked >= 20, "clusters with a clean page and a wrapped copy: \(checked)")
+        #expect(summary.keptBy["repeated_lines"] ?? 0 >= checked)
+        let report = try DedupReport.load(store: store, options: DedupOptions())
+        #expect(report.keptBy == summary.keptBy)
+        #expect(report.samples.allSatisfy { !$0.keptBy.isEmpty })
+    }
+
+    /// The kept-copy rules apply in order: repeated lines, filters, perplexity, length, ingest order.
+    @Test func keepRulesApplyInOrder() {
+        let base = Member(seq: 1, id: 1, bytes: 100, normalizedHash: [], signature: [], passedFilters: true, perplexity: 50)
+        var other = base
+        other.seq = 2
+        #expect(base.compare(other) == (.first, true))
+        other.bytes = 200
+        #expect(base.compare(other) == (.longest, false))
+        other.perplexity = 40
+        #expect(base.compare(other) == (.perplexity, false))
+        other.perplexity = nil
+        #expect(base.compare(other) == (.perplexity, true))
+        other.passedFilters = false
+        other.perplexity = 10
+        #expect(base.compare(other) == (.filters, true))
+        var wrapped = base
+        wrapped.seq = 3
+        wrapped.repeatedLineCharacters = 120
+        wrapped.perplexity = 5
+        #expect(base.compare(wrapped) == (.repeatedLines, true))
+        #expect(wrapped.compare(base) == (.repeatedLines, false))
+    }
+
     /// Two runs give the same clusters, whatever the thread count; a second run has nothing to do.
     @Test func runsAreDeterministicAndIncremental() throws {
         let directory = try Self.scratch()
