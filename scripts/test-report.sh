@@ -10,8 +10,11 @@ if ! command -v chromium >/dev/null; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
-swift build --product curate >/dev/null
-CURATE="$(swift build --show-bin-path)/curate"
+if [ -z "${CURATE_BIN:-}" ]; then
+    swift build "${TEST_BUILD[@]}" --product curate >/dev/null
+    CURATE_BIN="$(swift build "${TEST_BUILD[@]}" --show-bin-path)/curate"
+fi
+CURATE="$CURATE_BIN"
 OUT=${REPORT_TEST_DIR:-/tmp/curate-report-test}
 rm -rf "$OUT"; mkdir -p "$OUT"
 printf "inputs: [%s]\nstore: pipeline.db\nexport:\n  out: export\n  top: 0.3\n" "$(pwd)/samples" >"$OUT/pipeline.yaml"

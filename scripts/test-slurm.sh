@@ -7,8 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/slurm-local.sh
-swift build --product curate >/dev/null
-CURATE="$(swift build --show-bin-path)/curate"
+if [ -z "${CURATE_BIN:-}" ]; then
+    swift build "${TEST_BUILD[@]}" --product curate >/dev/null
+    CURATE_BIN="$(swift build "${TEST_BUILD[@]}" --show-bin-path)/curate"
+fi
+CURATE="$CURATE_BIN"
 SAMPLES="$(pwd)/samples"
 WORK=$(mktemp -d /tmp/curate-slurm-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

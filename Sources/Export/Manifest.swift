@@ -1,5 +1,4 @@
 import Core
-import Crypto
 import Foundation
 
 /// `manifest.json`, written beside the shards after the last one: what was exported, from what, how.
@@ -69,7 +68,7 @@ final class ShardFile {
     let path: String
     private let temporary: String
     private let handle: FileHandle
-    private var hasher = SHA256()
+    private let hasher = SHA256Hasher()
     private var compressor: ZstdStreamCompressor!
     var documents = 0
     var firstScore = 0.0
@@ -88,7 +87,7 @@ final class ShardFile {
         // a single-threaded one's, so the mode is fixed; the second worker uses idle time on the cores.
         let temporary = self.temporary
         compressor = try ZstdStreamCompressor(level: level, workers: 2) { [unowned self] chunk in
-            self.hasher.update(bufferPointer: chunk)
+            self.hasher.update(chunk)
             do {
                 try self.handle.write(contentsOf: Data(chunk))
             } catch {
@@ -117,21 +116,22 @@ final class ShardFile {
         try handle.synchronize()
         try handle.close()
         try Self.rename(temporary, path)
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = hasher.hexDigest()
         return Manifest.Shard(file: name, bytes: compressor.bytesOut, jsonBytes: compressor.bytesIn, documents: documents,
                               sha256: digest, firstScore: firstScore, lastScore: lastScore)
     }
 
     static func rename(_ from: String, _ to: String) throws {
         guard Foundation.rename(from, to) == 0 else { throw ExportError("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))") }
+        CrashPoint.reached("rename")
     }
 
     /// SHA-256 of a file, hex.
     static func sha256(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw ExportError("cannot open \(path)") }
         defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hasher = SHA256Hasher()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { chunk.withUnsafeBytes { hasher.update($0) } }
+        return hasher.hexDigest()
     }
 }

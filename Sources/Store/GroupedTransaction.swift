@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// One write transaction kept open across many small units of work and committed about once a second.
@@ -26,7 +27,8 @@ public final class GroupedTransaction {
         }
         do {
             let result = try body()
-            if let openedAt, DispatchTime.now().uptimeNanoseconds - openedAt >= interval { try commit() }
+            // Under fault injection every unit of work is committed, so commits fall at fixed places.
+            if let openedAt, CrashPoint.isActive || DispatchTime.now().uptimeNanoseconds - openedAt >= interval { try commit() }
             return result
         } catch {
             rollback()
@@ -37,8 +39,11 @@ public final class GroupedTransaction {
     /// Commits what is pending.
     public func commit() throws {
         guard openedAt != nil else { return }
+        CrashPoint.reached("before-commit")
         try connection.execute("COMMIT")
         openedAt = nil
+        CrashPoint.reached("commit")
+        CrashPoint.reached("batch-commit")
     }
 
     /// Abandons what is pending.

@@ -86,7 +86,9 @@ public final class SQLiteConnection {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            CrashPoint.reached("before-commit")
             try execute("COMMIT")
+            CrashPoint.reached("commit")
             return result
         } catch {
             try? execute("ROLLBACK")

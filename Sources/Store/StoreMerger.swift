@@ -155,6 +155,7 @@ public enum StoreMerger {
             removeBuilding()
             throw StoreError("cannot rename \(building) to \(output): \(reason)")
         }
+        CrashPoint.reached("merge-rename")
         removeBuilding()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary

@@ -165,6 +165,7 @@ public final class Trainer {
                     state.bestValidation = validation
                     state.evaluationsSinceBest = 0
                     try ModelFile(model: model, tokenizer: tokenizer).write(to: directory + "/" + Self.bestModelName)
+                    CrashPoint.reached("best-model")
                 }
                 metrics.append(row)
                 // metrics.csv before the checkpoint: a run killed between the two resumes from the older
@@ -222,6 +223,7 @@ public final class Trainer {
         optimizer.m.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
         optimizer.v.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        CrashPoint.reached("checkpoint")
     }
 
     func load(_ path: String) throws {
@@ -258,6 +260,7 @@ public final class Trainer {
         for row in metrics { text += row.csv + "\n" }
         try text.write(toFile: directory + "/metrics.csv", atomically: true, encoding: .utf8)
         try LossChart.svg(metrics).write(toFile: directory + "/loss.svg", atomically: true, encoding: .utf8)
+        CrashPoint.reached("metrics")
     }
 
     /// The parameters, for tests.

@@ -22,8 +22,10 @@ struct CommandRunner {
     let workingDirectory: String
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
+    /// Runs the command to its end. With a `watchdog`, a run still going after that many seconds is a hang
+    /// (the tests that use it wait for something that must not block): it is killed, with status -1.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
+    func run(_ arguments: [String], watchdog: Double? = nil) throws -> Result {
         // Output goes to files rather than pipes, so a chatty child can never block on a full pipe.
         let base = NSTemporaryDirectory() + "/curate-out-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: base + ".out", contents: nil)
@@ -34,8 +36,19 @@ struct CommandRunner {
         }
         let process = try start(arguments, stdout: FileHandle(forWritingAtPath: base + ".out"),
                                 stderr: FileHandle(forWritingAtPath: base + ".err"))
+        let hung = Flag(), ended = Flag()
+        if let watchdog {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + watchdog) {
+                guard !ended.isSet else { return }
+                hung.set()
+                kill(pid, SIGKILL)
+            }
+        }
         process.waitUntilExit()
+        ended.set()
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        if hung.isSet { return Result(status: -1, stdout: read(base + ".out"), stderr: "hung: killed after \(watchdog ?? 0) s\n" + read(base + ".err")) }
         return Result(status: process.terminationStatus, stdout: read(base + ".out"), stderr: read(base + ".err"))
     }
 
@@ -50,6 +63,14 @@ struct CommandRunner {
         try process.run()
         return process
     }
+}
+
+/// A flag one thread sets and another reads.
+final class Flag: @unchecked Sendable { // guarded by `lock`
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// A fresh directory, removed at the end of the test.

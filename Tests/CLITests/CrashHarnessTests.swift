@@ -3,12 +3,13 @@ import Foundation
 import Store
 import Testing
 
-/// Every stage killed with SIGKILL at 20 seeded moments: each time from the same starting store, then
+/// Every stage killed with SIGKILL at exact places in its own progress (CURATE_CRASH_AT, see
+/// Core/CrashPoint.swift): the first, middle and last commit, the moments just before a commit, every
+/// rename of an export and every file the trainer writes. Each kill starts from the same store; then
 /// `PRAGMA integrity_check`, then the same command again to the end; the state must equal one clean
-/// run's every time (the stage's rows, the export's bytes, the trainer's metrics and weights).
+/// run's every time (the stage's rows, the export's bytes, the trainer's metrics and weights). The
+/// places come from the clean run's own trace, so every kill lands, on an idle machine or a busy one.
 @Suite(.serialized) struct CrashHarnessTests {
-    static let kills = 20
-
     struct Stage: Sendable {
         var name: String
         var arguments: @Sendable (_ resume: Bool) -> [String]
@@ -48,7 +49,7 @@ import Testing
                   "SELECT seq || '|' || cluster || '|' || coalesce(duplicate_of, '') || '|' || method FROM dedup_clusters ORDER BY seq",
                   "SELECT hash || '|' || documents FROM repeated_lines ORDER BY hash",
               ]) }),
-        Stage(name: "perplexity", arguments: { _ in ["score", "--metric", "perplexity", "--db", "store.db", "--quiet"] },
+        Stage(name: "perplexity", arguments: { _ in ["score", "--metric", "perplexity", "--lm-order", "3", "--db", "store.db", "--quiet"] },
               state: { try rows($0 + "/store.db", [
                   "SELECT seq || '|' || perplexity || '|' || bits_per_byte || '|' || bucket FROM perplexity ORDER BY seq",
                   "SELECT language || '|' || p30 || '|' || p60 FROM perplexity_cutoffs ORDER BY language",
@@ -77,7 +78,7 @@ import Testing
         context: 32
         batch: 4
         vocabulary: 300
-        steps: 80
+        steps: 40
         warmup: 4
         eval_interval: 10
         eval_batches: 1
@@ -91,9 +92,29 @@ import Testing
         try FileManager.default.copyItem(atPath: from, toPath: to)
     }
 
-    @Test func everyStageSurvivesTwentyKills() throws {
+    /// The places to kill a stage at, from a clean run's trace: for every point, its first, middle, third
+    /// quarter and last occurrence (ingest's first commits are the schema's), and every occurrence of the
+    /// points that mark files moved into place.
+    static func killPoints(trace: [String]) -> [String] {
+        var occurrences: [String: Int] = [:], order: [String] = []
+        // batch-commit falls on the same places as some of the commits.
+        for name in trace where !name.isEmpty && name != "batch-commit" {
+            if occurrences[name] == nil { order.append(name) }
+            occurrences[name, default: 0] += 1
+        }
+        var points: [String] = []
+        for name in order {
+            let count = occurrences[name]!
+            let chosen = ["rename", "checkpoint"].contains(name) ? Array(1...count) : [1, (count + 1) / 2, (3 * count + 3) / 4, count]
+            var seen = Set<Int>()
+            for n in chosen where seen.insert(n).inserted { points.append("\(name):\(n)") }
+        }
+        return points
+    }
+
+    @Test func everyStageSurvivesKillsAtExactPoints() throws {
         let scratch = Scratch()
-        KillResumeTests.makeCorpus(in: scratch, lines: 700)
+        KillResumeTests.makeCorpus(in: scratch, lines: 300)
         let clean = scratch.path + "/clean", work = scratch.path + "/work"
         for directory in [clean, work] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -105,38 +126,52 @@ import Testing
             #expect(try runner.run(["ingest", "corpus", "--partition", "\(index)/2", "--db", "p\(index).db", "--quiet"]).status == 0)
             #expect(try runner.run(["score", "--metric", "heuristics", "--db", "p\(index).db", "--quiet"]).status == 0)
         }
-        var random: UInt64 = 20_261_123
+        var random: UInt64 = 20_261_206
         for stage in Self.stages {
-            // The clean run, timed; then the same stage from the same starting point, killed again and again.
+            // The clean run, traced; then the same stage from the same starting point, killed at each place.
             try Self.copy(clean, work + "-start")
+            let trace = scratch.path + "/trace-\(stage.name)"
+            var tracer = CommandRunner(workingDirectory: clean)
+            tracer.environment["CURATE_CRASH_TRACE"] = trace
             let started = Date()
-            let cleanRun = try CommandRunner(workingDirectory: clean).run(stage.arguments(false))
+            let cleanRun = try tracer.run(stage.arguments(false))
+            let duration = Date().timeIntervalSince(started)
             #expect(cleanRun.status == 0, "\(stage.name): \(cleanRun.stderr)")
-            let duration = max(0.05, Date().timeIntervalSince(started))
-            let killer = CommandRunner(workingDirectory: work)
             let expected = try stage.state(clean)
-            var landed = 0
-            for attempt in 0..<Self.kills {
-                // Each kill point from the same start: kill, check the store, resume to the end, compare.
+            let points = Self.killPoints(trace: try String(contentsOfFile: trace, encoding: .utf8).components(separatedBy: "\n"))
+            #expect(points.count >= 3, "\(stage.name): too few crash points traced: \(points)")
+            for point in points {
                 try Self.copy(work + "-start", work)
-                random = splitMix(random, UInt64(attempt))
-                let moment = Double(random >> 11) / Double(1 << 53) * duration * 1.2
-                let process = try killer.start(stage.arguments(false))
-                Thread.sleep(forTimeInterval: moment)
-                if process.isRunning { landed += 1 }
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                if FileManager.default.fileExists(atPath: work + "/store.db") {
-                    let store = try Store(path: work + "/store.db", create: false)
-                    #expect(try store.connection.scalarText("PRAGMA integrity_check") == "ok", "\(stage.name), kill \(attempt)")
-                }
-                let resume = FileManager.default.fileExists(atPath: work + "/run/checkpoint.bin")
-                let final = try killer.run(stage.arguments(resume))
-                #expect(final.status == 0, "\(stage.name), kill \(attempt) at \(moment) s: \(final.stderr)")
-                #expect(try stage.state(work) == expected, "\(stage.name), kill \(attempt) at \(moment) s: differs from a clean run")
+                var killer = CommandRunner(workingDirectory: work)
+                killer.environment["CURATE_CRASH_AT"] = point
+                let killed = try killer.start(stage.arguments(false))
+                killed.waitUntilExit()
+                #expect(killed.terminationReason == .uncaughtSignal && killed.terminationStatus == SIGKILL,
+                        "\(stage.name): the run planned to die at \(point) ended with status \(killed.terminationStatus)")
+                try Self.resumeAndCompare(stage, in: work, expected: expected, after: point)
             }
-            // Most kills must land while the stage works (moments are drawn over 1.2 × its clean duration).
-            #expect(landed >= Self.kills / 2, "\(stage.name): only \(landed) of \(Self.kills) kills landed while it ran")
+            // A smoke test of the clock-driven kind: one kill at a seeded moment, wherever it lands.
+            try Self.copy(work + "-start", work)
+            random = splitMix(random, 1)
+            let moment = Double(random >> 11) / Double(1 << 53) * duration
+            let process = try CommandRunner(workingDirectory: work).start(stage.arguments(false))
+            Thread.sleep(forTimeInterval: moment)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try Self.resumeAndCompare(stage, in: work, expected: expected, after: "a kill at \(moment) s")
         }
+    }
+
+    /// After a kill: the store passes SQLite's integrity check, and the same command (resuming where the
+    /// stage supports it) finishes with the clean run's state.
+    static func resumeAndCompare(_ stage: Stage, in work: String, expected: [String], after kill: String) throws {
+        if FileManager.default.fileExists(atPath: work + "/store.db") {
+            let store = try Store(path: work + "/store.db", create: false)
+            #expect(try store.connection.scalarText("PRAGMA integrity_check") == "ok", "\(stage.name), after \(kill)")
+        }
+        let resume = FileManager.default.fileExists(atPath: work + "/run/checkpoint.bin")
+        let final = try CommandRunner(workingDirectory: work).run(stage.arguments(resume))
+        #expect(final.status == 0, "\(stage.name), after \(kill): \(final.stderr)")
+        #expect(try stage.state(work) == expected, "\(stage.name), after \(kill): differs from a clean run")
     }
 }

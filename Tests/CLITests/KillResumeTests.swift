@@ -63,26 +63,23 @@ import Testing
         let expectedDocuments = Self.committedDocuments(scratch.path + "/clean.db")
         #expect(expectedDocuments == 7 * 9000 - 7 * 4)
 
-        // Kill early (maybe before the schema exists), then each time a run has committed a few more documents.
+        // Killed at exact places (CURATE_CRASH_AT): at the first commit (the schema, before the run is
+        // recorded), then each resumed run after a few batches of its own, or just before a commit.
         let store = scratch.path + "/killed.db"
-        var kills = 0
-        for progress in [-1, 1, expectedDocuments / 5, expectedDocuments / 5, expectedDocuments / 5] {
-            let before = Self.committedDocuments(store)
-            // Frequent commits, so that kills land between many of them.
-            let process = try runner.start(["ingest", "corpus", "--db", "killed.db", "--quiet", "--commit-interval", "0.02"])
-            let deadline = Date().addingTimeInterval(60)
-            if progress < 0 {
-                usleep(30_000)
-            } else {
-                while process.isRunning && Self.committedDocuments(store) < before + progress && Date() < deadline { usleep(2_000) }
-            }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
+        // (A run's first grouped commit records its source; its documents come from the second on.)
+        let points = ["commit:1", "batch-commit:2", "batch-commit:3", "before-commit:20", "batch-commit:6"]
+        var committedAfter: [Int64] = []
+        for point in points {
+            var killer = runner
+            killer.environment["CURATE_CRASH_AT"] = point
+            let process = try killer.start(["ingest", "corpus", "--db", "killed.db", "--quiet"])
             process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "\(point): status \(process.terminationStatus)")
+            let committed = Self.committedDocuments(store)
+            #expect(committed >= (committedAfter.last ?? 0) && committed < expectedDocuments, "\(point): \(committed) documents committed")
+            committedAfter.append(committed)
         }
-        #expect(kills >= 3, "the corpus was ingested too fast to interrupt it")
+        #expect(committedAfter.first == 0 && Set(committedAfter).count == points.count, "documents committed after each kill: \(committedAfter)")
 
         let resumed = try runner.run(["ingest", "corpus", "--db", "killed.db", "--json"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -90,8 +87,43 @@ import Testing
         #expect(after.count == expected.count)
         #expect(after == expected)
         #expect(Self.committedDocuments(store) == expectedDocuments)
-        // The interrupted runs are visible as such (the first kill may land before its run was recorded).
+        // The interrupted runs are visible as such (the first kill landed before its run was recorded).
         let statistics = try Store(path: store, create: false).statistics()
-        #expect(statistics.interruptedRuns >= Int64(kills - 1) && statistics.interruptedRuns <= Int64(kills))
+        #expect(statistics.interruptedRuns == Int64(points.count - 1))
+    }
+}
+
+/// `curate ingest --txt-split line`: a one-sentence-a-line file becomes one document a line, and a run
+/// killed mid-file resumes after its last committed line.
+@Suite(.serialized) struct TextSplitCommandTests {
+    @Test func aHundredThousandLinesAreAHundredThousandDocumentsThroughKills() throws {
+        let scratch = Scratch()
+        var text = ""
+        var blank = 0
+        for line in 0..<100_000 {
+            if line % 997 == 0 {
+                text += "  \n"
+                blank += 1
+            } else {
+                text += "sentence \(line) of the corpus, with words in it \(line % 13).\n"
+            }
+        }
+        scratch.write("corpus.txt", text)
+        let runner = scratch.runner
+        let clean = try runner.run(["ingest", "corpus.txt", "--txt-split", "line", "--db", "clean.db", "--json"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(KillResumeTests.committedDocuments(scratch.path + "/clean.db") == Int64(100_000 - blank))
+        let expected = try KillResumeTests.snapshot(scratch.path + "/clean.db")
+
+        for point in ["batch-commit:3", "before-commit:8", "batch-commit:20"] {
+            var killer = runner
+            killer.environment["CURATE_CRASH_AT"] = point
+            let process = try killer.start(["ingest", "corpus.txt", "--txt-split", "line", "--db", "killed.db", "--quiet"])
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "\(point): status \(process.terminationStatus)")
+        }
+        let resumed = try runner.run(["ingest", "corpus.txt", "--txt-split", "line", "--db", "killed.db", "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try KillResumeTests.snapshot(scratch.path + "/killed.db") == expected)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LM
 import Testing
 
 /// `curate lm …` and `curate score --metric perplexity` through the binary.
@@ -42,6 +43,57 @@ import Testing
         #expect(lines[0]["oov"] as? Int == 0)
         #expect(lines[1]["oov"] as? Int == 1)
         #expect((lines[1]["log10"] as! Double) < (lines[0]["log10"] as! Double))
+    }
+
+    /// The n-grams of an ARPA file as "w1 w2 …" -> (log10 prob, log10 backoff).
+    static func ngrams(_ path: String) throws -> [String: (Float, Float)] {
+        let model = try ARPA.read(path: path)
+        var table: [String: (Float, Float)] = [:]
+        for order in model.orders {
+            for index in 0..<order.count {
+                let words = order.gram(index).map { String(decoding: model.vocabulary[Int($0)], as: UTF8.self) }.joined(separator: " ")
+                table[words] = (order.logProb[index], order.logBackoff[index])
+            }
+        }
+        return table
+    }
+
+    /// `lm train --from FILE.txt` reads the file a line at a time, as lmplz does: it equals lmplz's model of
+    /// the same file (Tests/Fixtures/lm/lmplz-3.arpa, `lmplz -o 3 --discount_fallback`), and bad lines
+    /// (NUL, invalid UTF-8) are skipped alone and named, never the whole file.
+    @Test func trainingFromATextFileReadsItLineByLineLikeLmplz() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/lm").path
+        let good = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/train.txt"))
+        let scratch = Scratch()
+        let lines = good.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var dirty = Data()
+        for (index, line) in lines.enumerated() {
+            if index == 3 { dirty += Data("a line with a NUL \u{0} byte\n".utf8) }
+            if index == 10 { dirty += Data([0x62, 0x61, 0x64, 0x20, 0xC3, 0x28, 0x0A]) } // invalid UTF-8
+            dirty += line
+            if index < lines.count - 1 { dirty.append(0x0A) }
+        }
+        FileManager.default.createFile(atPath: scratch.path + "/dirty.txt", contents: dirty)
+        let expected = try Self.ngrams(fixtures + "/lmplz-3.arpa")
+        for input in [fixtures + "/train.txt", "dirty.txt"] {
+            let train = try scratch.runner.run(["lm", "train", "--order", "3", "--from", input, "--tokenize", "whitespace",
+                                                "--out", "model.arpa"])
+            #expect(train.status == 0, "\(train.stderr)")
+            let ours = try Self.ngrams(scratch.path + "/model.arpa")
+            #expect(Set(ours.keys) == Set(expected.keys), "\(input): \(Set(ours.keys).symmetricDifference(expected.keys).prefix(5))")
+            var differing = 0
+            for (gram, (probability, backoff)) in ours {
+                guard let (p, w) = expected[gram] else { continue }
+                if abs(probability - p) > 1e-4 || abs(backoff - w) > 1e-4 { differing += 1 }
+            }
+            #expect(differing == 0 && ours.count > 30_000, "\(input): \(differing) of \(ours.count) n-grams differ from lmplz's")
+            if input == "dirty.txt" {
+                #expect(train.stderr.contains("dirty.txt:4: nul_byte"), "\(train.stderr)")
+                #expect(train.stderr.contains("dirty.txt:12: invalid_utf8"), "\(train.stderr)")
+            } else {
+                #expect(!train.stderr.contains("warning"), "\(train.stderr)")
+            }
+        }
     }
 
     @Test func perplexityRightAfterIngestTrainsTheReferenceAndStatsShowIt() throws {
