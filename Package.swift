@@ -4,6 +4,10 @@
 // the `curate` executable is the only place that wires stages together.
 import PackageDescription
 
+// Test code is not where the time goes: compiled without optimisation even in the release builds the
+// test scripts use, it builds in less time.
+let testSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"])]
+
 let package = Package(
     name: "curate",
     platforms: [.macOS(.v13)],
@@ -76,17 +80,17 @@ let package = Package(
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
 
         // MARK: Tests
-        .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"]),
-        .testTarget(name: "TextTests", dependencies: ["Text", "Core"]),
-        .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"]),
-        .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"]),
-        .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Dedup", "Ingest", "Store", "Core"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Core"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Core"]),
-        .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"]),
-        .testTarget(name: "CLITests", dependencies: ["curate", "CurateFuzz", "Store", "Core", "LM"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: testSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"], swiftSettings: testSettings),
+        .testTarget(name: "TextTests", dependencies: ["Text", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Dedup", "Ingest", "Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "CLITests", dependencies: ["curate", "CurateFuzz", "Store", "Core", "LM"], swiftSettings: testSettings),
     ]
 )
