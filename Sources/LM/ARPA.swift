@@ -14,43 +14,19 @@ public enum ARPA {
 
     /// Writes `model` as ARPA to `path` (through a temporary name, renamed when complete).
     public static func write(_ model: ModelData, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        guard let file = fopen(temporary, "w") else {
-            throw FormatError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")
-        }
-        var buffer = ""
-        buffer.reserveCapacity(1 << 20)
-        func flush(force: Bool = false) {
-            guard force || buffer.utf8.count > (1 << 20) else { return }
-            fputs(buffer, file)
-            buffer.removeAll(keepingCapacity: true)
-        }
-        buffer += model.options.arpaComment + "\n"
-        buffer += "\\data\\\n"
-        for order in model.orders { buffer += "ngram \(order.order)=\(order.count)\n" }
-        let words = model.vocabulary.map { String(decoding: $0, as: UTF8.self) }
+        let writer = try ARPAWriter(path: path, options: model.options, vocabulary: model.vocabulary)
+        writer.begin(counts: model.orders.map(\.count))
         for order in model.orders {
-            buffer += "\n\\\(order.order)-grams:\n"
+            writer.beginOrder(order.order)
             let highest = order.order == model.order
-            for index in 0..<order.count {
-                buffer += format(order.logProb[index])
-                buffer += "\t"
-                let gram = order.gram(index)
-                buffer += gram.map { words[Int($0)] }.joined(separator: " ")
-                if !highest {
-                    buffer += "\t"
-                    buffer += format(order.logBackoff[index])
+            order.ids.withUnsafeBufferPointer { ids in
+                for index in 0..<order.count {
+                    writer.add(UnsafeBufferPointer(rebasing: ids[index * order.order ..< (index + 1) * order.order]),
+                               logProb: order.logProb[index], logBackoff: highest ? nil : order.logBackoff[index])
                 }
-                buffer += "\n"
-                flush()
             }
         }
-        buffer += "\n\\end\\\n"
-        flush(force: true)
-        guard fclose(file) == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw FormatError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        try writer.finish()
     }
 
     /// Shortest text that reads back as the same Float; "0" for zero.

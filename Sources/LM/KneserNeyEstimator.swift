@@ -36,10 +36,17 @@ public struct EstimatorError: Error, CustomStringConvertible, Sendable {
 ///   unigrams interpolated with the uniform distribution over the vocabulary without `<s>`; `<unk>`
 ///   gets only that interpolated mass; `<s>` has probability 1 (it is never predicted);
 /// - an n-gram's back-off weight is γ of it as a context.
+///
+/// Like lmplz, it streams: after counting, the n-grams pass through sorts (by context for the sums,
+/// back to suffix order for the interpolation) that hold at most the memory budget and spill sorted runs
+/// to scratch files beyond it, so a model of any size is estimated in bounded memory and can be written
+/// to an ARPA file as it is made (`estimate(arpa:)`). Every sum is taken in the same order whatever the
+/// budget, so the model does not depend on it.
 public final class KneserNeyEstimator {
     public let options: EstimatorOptions
     public let tokenizerOptions: TokenizerOptions
     private var vocabulary = Vocabulary()
+    private let scratch: ScratchDirectory
     private let counter: NGramCounter
     private let tokenizer: LMTokenizer
     private var window: [UInt32]
@@ -50,7 +57,8 @@ public final class KneserNeyEstimator {
         guard (1...6).contains(options.order) else { throw EstimatorError(description: "order must be 1 to 6, got \(options.order)") }
         self.options = options
         tokenizerOptions = tokenizer
-        counter = NGramCounter(order: options.order, memoryBudget: options.memoryBudget, scratchDirectory: options.scratchDirectory)
+        scratch = ScratchDirectory(in: options.scratchDirectory)
+        counter = NGramCounter(order: options.order, memoryBudget: options.memoryBudget, scratch: scratch)
         self.tokenizer = LMTokenizer(options: tokenizer)
         window = [UInt32](repeating: Vocabulary.begin, count: options.order)
     }
@@ -85,14 +93,25 @@ public final class KneserNeyEstimator {
         window.withUnsafeBufferPointer { counter.add($0) }
     }
 
-    /// Runs the estimation and returns the model.
+    /// Runs the estimation and returns the model, in memory.
     public func estimate() throws -> ModelData {
-        let order = options.order
-        let windows = try counter.finish()
-        var adjusted = adjustCounts(windows)
-        let discounts = try computeDiscounts(adjusted)
-        if options.pruneSingletons { prune(&adjusted) }
-        return interpolate(adjusted, discounts: discounts, order: order)
+        let sink = ModelDataSink(options: tokenizerOptions, vocabulary: vocabulary.words)
+        try estimate(into: sink)
+        return sink.model
+    }
+
+    /// Runs the estimation and writes the model to an ARPA file as it is made; returns the number of
+    /// n-grams of each order. Memory stays within the budget, whatever the model's size.
+    @discardableResult
+    public func estimate(arpa path: String) throws -> [Int] {
+        let sink = try ARPAWriter(path: path, options: tokenizerOptions, vocabulary: vocabulary.words)
+        do {
+            try estimate(into: sink)
+        } catch {
+            sink.abandon()
+            throw error
+        }
+        return sink.counts
     }
 
     /// Number of sorted runs the counter wrote to disk (0 when everything fit in the budget).
@@ -103,58 +122,111 @@ public final class KneserNeyEstimator {
     /// Count-of-counts n1…n4 per order, after `estimate()`.
     public private(set) var countOfCounts: [[Int]] = []
 
-    // MARK: Adjusted counts
-
-    /// Adjusted counts of every order, each in suffix order. Also the raw ("actual") counts, which
-    /// pruning compares with its thresholds.
-    struct Adjusted {
-        var counts: [NGramCounts]
-        var actual: [[UInt64]]
+    private func estimate(into sink: ModelSink) throws {
+        let order = options.order
+        // Memory: the adjusted counts' sorters share a quarter of the budget, a context pass's output sorter
+        // takes a quarter, and what waits in memory between passes an eighth for each kind of stream.
+        var sorters: [RecordSorter?] = try adjustCounts(try counter.finish())
+        discounts = try computeDiscounts()
+        let unigrams = sorters[0]!.count
+        var interpolation: [RecordSource] = []
+        var backoffs: [RecordSource] = []
+        for n in 1...order {
+            let adjusted = try sorters[n - 1]!.finish()
+            sorters[n - 1] = nil
+            let (probabilities, contexts) = try contextPass(n, adjusted)
+            interpolation.append(probabilities)
+            if n > 1 { backoffs.append(contexts) }
+        }
+        let counts = try interpolate(interpolation, uniform: 1.0 / Double(unigrams - 1))
+        try sink.begin(counts: counts.map(\.count))
+        for n in 1...order {
+            try write(order: n, probabilities: try counts[n - 1].finish(), backoffs: n < order ? backoffs[n - 1] : nil, to: sink)
+        }
+        try sink.finish()
     }
 
-    private func adjustCounts(_ windows: NGramCounts) -> Adjusted {
-        let order = windows.order
-        var counts = (1...order).map { NGramCounts(order: $0) }
-        var actual = [[UInt64]](repeating: [], count: order)
+    // MARK: Adjusted counts
+
+    /// The record of an adjusted n-gram: ids, adjusted count, raw ("actual") count, which pruning
+    /// compares with its thresholds.
+    private func adjustedRecord(_ n: Int) -> NGramRecord { NGramRecord(order: n, fields: 2) }
+
+    /// Streams the counted N-grams (in suffix order) into the adjusted counts of every order, each into a
+    /// sorter by context (the next pass's order), and counts the count-of-counts n1…n4 per order.
+    private func adjustCounts(_ windows: RecordSource) throws -> [RecordSorter] {
+        let order = options.order
+        let directory = try scratch.path()
+        let sorters = (1...order).map { n in
+            RecordSorter(recordBytes: adjustedRecord(n).bytes, budget: options.memoryBudget / (4 * order), directory: directory,
+                         name: "adjusted-\(n)", compare: adjustedRecord(n).contextOrder)
+        }
+        countOfCounts = [[Int]](repeating: [0, 0, 0, 0], count: order)
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: order * 4 + 16, alignment: 8)
+        defer { bytes.deallocate() }
+        /// `counted` is the count the count-of-counts take (the adjusted count but for lmplz's quirk below).
+        func emit(_ gram: UnsafeBufferPointer<UInt32>, count: UInt64, actual: UInt64, counted: UInt64? = nil) throws {
+            let n = gram.count
+            for i in 0..<n { bytes.storeBytes(of: gram[i], toByteOffset: i * 4, as: UInt32.self) }
+            bytes.storeBytes(of: count, toByteOffset: n * 4, as: UInt64.self)
+            bytes.storeBytes(of: actual, toByteOffset: n * 4 + 8, as: UInt64.self)
+            let statistic = counted ?? count
+            if statistic >= 1 && statistic <= 4 { countOfCounts[n - 1][Int(statistic) - 1] += 1 }
+            try sorters[n - 1].append(bytes)
+        }
+        // <unk> and <s> are unigrams with count 0 (ids 0 and 1 come first); <s> is never pruned.
+        for (id, actual) in [(Vocabulary.unknown, UInt64(0)), (Vocabulary.begin, UInt64.max)] {
+            try [id].withUnsafeBufferPointer { try emit($0, count: 0, actual: actual) }
+        }
+        let record = counter.record
         // The n-gram being accumulated for each lower order n (index n - 1).
         var open = [Bool](repeating: false, count: order)
         var isBOS = [Bool](repeating: false, count: order)
         var pending = [UInt64](repeating: 0, count: order)
         var pendingActual = [UInt64](repeating: 0, count: order)
-        var pendingStart = [Int](repeating: 0, count: order) // window index whose suffix it is
+        var pendingGram = [UInt32](repeating: 0, count: order) // the window whose suffixes are open
+        var previous = [UInt32](repeating: 0, count: order)
+        var first = true
 
-        func close(_ n: Int) {
+        func close(_ n: Int, atEnd: Bool = false) throws {
             guard open[n - 1] else { return }
-            counts[n - 1].ids.append(contentsOf: windows.gram(pendingStart[n - 1]).suffix(n))
-            counts[n - 1].counts.append(pending[n - 1])
-            actual[n - 1].append(pendingActual[n - 1])
+            try pendingGram.withUnsafeBufferPointer { gram in
+                try emit(UnsafeBufferPointer(rebasing: gram[(order - n)...]), count: pending[n - 1], actual: pendingActual[n - 1],
+                         counted: atEnd ? pendingActual[n - 1] : nil)
+            }
             open[n - 1] = false
         }
 
-        for index in 0..<windows.count {
-            let gram = windows.gram(index)
-            let count = windows.counts[index]
+        while let current = windows.current {
+            let gram = record.ids(current)
+            let count = record.count(current)
+            if order == 1 {
+                // Only unigrams: their counts are the raw counts of the words.
+                if gram[0] > Vocabulary.begin { try emit(gram, count: count, actual: count) }
+                try windows.advance()
+                continue
+            }
             var same = 0
-            if index > 0 {
-                let previous = windows.gram(index - 1)
-                while same < order && gram[gram.startIndex + order - 1 - same] == previous[previous.startIndex + order - 1 - same] { same += 1 }
+            if !first {
+                while same < order && gram[order - 1 - same] == previous[order - 1 - same] { same += 1 }
             }
             // Position of the rightmost <s> in the window (-1: none).
             var bos = -1
-            for i in stride(from: order - 1, through: 0, by: -1) where gram[gram.startIndex + i] == Vocabulary.begin {
+            for i in stride(from: order - 1, through: 0, by: -1) where gram[i] == Vocabulary.begin {
                 bos = i
                 break
             }
-            for n in 1..<max(order, 1) {
+            // The orders whose n-gram changes close first: they share `pendingGram` with those that open.
+            for n in 1..<order where n > same { try close(n) }
+            for n in 1..<order {
                 let start = order - n
-                if n > same { close(n) }
                 if start < bos { continue } // contains <s> after its first word: not an n-gram of the model
                 if !open[n - 1] {
                     open[n - 1] = true
                     isBOS[n - 1] = start == bos
                     pending[n - 1] = 0
                     pendingActual[n - 1] = 0
-                    pendingStart[n - 1] = index
+                    for i in start..<order { pendingGram[i] = gram[i] }
                 }
                 pendingActual[n - 1] += count
                 if isBOS[n - 1] {
@@ -163,45 +235,26 @@ public final class KneserNeyEstimator {
                     pending[n - 1] += 1 // a new distinct left extension
                 }
             }
-            if bos <= 0 {
-                counts[order - 1].ids.append(contentsOf: gram)
-                counts[order - 1].counts.append(count)
-                actual[order - 1].append(count)
-            }
+            if bos <= 0 { try emit(gram, count: count, actual: count) }
+            for i in 0..<order { previous[i] = gram[i] }
+            first = false
+            try windows.advance()
         }
-        for n in 1..<max(order, 1) { close(n) }
-
-        // <unk> and <s> are unigrams with count 0 (ids 0 and 1 sort first in suffix order).
-        var unigrams = NGramCounts(order: 1)
-        unigrams.ids = [Vocabulary.unknown, Vocabulary.begin]
-        unigrams.counts = [0, 0]
-        var unigramActual: [UInt64] = [0, UInt64.max] // <s> is never pruned
-        if order == 1 {
-            // Only unigrams: their counts are the raw counts of the words.
-            for index in 0..<windows.count where windows.ids[index] > Vocabulary.begin {
-                unigrams.ids.append(windows.ids[index])
-                unigrams.counts.append(windows.counts[index])
-                unigramActual.append(windows.counts[index])
-            }
-        } else {
-            unigrams.ids += counts[0].ids
-            unigrams.counts += counts[0].counts
-            unigramActual += actual[0]
-        }
-        counts[0] = unigrams
-        actual[0] = unigramActual
-        return Adjusted(counts: counts, actual: actual)
+        // lmplz puts the n-grams of the lower orders still open when the stream ends (the last of each
+        // order in suffix order) into its count-of-counts at their raw count, not their adjusted one
+        // (the loop after the stream in KenLM's adjust_counts.cc); their stored counts stay adjusted. Done
+        // the same here, the discounts agree (found on the Rust book, where a word whose only left
+        // extension occurs twice came last: lmplz's unigram D1 0.738814 against 0.739032).
+        for n in 1..<max(order, 1) { try close(n, atEnd: true) }
+        return sorters
     }
 
     // MARK: Discounts
 
-    private func computeDiscounts(_ adjusted: Adjusted) throws -> [[Double]] {
+    private func computeDiscounts() throws -> [[Double]] {
         var result: [[Double]] = []
-        countOfCounts = []
-        for (index, counts) in adjusted.counts.enumerated() {
-            var n = [0, 0, 0, 0, 0]
-            for count in counts.counts where count < 5 { n[Int(count)] += 1 }
-            countOfCounts.append(Array(n[1...4]))
+        for (index, counts) in countOfCounts.enumerated() {
+            let n = [0] + counts
             var discount: [Double]? = nil
             if n[1] > 0 && n[2] > 0 && n[3] > 0 {
                 let y = Double(n[1]) / (Double(n[1]) + 2 * Double(n[2]))
@@ -216,114 +269,156 @@ public final class KneserNeyEstimator {
             }
             result.append(discount!)
         }
-        discounts = result
         return result
     }
 
-    // MARK: Pruning
-
-    /// lmplz's --prune 0 0 1: n-grams of order 3 and up whose raw count is 1 leave the model; their
-    /// mass goes to their context's back-off (see `interpolate`).
-    private func prune(_ adjusted: inout Adjusted) {
-        for n in 3...max(3, adjusted.counts.count) where n <= adjusted.counts.count {
-            for index in 0..<adjusted.counts[n - 1].count where adjusted.actual[n - 1][index] <= 1 {
-                adjusted.actual[n - 1][index] = 0 // marked: 0 = pruned
-            }
-        }
-        prunedOrdersFrom = 3
-    }
-
-    private var prunedOrdersFrom = Int.max
-
     // MARK: Probabilities
 
-    private func interpolate(_ adjusted: Adjusted, discounts: [[Double]], order: Int) -> ModelData {
-        let vocabularySize = vocabulary.count // unigrams: every word, <unk>, <s>, </s>
-        let uniform = 1.0 / Double(adjusted.counts[0].count - 1) // <s> excluded, <unk> included
-        var data = ModelData(options: tokenizerOptions, vocabulary: vocabulary.words, orders: [])
-        _ = vocabularySize
-        var lowerIndex = HashIndex()      // order n-1 n-gram hash -> its index in the output
-        var lowerProb: [Double] = []      // interpolated probability of each order n-1 n-gram
-        var contextGammaForLower: [Double] = [] // γ of each order n-1 n-gram as a context (1 = none)
+    /// lmplz's --prune 0 0 1: n-grams of order 3 and up whose raw count is 1 leave the model; their
+    /// mass goes to their context's back-off.
+    private func isPruned(order n: Int, actual: UInt64) -> Bool {
+        options.pruneSingletons && n >= 3 && actual <= 1
+    }
 
-        for n in 1...order {
-            let counts = adjusted.counts[n - 1]
-            let isPruned = { (index: Int) -> Bool in n >= self.prunedOrdersFrom && adjusted.actual[n - 1][index] == 0 }
-            let discount = discounts[n - 1]
-            func d(_ count: UInt64) -> Double { count == 0 ? 0 : discount[Int(min(count, 3)) - 1] }
+    /// One order's n-grams by context: per context, the sum of the counts and the discounted mass give
+    /// γ(context); each n-gram that stays gets its uninterpolated probability and γ (records in suffix
+    /// order, sorted back), and each context that an n-gram stays in gets its γ as the back-off weight of
+    /// the (n-1)-gram it is (records in the suffix order of the contexts, as they come).
+    private func contextPass(_ n: Int, _ source: RecordSource) throws -> (probabilities: RecordSource, backoffs: RecordSource) {
+        let order = options.order
+        let directory = try scratch.path()
+        let input = adjustedRecord(n)
+        let output = NGramRecord(order: n, fields: 2) // uninterpolated probability, γ
+        let sorter = RecordSorter(recordBytes: output.bytes, budget: options.memoryBudget / 4, directory: directory,
+                                  name: "probabilities-\(n)", compare: output.suffixOrder)
+        let backoff = NGramRecord(order: max(1, n - 1), fields: 1)
+        let backoffs = RecordSpool(recordBytes: backoff.bytes, memoryLimit: options.memoryBudget / (8 * order),
+                                   path: directory + "/backoffs-\(n - 1)")
+        let discount = discounts[n - 1]
+        func d(_ count: UInt64) -> Double { count == 0 ? 0 : discount[Int(min(count, 3)) - 1] }
+        let group = RecordBuffer(recordBytes: input.bytes)
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: output.bytes, alignment: 8)
+        defer { bytes.deallocate() }
 
-            // Sums per context (the first n - 1 words).
-            var contexts = HashIndex(expected: counts.count / 2 + 1)
-            var contextOf = [Int](repeating: 0, count: counts.count)
-            var denominator: [Double] = [], mass: [Double] = []
-            for index in 0..<counts.count {
-                let gram = counts.gram(index)
-                let key = gram.dropLast().withUnsafeBufferPointer { NGramHash.of($0) }
-                let (context, inserted) = contexts.insert(key)
-                if inserted {
-                    denominator.append(0)
-                    mass.append(0)
-                }
-                contextOf[index] = context
-                let count = counts.counts[index]
-                denominator[context] += Double(count)
-                if isPruned(index) {
-                    mass[context] += Double(count) // pruned: its whole count goes to the back-off
+        func flush() throws {
+            guard group.count > 0 else { return }
+            var denominator = 0.0, mass = 0.0
+            var kept = false
+            for index in 0..<group.count {
+                let member = group.record(index)
+                let count = input.count(member)
+                denominator += Double(count)
+                if isPruned(order: n, actual: input.count(member, 1)) {
+                    mass += Double(count) // pruned: its whole count goes to the back-off
                 } else {
-                    mass[context] += d(count)
+                    mass += d(count)
+                    kept = true
                 }
             }
-            let gamma = zip(mass, denominator).map { $0 / $1 }
-
-            // γ of each order n-1 n-gram used as a context here: its back-off weight.
-            if n > 1 {
-                contextGammaForLower = [Double](repeating: 1, count: lowerProb.count)
-                for index in 0..<counts.count where !isPruned(index) {
-                    let key = counts.gram(index).dropLast().withUnsafeBufferPointer { NGramHash.of($0) }
-                    if let lower = lowerIndex.index(of: key) { contextGammaForLower[lower] = gamma[contextOf[index]] }
-                }
-                // Write the back-offs of order n-1 (not for n-grams ending in <unk> or </s>).
-                var previous = data.orders[n - 2]
-                for index in 0..<previous.count {
-                    let last = previous.ids[index * (n - 1) + n - 2]
-                    let weight = last == Vocabulary.unknown || last == Vocabulary.end ? 1 : contextGammaForLower[index]
-                    previous.logBackoff[index] = Float(log10(weight))
-                }
-                data.orders[n - 2] = previous
-            }
-
-            var output = ModelData.Order(order: n)
-            var probabilities: [Double] = []
-            var index = HashIndex(expected: counts.count)
-            for i in 0..<counts.count where !isPruned(i) {
-                let gram = counts.gram(i)
-                let count = counts.counts[i]
-                let context = contextOf[i]
-                var uninterpolated = (Double(count) - d(count)) / denominator[context]
-                var interpolationWeight = gamma[context]
-                if n == 1 && gram.first == Vocabulary.unknown { uninterpolated = 0 }
-                if n == 1 && gram.first == Vocabulary.begin {
+            let gamma = mass / denominator
+            for index in 0..<group.count {
+                let member = group.record(index)
+                let count = input.count(member)
+                guard !isPruned(order: n, actual: input.count(member, 1)) else { continue }
+                var uninterpolated = (Double(count) - d(count)) / denominator
+                var weight = gamma
+                if n == 1 && input.id(member, 0) == Vocabulary.unknown { uninterpolated = 0 }
+                if n == 1 && input.id(member, 0) == Vocabulary.begin {
                     uninterpolated = 1
-                    interpolationWeight = 0
+                    weight = 0
                 }
-                let lower: Double
-                if n == 1 {
-                    lower = uniform
-                } else {
-                    let suffixKey = gram.dropFirst().withUnsafeBufferPointer { NGramHash.of($0) }
-                    lower = lowerIndex.index(of: suffixKey).map { lowerProb[$0] } ?? uniform
-                }
-                let probability = uninterpolated + interpolationWeight * lower
-                probabilities.append(probability)
-                output.ids.append(contentsOf: gram)
-                output.logProb.append(min(0, Float(log10(probability))))
-                output.logBackoff.append(0)
-                _ = index.insert(gram.withUnsafeBufferPointer { NGramHash.of($0) })
+                bytes.copyMemory(from: member, byteCount: n * 4)
+                bytes.storeBytes(of: uninterpolated, toByteOffset: n * 4, as: Double.self)
+                bytes.storeBytes(of: weight, toByteOffset: n * 4 + 8, as: Double.self)
+                try sorter.append(bytes)
             }
-            data.orders.append(output)
-            lowerIndex = index
-            lowerProb = probabilities
+            if n > 1 && kept {
+                let first = group.record(0)
+                bytes.copyMemory(from: first, byteCount: (n - 1) * 4)
+                bytes.storeBytes(of: gamma, toByteOffset: (n - 1) * 4, as: Double.self)
+                try backoffs.append(bytes)
+            }
+            group.removeAll()
         }
-        return data
+
+        while let current = source.current {
+            if group.count > 0 && memcmp(group.record(0), current, (n - 1) * 4) != 0 { try flush() }
+            group.append(current)
+            try source.advance()
+        }
+        try flush()
+        return (try sorter.finish(persist: options.memoryBudget / (8 * order)), try backoffs.finish())
+    }
+
+    /// The interpolated probabilities, p(w|h) = u(w|h) + γ(h)·p(w|h'), of every order: all orders merged in
+    /// suffix order (an n-gram right after its suffix and the other n-grams ending in it), so the
+    /// probability of an n-gram's suffix is the last one seen of the order below. Returns, per order,
+    /// the n-grams with their log10 probability, in suffix order.
+    private func interpolate(_ sources: [RecordSource], uniform: Double) throws -> [RecordSpool] {
+        let order = sources.count
+        let directory = try scratch.path()
+        let spools = (1...order).map { n in
+            RecordSpool(recordBytes: NGramRecord(order: n, fields: 1).bytes, memoryLimit: options.memoryBudget / (4 * order),
+                        path: directory + "/probabilities-\(n)")
+        }
+        var last = (1...order).map { [UInt32](repeating: 0, count: $0) } // the last n-gram seen of each order
+        var seen = [Bool](repeating: false, count: order)
+        var lastProbability = [Double](repeating: 0, count: order)
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: order * 4 + 8, alignment: 8)
+        defer { bytes.deallocate() }
+
+        /// Merged suffix order of records of orders a and b: from the last word back; a suffix first.
+        func precedes(_ a: UnsafeRawPointer, _ i: Int, _ b: UnsafeRawPointer, _ j: Int) -> Bool {
+            for k in 0..<min(i, j) {
+                let x = a.loadUnaligned(fromByteOffset: (i - 1 - k) * 4, as: UInt32.self)
+                let y = b.loadUnaligned(fromByteOffset: (j - 1 - k) * 4, as: UInt32.self)
+                if x != y { return x < y }
+            }
+            return i < j
+        }
+
+        while true {
+            var next = -1
+            for index in 0..<order {
+                guard let current = sources[index].current else { continue }
+                if next < 0 || precedes(current, index + 1, sources[next].current!, next + 1) { next = index }
+            }
+            guard next >= 0 else { break }
+            let n = next + 1
+            let record = NGramRecord(order: n, fields: 2)
+            let current = sources[next].current!
+            let gram = record.ids(current)
+            var lower = uniform
+            if n > 1 && seen[n - 2] && last[n - 2].elementsEqual(gram.dropFirst()) { lower = lastProbability[n - 2] }
+            let probability = record.value(current, 0) + record.value(current, 1) * lower
+            for i in 0..<n { last[n - 1][i] = gram[i] }
+            seen[n - 1] = true
+            lastProbability[n - 1] = probability
+            bytes.copyMemory(from: current, byteCount: n * 4)
+            bytes.storeBytes(of: Double(min(0, Float(log10(probability)))), toByteOffset: n * 4, as: Double.self)
+            try spools[n - 1].append(bytes)
+            try sources[next].advance()
+        }
+        return spools
+    }
+
+    /// One order's n-grams to the sink, each with its back-off weight: γ of it as a context (1 when it is
+    /// no context of a kept n-gram, and for n-grams ending in <unk> or </s>).
+    private func write(order n: Int, probabilities: RecordSource, backoffs: RecordSource?, to sink: ModelSink) throws {
+        let record = NGramRecord(order: n, fields: 1)
+        let compare = record.suffixOrder
+        try sink.beginOrder(n)
+        while let current = probabilities.current {
+            var weight = 1.0
+            if let backoffs {
+                while let context = backoffs.current, compare(context, current) < 0 { try backoffs.advance() }
+                let last = record.id(current, n - 1)
+                if let context = backoffs.current, compare(context, current) == 0, last != Vocabulary.unknown, last != Vocabulary.end {
+                    weight = record.value(context, 0)
+                }
+            }
+            try sink.add(record.ids(current), logProb: Float(record.value(current, 0)), logBackoff: backoffs == nil ? nil : Float(log10(weight)))
+            try probabilities.advance()
+        }
     }
 }

@@ -1,47 +1,97 @@
 import Foundation
 
-/// All n-grams of one order with their counts, in suffix order (compared from the last word back):
-/// the order KenLM's estimator streams them in, in which n-grams sharing a suffix are adjacent.
-public struct NGramCounts {
-    public let order: Int
-    /// `order` ids per n-gram, flat.
-    public var ids: [UInt32] = []
-    public var counts: [UInt64] = []
+/// The layout of an n-gram record in the estimator's streams: `order` UInt32 word ids, then fields of
+/// 8 bytes each (counts, probabilities), all little-endian and read unaligned.
+struct NGramRecord {
+    let order: Int
+    let fields: Int
 
-    public var count: Int { counts.count }
+    var bytes: Int { order * 4 + fields * 8 }
 
-    public func gram(_ index: Int) -> ArraySlice<UInt32> {
-        ids[index * order ..< (index + 1) * order]
+    @inline(__always) func id(_ record: UnsafeRawPointer, _ index: Int) -> UInt32 {
+        record.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+    }
+
+    @inline(__always) func ids(_ record: UnsafeRawPointer) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: record.assumingMemoryBound(to: UInt32.self), count: order)
+    }
+
+    @inline(__always) func count(_ record: UnsafeRawPointer, _ field: Int = 0) -> UInt64 {
+        record.loadUnaligned(fromByteOffset: order * 4 + field * 8, as: UInt64.self)
+    }
+
+    @inline(__always) func value(_ record: UnsafeRawPointer, _ field: Int) -> Double {
+        record.loadUnaligned(fromByteOffset: order * 4 + field * 8, as: Double.self)
+    }
+
+    /// Suffix order: compared from the last word back. N-grams sharing a suffix are adjacent, the order
+    /// KenLM's estimator streams them in.
+    var suffixOrder: RecordOrder {
+        let order = self.order
+        return { a, b in
+            var i = (order - 1) * 4
+            while i >= 0 {
+                let x = a.loadUnaligned(fromByteOffset: i, as: UInt32.self), y = b.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+                if x != y { return x < y ? -1 : 1 }
+                i -= 4
+            }
+            return 0
+        }
+    }
+
+    /// Context order: by the context (all words but the last) in suffix order, then by the last word, so
+    /// that the n-grams of one context are adjacent and the contexts come in the suffix order of the
+    /// (n-1)-grams they are.
+    var contextOrder: RecordOrder {
+        let order = self.order
+        return { a, b in
+            var i = (order - 2) * 4
+            while i >= 0 {
+                let x = a.loadUnaligned(fromByteOffset: i, as: UInt32.self), y = b.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+                if x != y { return x < y ? -1 : 1 }
+                i -= 4
+            }
+            let x = a.loadUnaligned(fromByteOffset: (order - 1) * 4, as: UInt32.self)
+            let y = b.loadUnaligned(fromByteOffset: (order - 1) * 4, as: UInt32.self)
+            return x == y ? 0 : x < y ? -1 : 1
+        }
     }
 }
 
 /// Counts the N-grams (windows of N words) of a corpus in an open-addressing table. When the table
 /// would grow past the memory budget, its entries are sorted and written to a run file on disk, and
-/// counting goes on in an empty table; at the end the runs are merged. Memory stays near the budget
-/// however large the corpus.
+/// counting goes on in an empty table; `finish` merges the runs into one stream. Memory stays within
+/// the budget however large the corpus.
 final class NGramCounter {
     let order: Int
     let memoryBudget: Int
-    let scratchDirectory: String
+    let scratch: ScratchDirectory
+    /// Records (ids, count) of the counted windows.
+    let record: NGramRecord
 
     private var keys: [UInt32] = []
     private var counts: [UInt64] = []
     private var capacity = 0
     private var used = 0
+    /// The largest table that fits in the budget together with the index that sorts it for a spill.
+    private let maxCapacity: Int
     private var runs: [String] = []
     private(set) var spilledRuns = 0
-    private var spillFailure: String?
+    /// The first failure to write a run (a full disk); counting goes on, `finish` throws it.
+    private var failure: Error?
 
     /// Bytes one slot of the table takes.
     private var slotBytes: Int { order * 4 + 8 }
 
-    init(order: Int, memoryBudget: Int, scratchDirectory: String) {
+    init(order: Int, memoryBudget: Int, scratch: ScratchDirectory) {
         self.order = order
         self.memoryBudget = memoryBudget
-        self.scratchDirectory = scratchDirectory
-        var capacity = 1 << 16
-        while capacity > 64 && capacity * (order * 4 + 8) > memoryBudget { capacity >>= 1 }
-        allocate(capacity: capacity)
+        self.scratch = scratch
+        record = NGramRecord(order: order, fields: 1)
+        var largest = 64
+        while largest * 2 * (order * 4 + 8 + 4) <= memoryBudget { largest *= 2 }
+        maxCapacity = largest
+        allocate(capacity: min(1 << 16, largest))
     }
 
     deinit {
@@ -49,6 +99,8 @@ final class NGramCounter {
     }
 
     private func allocate(capacity: Int) {
+        keys = []
+        counts = []
         self.capacity = capacity
         keys = [UInt32](repeating: 0, count: capacity * order)
         counts = [UInt64](repeating: 0, count: capacity)
@@ -57,7 +109,12 @@ final class NGramCounter {
 
     /// Counts one occurrence of the N-gram `window` (exactly `order` ids).
     func add(_ window: UnsafeBufferPointer<UInt32>) {
-        if used * 10 >= capacity * 7 { grow() }
+        if used * 10 >= capacity * 7 {
+            do { try grow() } catch {
+                failure = failure ?? error
+                allocate(capacity: capacity) // what the failed run held is lost; finish reports it
+            }
+        }
         let hash = NGramHash.of(window)
         var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
         while counts[slot] != 0 {
@@ -79,9 +136,11 @@ final class NGramCounter {
         return true
     }
 
-    private func grow() {
-        if capacity * 2 * slotBytes > memoryBudget && used > 0 {
-            spill()
+    /// Doubles the table while the old and the new one fit in the budget together; past that, spills.
+    private func grow() throws {
+        if capacity >= maxCapacity || 3 * capacity * slotBytes > memoryBudget {
+            try spill()
+            if capacity < maxCapacity { allocate(capacity: maxCapacity) }
             return
         }
         let oldKeys = keys, oldCounts = counts, oldCapacity = capacity
@@ -98,132 +157,98 @@ final class NGramCounter {
         }
     }
 
-    /// The table's entries in suffix order.
-    private func sortedEntries() -> NGramCounts {
-        var slots = (0..<capacity).filter { counts[$0] != 0 }
+    /// The used slots, in the suffix order of their n-grams.
+    private func sortedSlots() -> [Int32] {
+        var slots: [Int32] = []
+        slots.reserveCapacity(used)
+        for slot in 0..<capacity where counts[slot] != 0 { slots.append(Int32(slot)) }
         let order = self.order
         keys.withUnsafeBufferPointer { keys in
             slots.sort { a, b in
                 for i in stride(from: order - 1, through: 0, by: -1) {
-                    let x = keys[a * order + i], y = keys[b * order + i]
+                    let x = keys[Int(a) * order + i], y = keys[Int(b) * order + i]
                     if x != y { return x < y }
                 }
                 return false
             }
         }
-        var result = NGramCounts(order: order)
-        result.ids.reserveCapacity(slots.count * order)
-        result.counts.reserveCapacity(slots.count)
-        for slot in slots {
-            result.ids.append(contentsOf: keys[slot * order ..< (slot + 1) * order])
-            result.counts.append(counts[slot])
+        return slots
+    }
+
+    /// Calls `body` with each entry of the table as a record, in suffix order.
+    private func forEachSorted(_ body: (UnsafeRawPointer) throws -> Void) rethrows {
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: record.bytes, alignment: 8)
+        defer { bytes.deallocate() }
+        for slot in sortedSlots() {
+            for i in 0..<order { bytes.storeBytes(of: keys[Int(slot) * order + i], toByteOffset: i * 4, as: UInt32.self) }
+            bytes.storeBytes(of: counts[Int(slot)], toByteOffset: order * 4, as: UInt64.self)
+            try body(bytes)
         }
-        return result
     }
 
     /// Writes the table, sorted, to a run file and empties it.
-    private func spill() {
-        let entries = sortedEntries()
-        let path = scratchDirectory + "/curate-lm-run-\(getpid())-\(runs.count).bin"
-        let data = NGramRunFile.encode(entries)
-        if !FileManager.default.createFile(atPath: path, contents: data) {
-            spillFailure = "cannot write \(path)"
-        }
+    private func spill() throws {
+        let path = try scratch.path() + "/count-\(runs.count).run"
+        let writer = try RecordWriter(path: path, recordBytes: record.bytes)
         runs.append(path)
+        forEachSorted { writer.append($0) }
+        try writer.close()
         spilledRuns += 1
         allocate(capacity: capacity)
     }
 
-    /// All N-grams with their counts, in suffix order (merging the spilled runs).
-    func finish() throws -> NGramCounts {
-        if let spillFailure { throw EstimatorError(description: spillFailure) }
-        let last = sortedEntries()
-        allocate(capacity: 16)
-        guard !runs.isEmpty else { return last }
-        var sources = try runs.map { try NGramRunFile.Reader(path: $0, order: order) }
-        sources.append(NGramRunFile.Reader(counts: last))
-        let merged = NGramRunFile.merge(sources, order: order)
+    /// All N-grams with their counts (one record each: ids, count), in suffix order: the table itself
+    /// when nothing was spilled and its sorted copy fits in the budget beside it, else the runs merged
+    /// from disk with the counts of equal n-grams summed.
+    func finish() throws -> RecordSource {
+        if let failure { throw failure }
+        if runs.isEmpty && capacity * slotBytes + used * (record.bytes + 4) <= memoryBudget {
+            let buffer = RecordBuffer(recordBytes: record.bytes, capacity: used)
+            forEachSorted { buffer.append($0) }
+            allocate(capacity: 1)
+            buffer.rewind()
+            return buffer
+        }
+        if used > 0 { try spill() }
+        allocate(capacity: 1)
+        let readers: [RecordSource] = try runs.map { try RecordFileReader(path: $0, recordBytes: record.bytes) }
         for run in runs { unlink(run) }
         runs.removeAll()
-        return merged
+        return try SummedCounts(RecordMerger(readers, compare: record.suffixOrder), record: record)
     }
 }
 
-/// Run files of the counter: raw little-endian records of `order` UInt32 ids and a UInt64 count.
-enum NGramRunFile {
-    static func encode(_ entries: NGramCounts) -> Data {
-        var data = Data(capacity: entries.count * (entries.order * 4 + 8))
-        for index in 0..<entries.count {
-            entries.gram(index).withUnsafeBytes { data.append(contentsOf: $0) }
-            withUnsafeBytes(of: entries.counts[index]) { data.append(contentsOf: $0) }
-        }
-        return data
+/// A sorted stream of (ids, count) records in which equal n-grams from different runs are summed into
+/// one record.
+final class SummedCounts: RecordSource {
+    private let source: RecordSource
+    private let record: NGramRecord
+    private let bytes: UnsafeMutableRawPointer
+    private(set) var current: UnsafeRawPointer?
+
+    init(_ source: RecordSource, record: NGramRecord) throws {
+        self.source = source
+        self.record = record
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: record.bytes, alignment: 8)
+        try advance()
     }
 
-    /// A sorted source of (n-gram, count) records.
-    struct Reader {
-        private let ids: [UInt32]
-        private let counts: [UInt64]
-        private let order: Int
-        private(set) var position = 0
+    deinit { bytes.deallocate() }
 
-        init(path: String, order: Int) throws {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let record = order * 4 + 8
-            var ids: [UInt32] = [], counts: [UInt64] = []
-            ids.reserveCapacity(data.count / record * order)
-            data.withUnsafeBytes { raw in
-                var offset = 0
-                while offset + record <= raw.count {
-                    for i in 0..<order { ids.append(raw.loadUnaligned(fromByteOffset: offset + i * 4, as: UInt32.self)) }
-                    counts.append(raw.loadUnaligned(fromByteOffset: offset + order * 4, as: UInt64.self))
-                    offset += record
-                }
-            }
-            self.ids = ids
-            self.counts = counts
-            self.order = order
+    func advance() throws {
+        guard let first = source.current else {
+            current = nil
+            return
         }
-
-        init(counts: NGramCounts) {
-            ids = counts.ids
-            self.counts = counts.counts
-            order = counts.order
+        bytes.copyMemory(from: first, byteCount: record.bytes)
+        var total = record.count(first)
+        try source.advance()
+        let order = record.order
+        while let next = source.current, memcmp(next, bytes, order * 4) == 0 {
+            total += record.count(next)
+            try source.advance()
         }
-
-        var isEmpty: Bool { position >= counts.count }
-        var current: ArraySlice<UInt32> { ids[position * order ..< (position + 1) * order] }
-        var currentCount: UInt64 { counts[position] }
-        mutating func advance() { position += 1 }
-    }
-
-    static func suffixLess(_ a: ArraySlice<UInt32>, _ b: ArraySlice<UInt32>) -> Bool {
-        var i = a.endIndex - 1, j = b.endIndex - 1
-        while i >= a.startIndex {
-            if a[i] != b[j] { return a[i] < b[j] }
-            i -= 1
-            j -= 1
-        }
-        return false
-    }
-
-    /// Merges sorted sources, summing the counts of equal n-grams.
-    static func merge(_ sources: [Reader], order: Int) -> NGramCounts {
-        var sources = sources.filter { !$0.isEmpty }
-        var result = NGramCounts(order: order)
-        while !sources.isEmpty {
-            var smallest = 0
-            for index in 1..<sources.count where suffixLess(sources[index].current, sources[smallest].current) { smallest = index }
-            let gram = sources[smallest].current
-            var total: UInt64 = 0
-            for index in sources.indices where sources[index].current == gram {
-                total += sources[index].currentCount
-                sources[index].advance()
-            }
-            result.ids.append(contentsOf: gram)
-            result.counts.append(total)
-            sources.removeAll { $0.isEmpty }
-        }
-        return result
+        bytes.storeBytes(of: total, toByteOffset: order * 4, as: UInt64.self)
+        current = UnsafeRawPointer(bytes)
     }
 }

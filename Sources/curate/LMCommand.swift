@@ -63,7 +63,7 @@ struct LMTrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the model (.arpa: ARPA; otherwise binary).", valueName: "path"))
     var out: String
 
-    @Option(name: .long, help: ArgumentHelp("Memory for counting n-grams before sorted runs spill to disk (default: 1024, or a quarter of --max-memory).", valueName: "MB"))
+    @Option(name: .long, help: ArgumentHelp("Memory for counting and sorting n-grams before sorted runs spill to scratch files in $TMPDIR (default: 1024, or a quarter of --max-memory); with an .arpa --out the whole estimation stays within it, as with lmplz -S.", valueName: "MB"))
     var memory: Int?
 
     @Flag(name: .long, help: "Drop n-grams of order 3 and up seen once (lmplz --prune 0 0 1).")
@@ -91,16 +91,15 @@ struct LMTrainCommand: ParsableCommand {
         let started = DispatchTime.now()
         let trained = try ReferenceTraining.train(options: options, tokenizer: tokenizer.options, paths: from,
                                                   store: fromDB ? try Store(path: global.storePath, create: false) : nil,
-                                                  selection: `where`, console: console)
-        try ReferenceTraining.write(trained.model, to: out)
+                                                  selection: `where`, out: out, console: console)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         if global.json {
             try Output.json(LMTrainReport(out: out, order: order, sentences: trained.sentences, tokens: trained.tokens,
-                                          ngrams: trained.model.orders.map(\.count), discounts: trained.discounts,
+                                          ngrams: trained.ngrams, discounts: trained.discounts,
                                           spilledRuns: trained.spilledRuns, countingMemoryBytes: options.memoryBudget,
                                           skipped: trained.rejects, seconds: seconds))
         } else if !global.quiet {
-            let counts = trained.model.orders.map { "\($0.order)-grams \(Formatting.count($0.count))" }.joined(separator: " · ")
+            let counts = trained.ngrams.enumerated().map { "\($0.offset + 1)-grams \(Formatting.count($0.element))" }.joined(separator: " · ")
             Output.line("lm train  \(Formatting.count(trained.sentences)) sentences  \(Formatting.count(trained.tokens)) tokens in \(Formatting.duration(seconds))  → \(out)")
             Output.line("          \(counts)")
             if trained.spilledRuns > 0 { Output.line("          counting spilled \(trained.spilledRuns) sorted runs to disk (--memory \(options.memoryBudget >> 20))") }

@@ -105,8 +105,7 @@ struct PerplexityRun {
         if !options.reference.isEmpty {
             let out = base + ".bin"
             let trained = try ReferenceTraining.train(options: estimator, tokenizer: tokenizer, paths: options.reference, store: nil,
-                                                      selection: .all, console: console)
-            try ReferenceTraining.write(trained.model, to: out)
+                                                      selection: .all, out: out, console: console)
             return ([out], "\(Formatting.count(trained.documents)) documents of \(options.reference.joined(separator: ", ")) (\(Formatting.count(trained.tokens)) tokens)")
         }
         let outs = [base + "-even.bin", base + "-odd.bin"]
@@ -140,8 +139,7 @@ struct PerplexityRun {
         var documents = 0, tokens = 0
         for (index, out) in outs.enumerated() {
             let trained = try ReferenceTraining.train(options: estimator, tokenizer: tokenizer, paths: [], store: store, selection: .heuristicsPass,
-                                                      console: console, include: { ReferenceModels.trains(index, documentID: $0) })
-            try ReferenceTraining.write(trained.model, to: out)
+                                                      out: out, console: console, include: { ReferenceModels.trains(index, documentID: $0) })
             documents += trained.documents
             tokens += trained.tokens
         }

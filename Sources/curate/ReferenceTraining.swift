@@ -14,7 +14,8 @@ enum DocumentSelection: String, ExpressibleByArgument, Sendable {
 /// Training a reference model from files or from the store, for `lm train` and `score --metric perplexity`.
 enum ReferenceTraining {
     struct Result {
-        var model: ModelData
+        /// The number of n-grams of each order in the model written.
+        var ngrams: [Int]
         var sentences: Int
         var tokens: Int
         var discounts: [[Double]]
@@ -24,8 +25,10 @@ enum ReferenceTraining {
         var rejects: [String: Int] = [:]
     }
 
+    /// Trains a model and writes it to `out`: ARPA when the name ends in .arpa (written as it is estimated,
+    /// so memory stays within the estimator's budget), else curate's binary format (built in memory).
     static func train(options: EstimatorOptions, tokenizer: TokenizerOptions, paths: [String], store: Store?,
-                      selection: DocumentSelection, console: Console, include: (Int64) -> Bool = { _ in true }) throws -> Result {
+                      selection: DocumentSelection, out: String, console: Console, include: (Int64) -> Bool = { _ in true }) throws -> Result {
         let estimator = try KneserNeyEstimator(options: options, tokenizer: tokenizer)
         var documents = 0
         var rejects: [String: Int] = [:]
@@ -63,17 +66,15 @@ enum ReferenceTraining {
         guard estimator.tokens > 0 else {
             throw StoreError("no text to train on", hint: "check the --from paths, or score the store's documents first")
         }
-        let model = try estimator.estimate()
-        return Result(model: model, sentences: estimator.sentences, tokens: estimator.tokens, discounts: estimator.discounts,
-                      spilledRuns: estimator.spilledRuns, documents: documents, rejects: rejects)
-    }
-
-    /// ARPA when the name ends in .arpa, else the binary format.
-    static func write(_ model: ModelData, to path: String) throws {
-        if path.hasSuffix(".arpa") {
-            try ARPA.write(model, to: path)
+        let ngrams: [Int]
+        if out.hasSuffix(".arpa") {
+            ngrams = try estimator.estimate(arpa: out)
         } else {
-            try BinaryModel.write(model, to: path)
+            let model = try estimator.estimate()
+            try BinaryModel.write(model, to: out)
+            ngrams = model.orders.map(\.count)
         }
+        return Result(ngrams: ngrams, sentences: estimator.sentences, tokens: estimator.tokens, discounts: estimator.discounts,
+                      spilledRuns: estimator.spilledRuns, documents: documents, rejects: rejects)
     }
 }

@@ -45,12 +45,24 @@ import Testing
         let scratch = Scratch()
         scratch.write("pipeline.yaml", Self.pipeline())
         let runner = scratch.runner
-        // Kill the run at increasing moments, each time resuming what the last one left.
-        for attempt in 0..<6 {
+        // Kill the run at exact places in its own progress (CURATE_CRASH_AT counts over the whole run, one
+        // stage after another), each time resuming what the last one left; then twice at seeded moments.
+        var killed = 0
+        for point in ["commit:1", "batch-commit:2", "before-commit:6", "batch-commit:5", "rename:2", "commit:3"] {
+            var killer = runner
+            killer.environment["CURATE_CRASH_AT"] = point
+            let process = try killer.start(["run", "pipeline.yaml", "--quiet"])
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL { killed += 1 }
+            let store = try Store(path: scratch.path + "/pipeline.db", create: true)
+            #expect(try store.connection.scalarText("PRAGMA integrity_check") == "ok", "after \(point)")
+        }
+        #expect(killed == 6, "\(killed) of the 6 planned kills happened")
+        for attempt in 0..<2 {
             let process = try runner.start(["run", "pipeline.yaml", "--quiet"])
-            // Seeded kill moments between 0.2 and 2.7 s (the store's splitmix64).
+            // Seeded kill moments between 0.05 and 0.55 s (the store's splitmix64), wherever they land.
             let unit = Double(splitMix(20_261_123, UInt64(attempt)) >> 11) / Double(1 << 53)
-            Thread.sleep(forTimeInterval: 0.2 + unit * 2.5)
+            Thread.sleep(forTimeInterval: 0.05 + unit * 0.5)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let store = try Store(path: scratch.path + "/pipeline.db", create: true)

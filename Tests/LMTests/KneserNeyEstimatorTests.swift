@@ -84,6 +84,39 @@ import Testing
         }
     }
 
+    /// The estimation streams through sorts that spill to scratch files past the budget; the ARPA file
+    /// written as the model is made equals, byte for byte, the one written from the model in memory,
+    /// whatever the budget, with and without pruning.
+    @Test func theStreamedARPAEqualsTheInMemoryModelAtAnyBudget() throws {
+        let text = try Fixtures.text("train.txt")
+        for (order, prune) in [(3, false), (5, true)] {
+            let (model, _) = try Fixtures.estimate(text, order: order) { $0.pruneSingletons = prune }
+            let inMemory = Fixtures.temporaryPath("in-memory.arpa")
+            try ARPA.write(model, to: inMemory)
+            for budget in [1 << 30, 64 << 10] {
+                var options = EstimatorOptions()
+                options.order = order
+                options.pruneSingletons = prune
+                options.memoryBudget = budget
+                let scratch = Fixtures.temporaryPath("scratch")
+                try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                options.scratchDirectory = scratch
+                let streamed = Fixtures.temporaryPath("streamed.arpa")
+                let (counts, spilled) = try { () throws -> ([Int], Int) in
+                    let estimator = try KneserNeyEstimator(options: options, tokenizer: Fixtures.whitespace)
+                    estimator.add(text: text)
+                    return (try estimator.estimate(arpa: streamed), estimator.spilledRuns)
+                }()
+                #expect(counts == model.orders.map(\.count))
+                #expect(try Data(contentsOf: URL(fileURLWithPath: streamed)) == Data(contentsOf: URL(fileURLWithPath: inMemory)),
+                        "order \(order), prune \(prune), budget \(budget)")
+                #expect(budget > 1 << 20 ? spilled == 0 : spilled > 2)
+                // The scratch files went with the estimator.
+                #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty)
+            }
+        }
+    }
+
     @Test func icuTokenizationFoldsCaseAndDigitsAndSplitsPunctuation() throws {
         let (data, _) = try Fixtures.estimate("The Cat sat, in 1999!\n猫坐在垫子上。", order: 2,
                                               options: TokenizerOptions(kind: .icu, lowercase: true, foldDigits: true))
