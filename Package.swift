@@ -7,6 +7,10 @@ import PackageDescription
 // Test code is not where the time goes: compiled without optimisation even in the release builds the
 // test scripts use, it builds in less time.
 let testSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"])]
+// The test scripts' build (scripts/env.sh sets CURATE_TEST_BUILD) also leaves unoptimised the modules
+// whose code is glue, not hot loops: the command line (the largest module to optimise, ~60 CPU-s of a
+// ~400 CPU-s build), the report and the fuzz runner. A plain release build optimises everything.
+let glueSettings: [SwiftSetting] = Context.environment["CURATE_TEST_BUILD"] == nil ? [] : [.unsafeFlags(["-Onone"])]
 
 let package = Package(
     name: "curate",
@@ -64,15 +68,17 @@ let package = Package(
         // The built-in trainer: byte-level BPE and a small GPT on OpenBLAS.
         .target(name: "CTrainKernels"),
         .target(name: "Train", dependencies: ["Core", "Config", "CBLAS", "CTrainKernels"]),
-        .target(name: "Report", dependencies: ["Core", "Store"]),
+        .target(name: "Report", dependencies: ["Core", "Store"], swiftSettings: glueSettings),
         // Fuzz targets for the parsers of user bytes; a replay runner unless built with -DFUZZING (scripts/fuzz.sh).
-        .executableTarget(name: "CurateFuzz", dependencies: ["Config", "Dedup", "Export", "Filters", "Ingest", "LM", "Train"]),
+        .executableTarget(name: "CurateFuzz", dependencies: ["Config", "Dedup", "Export", "Filters", "Ingest", "LM", "Train"],
+                          swiftSettings: glueSettings),
         .executableTarget(
             name: "curate",
             dependencies: [
                 "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Train", "Report", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: glueSettings
         ),
 
         // MARK: Build tooling: sql/*.sql and pipelines/profiles/*.yaml are compiled into the binary.

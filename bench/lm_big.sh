@@ -42,7 +42,7 @@ echo "== 3. scale: ${SIZE} MB, --memory $MEMORY"
 [ -s "$WORK/big.txt" ] || python3 bench/lm/text_lines.py markov "$WORK/big.txt" "$WORK/real.txt" "$SIZE"
 echo "big.txt: $(du -m "$WORK/big.txt" | cut -f1) MB, $(wc -l < "$WORK/big.txt") lines"
 /usr/bin/time -f "curate: %e s, peak RSS %M KB" "$CURATE" lm train --order 5 --from "$WORK/big.txt" --tokenize whitespace \
-    --memory "$MEMORY" --out "$WORK/big.bin" --json > "$WORK/big.json" 2> "$WORK/big.time"
+    --memory "$MEMORY" --out "$WORK/big.arpa" --json > "$WORK/big.json" 2> "$WORK/big.time"
 cat "$WORK/big.time"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('sentences', r['sentences'], 'tokens', r['tokens'], 'ngrams', r['ngrams'], 'spilled runs', r['spilledRuns'])" "$WORK/big.json"
 PEAK_MB=$(( $(grep -o 'peak RSS [0-9]*' "$WORK/big.time" | grep -o '[0-9]*') / 1024 ))

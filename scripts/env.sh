@@ -5,7 +5,12 @@ fi
 
 # The tests build and run in release mode with testing enabled (for @testable imports): measured here on
 # 2 cores, the suite ran in 67 s against 782 s for a debug build, for a build of 275 s against 120 s.
-# The scripts that run curate in tests use the binary of this same build (no second build). It has a
-# build folder of its own, so that it and the plain release build of the benchmarks do not rebuild
-# each other.
-TEST_BUILD=(-c release -Xswiftc -enable-testing --scratch-path .build-test)
+# The build has a folder of its own (.build-test), so that it and the plain release build of the
+# benchmarks do not rebuild each other, and CURATE_TEST_BUILD tells Package.swift to leave the glue
+# modules (command line, report, fuzz runner) unoptimised. The scripts that run curate in tests use the
+# binary of this same build. Usage: test_swift build|test [ARGUMENTS…]
+test_swift() {
+    local command=$1
+    shift
+    CURATE_TEST_BUILD=1 swift "$command" -c release -Xswiftc -enable-testing --scratch-path .build-test "$@"
+}

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ -z "${CURATE_BIN:-}" ]; then
-    swift build "${TEST_BUILD[@]}" --product curate >/dev/null
-    CURATE_BIN="$(swift build "${TEST_BUILD[@]}" --show-bin-path)/curate"
+    test_swift build --product curate >/dev/null
+    CURATE_BIN="$(test_swift build --show-bin-path)/curate"
 fi
 PYTHON=$(bash scripts/datatrove-venv.sh)
 WORK=$(mktemp -d /tmp/curate-datatrove-test.XXXXXX)

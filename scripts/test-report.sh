@@ -11,8 +11,8 @@ if ! command -v chromium >/dev/null; then
     apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 if [ -z "${CURATE_BIN:-}" ]; then
-    swift build "${TEST_BUILD[@]}" --product curate >/dev/null
-    CURATE_BIN="$(swift build "${TEST_BUILD[@]}" --show-bin-path)/curate"
+    test_swift build --product curate >/dev/null
+    CURATE_BIN="$(test_swift build --show-bin-path)/curate"
 fi
 CURATE="$CURATE_BIN"
 OUT=${REPORT_TEST_DIR:-/tmp/curate-report-test}

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/slurm-local.sh
 if [ -z "${CURATE_BIN:-}" ]; then
-    swift build "${TEST_BUILD[@]}" --product curate >/dev/null
-    CURATE_BIN="$(swift build "${TEST_BUILD[@]}" --show-bin-path)/curate"
+    test_swift build --product curate >/dev/null
+    CURATE_BIN="$(test_swift build --show-bin-path)/curate"
 fi
 CURATE="$CURATE_BIN"
 SAMPLES="$(pwd)/samples"

@@ -9,12 +9,12 @@ bash scripts/setup-system.sh
 TOOLS_LOG=$(mktemp /tmp/curate-test-tools.XXXXXX)
 bash scripts/setup-test-tools.sh >"$TOOLS_LOG" 2>&1 &
 TOOLS_PID=$!
-swift build "${TEST_BUILD[@]}" --build-tests
-swift test "${TEST_BUILD[@]}" --skip-build "$@"
+test_swift build --build-tests
+test_swift test --skip-build "$@"
 if ! wait "$TOOLS_PID"; then
     echo "test: installing the integration tests' tools failed:" >&2; cat "$TOOLS_LOG" >&2; exit 1
 fi
-export CURATE_BIN="$(swift build "${TEST_BUILD[@]}" --show-bin-path)/curate"
+export CURATE_BIN="$(test_swift build --show-bin-path)/curate"
 # The Slurm integration test: a 4-partition sbatch array job must export the same bytes as one store.
 bash scripts/test-slurm.sh
 # The report in a real headless browser (Chromium from Debian): no console errors, charts, markup as text.

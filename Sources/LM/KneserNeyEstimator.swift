@@ -49,7 +49,9 @@ public final class KneserNeyEstimator {
     private let scratch: ScratchDirectory
     private let counter: NGramCounter
     private let tokenizer: LMTokenizer
-    private var window: [UInt32]
+    /// The last `order` word ids (a buffer of its own: written for every token, it costs no exclusivity
+    /// check or uniqueness test as an array property would).
+    private let window: UnsafeMutablePointer<UInt32>
     public private(set) var tokens = 0
     public private(set) var sentences = 0
 
@@ -60,8 +62,11 @@ public final class KneserNeyEstimator {
         scratch = ScratchDirectory(in: options.scratchDirectory)
         counter = NGramCounter(order: options.order, memoryBudget: options.memoryBudget, scratch: scratch)
         self.tokenizer = LMTokenizer(options: tokenizer)
-        window = [UInt32](repeating: Vocabulary.begin, count: options.order)
+        window = UnsafeMutablePointer<UInt32>.allocate(capacity: options.order)
+        window.initialize(repeating: Vocabulary.begin, count: options.order)
     }
+
+    deinit { window.deallocate() }
 
     /// Adds a document: each non-blank line is a sentence.
     public func add(text: UnsafeRawBufferPointer) {
@@ -90,7 +95,7 @@ public final class KneserNeyEstimator {
         let order = options.order
         for i in 0..<order - 1 { window[i] = window[i + 1] }
         window[order - 1] = id
-        window.withUnsafeBufferPointer { counter.add($0) }
+        counter.add(UnsafeBufferPointer(start: window, count: order))
     }
 
     /// Runs the estimation and returns the model, in memory.
@@ -361,9 +366,12 @@ public final class KneserNeyEstimator {
             RecordSpool(recordBytes: NGramRecord(order: n, fields: 1).bytes, memoryLimit: options.memoryBudget / (4 * order),
                         path: directory + "/probabilities-\(n)")
         }
-        var last = (1...order).map { [UInt32](repeating: 0, count: $0) } // the last n-gram seen of each order
+        // The last n-gram seen of each order (order n at row n - 1 of `last`), and its probability.
+        let last = UnsafeMutablePointer<UInt32>.allocate(capacity: order * order)
+        defer { last.deallocate() }
         var seen = [Bool](repeating: false, count: order)
         var lastProbability = [Double](repeating: 0, count: order)
+        var heads = sources.map(\.current) // each order's current record, so the loop asks no source for it
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: order * 4 + 8, alignment: 8)
         defer { bytes.deallocate() }
 
@@ -380,24 +388,24 @@ public final class KneserNeyEstimator {
         while true {
             var next = -1
             for index in 0..<order {
-                guard let current = sources[index].current else { continue }
-                if next < 0 || precedes(current, index + 1, sources[next].current!, next + 1) { next = index }
+                guard let current = heads[index] else { continue }
+                if next < 0 || precedes(current, index + 1, heads[next].unsafelyUnwrapped, next + 1) { next = index }
             }
             guard next >= 0 else { break }
             let n = next + 1
             let record = NGramRecord(order: n, fields: 2)
-            let current = sources[next].current!
-            let gram = record.ids(current)
+            let current = heads[next].unsafelyUnwrapped
             var lower = uniform
-            if n > 1 && seen[n - 2] && last[n - 2].elementsEqual(gram.dropFirst()) { lower = lastProbability[n - 2] }
+            if n > 1 && seen[n - 2] && memcmp(last + (n - 2) * order, current + 4, (n - 1) * 4) == 0 { lower = lastProbability[n - 2] }
             let probability = record.value(current, 0) + record.value(current, 1) * lower
-            for i in 0..<n { last[n - 1][i] = gram[i] }
+            UnsafeMutableRawPointer(last + (n - 1) * order).copyMemory(from: current, byteCount: n * 4)
             seen[n - 1] = true
             lastProbability[n - 1] = probability
             bytes.copyMemory(from: current, byteCount: n * 4)
             bytes.storeBytes(of: Double(min(0, Float(log10(probability)))), toByteOffset: n * 4, as: Double.self)
             try spools[n - 1].append(bytes)
             try sources[next].advance()
+            heads[next] = sources[next].current
         }
         return spools
     }

@@ -41,7 +41,10 @@ final class ARPAWriter: ModelSink {
     private let file: UnsafeMutablePointer<FILE>
     private let words: [[UInt8]]
     private let comment: String
-    private var line: [UInt8] = []
+    /// One line being written (a buffer of its own, for the same reason as the estimator's window).
+    private static let capacity = 1 << 16
+    private let line = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    private var length = 0
     private(set) var counts: [Int] = []
 
     init(path: String, options: TokenizerOptions, vocabulary: [[UInt8]]) throws {
@@ -71,19 +74,41 @@ final class ARPAWriter: ModelSink {
     }
 
     func add(_ gram: UnsafeBufferPointer<UInt32>, logProb: Float, logBackoff: Float?) {
-        line.removeAll(keepingCapacity: true)
-        line.append(contentsOf: ARPA.format(logProb).utf8)
-        line.append(0x09)
+        length = 0
+        append(ARPA.format(logProb))
+        append(0x09)
         for (index, id) in gram.enumerated() {
-            if index > 0 { line.append(0x20) }
-            line.append(contentsOf: words[Int(id)])
+            if index > 0 { append(0x20) }
+            words[Int(id)].withUnsafeBufferPointer { append(UnsafeRawBufferPointer($0)) }
         }
         if let logBackoff {
-            line.append(0x09)
-            line.append(contentsOf: ARPA.format(logBackoff).utf8)
+            append(0x09)
+            append(ARPA.format(logBackoff))
         }
-        line.append(0x0A)
-        _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        append(0x0A)
+        fwrite(line, 1, length, file)
+    }
+
+    private func append(_ byte: UInt8) {
+        withUnsafeBytes(of: byte) { append($0) }
+    }
+
+    private func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        if length + bytes.count > Self.capacity {
+            fwrite(line, 1, length, file)
+            length = 0
+            if bytes.count > Self.capacity { // a single word longer than the buffer
+                fwrite(bytes.baseAddress, 1, bytes.count, file)
+                return
+            }
+        }
+        UnsafeMutableRawPointer(line + length).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        length += bytes.count
     }
 
     func finish() throws {
@@ -99,4 +124,6 @@ final class ARPAWriter: ModelSink {
         fclose(file)
         unlink(temporary)
     }
+
+    deinit { line.deallocate() }
 }

@@ -26,36 +26,12 @@ struct NGramRecord {
 
     /// Suffix order: compared from the last word back. N-grams sharing a suffix are adjacent, the order
     /// KenLM's estimator streams them in.
-    var suffixOrder: RecordOrder {
-        let order = self.order
-        return { a, b in
-            var i = (order - 1) * 4
-            while i >= 0 {
-                let x = a.loadUnaligned(fromByteOffset: i, as: UInt32.self), y = b.loadUnaligned(fromByteOffset: i, as: UInt32.self)
-                if x != y { return x < y ? -1 : 1 }
-                i -= 4
-            }
-            return 0
-        }
-    }
+    var suffixOrder: RecordOrder { RecordOrder(kind: .suffix, words: order) }
 
     /// Context order: by the context (all words but the last) in suffix order, then by the last word, so
     /// that the n-grams of one context are adjacent and the contexts come in the suffix order of the
     /// (n-1)-grams they are.
-    var contextOrder: RecordOrder {
-        let order = self.order
-        return { a, b in
-            var i = (order - 2) * 4
-            while i >= 0 {
-                let x = a.loadUnaligned(fromByteOffset: i, as: UInt32.self), y = b.loadUnaligned(fromByteOffset: i, as: UInt32.self)
-                if x != y { return x < y ? -1 : 1 }
-                i -= 4
-            }
-            let x = a.loadUnaligned(fromByteOffset: (order - 1) * 4, as: UInt32.self)
-            let y = b.loadUnaligned(fromByteOffset: (order - 1) * 4, as: UInt32.self)
-            return x == y ? 0 : x < y ? -1 : 1
-        }
-    }
+    var contextOrder: RecordOrder { RecordOrder(kind: .context, words: order) }
 }
 
 /// Counts the N-grams (windows of N words) of a corpus in an open-addressing table. When the table
@@ -69,8 +45,10 @@ final class NGramCounter {
     /// Records (ids, count) of the counted windows.
     let record: NGramRecord
 
-    private var keys: [UInt32] = []
-    private var counts: [UInt64] = []
+    // The table: `order` ids and a count per slot, in manually allocated buffers (the counting loop is
+    // the estimator's hottest; arrays in a class cost exclusivity checks and uniqueness tests there).
+    private var keys = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    private var counts = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     private var capacity = 0
     private var used = 0
     /// The largest table that fits in the budget together with the index that sorts it for a spill.
@@ -95,15 +73,20 @@ final class NGramCounter {
     }
 
     deinit {
+        keys.deallocate()
+        counts.deallocate()
         for run in runs { unlink(run) }
     }
 
+    /// Replaces the table by an empty one of `capacity` slots (the old one is freed first).
     private func allocate(capacity: Int) {
-        keys = []
-        counts = []
+        keys.deallocate()
+        counts.deallocate()
         self.capacity = capacity
-        keys = [UInt32](repeating: 0, count: capacity * order)
-        counts = [UInt64](repeating: 0, count: capacity)
+        keys = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * order)
+        keys.initialize(repeating: 0, count: capacity * order)
+        counts = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        counts.initialize(repeating: 0, count: capacity)
         used = 0
     }
 
@@ -115,14 +98,14 @@ final class NGramCounter {
                 allocate(capacity: capacity) // what the failed run held is lost; finish reports it
             }
         }
-        let hash = NGramHash.of(window)
-        var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+        let keys = self.keys, counts = self.counts, order = self.order, mask = capacity - 1
+        var slot = Int(truncatingIfNeeded: NGramHash.of(window)) & mask
         while counts[slot] != 0 {
-            if matches(slot, window) {
+            if Self.matches(keys + slot * order, window) {
                 counts[slot] += 1
                 return
             }
-            slot = (slot + 1) & (capacity - 1)
+            slot = (slot + 1) & mask
         }
         for i in 0..<order { keys[slot * order + i] = window[i] }
         counts[slot] = 1
@@ -130,9 +113,8 @@ final class NGramCounter {
     }
 
     @inline(__always)
-    private func matches(_ slot: Int, _ window: UnsafeBufferPointer<UInt32>) -> Bool {
-        let base = slot * order
-        for i in 0..<order where keys[base + i] != window[i] { return false }
+    private static func matches(_ key: UnsafeMutablePointer<UInt32>, _ window: UnsafeBufferPointer<UInt32>) -> Bool {
+        for i in 0..<window.count where key[i] != window[i] { return false }
         return true
     }
 
@@ -144,16 +126,21 @@ final class NGramCounter {
             return
         }
         let oldKeys = keys, oldCounts = counts, oldCapacity = capacity
-        allocate(capacity: capacity * 2)
-        oldKeys.withUnsafeBufferPointer { oldKeys in
-            for slot in 0..<oldCapacity where oldCounts[slot] != 0 {
-                let window = UnsafeBufferPointer(rebasing: oldKeys[slot * order ..< (slot + 1) * order])
-                var target = Int(truncatingIfNeeded: NGramHash.of(window)) & (capacity - 1)
-                while counts[target] != 0 { target = (target + 1) & (capacity - 1) }
-                for i in 0..<order { keys[target * order + i] = window[i] }
-                counts[target] = oldCounts[slot]
-                used += 1
-            }
+        keys = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        counts = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        allocate(capacity: oldCapacity * 2)
+        defer {
+            oldKeys.deallocate()
+            oldCounts.deallocate()
+        }
+        let mask = capacity - 1
+        for slot in 0..<oldCapacity where oldCounts[slot] != 0 {
+            let window = UnsafeBufferPointer(start: oldKeys + slot * order, count: order)
+            var target = Int(truncatingIfNeeded: NGramHash.of(window)) & mask
+            while counts[target] != 0 { target = (target + 1) & mask }
+            for i in 0..<order { keys[target * order + i] = window[i] }
+            counts[target] = oldCounts[slot]
+            used += 1
         }
     }
 
@@ -162,15 +149,15 @@ final class NGramCounter {
         var slots: [Int32] = []
         slots.reserveCapacity(used)
         for slot in 0..<capacity where counts[slot] != 0 { slots.append(Int32(slot)) }
-        let order = self.order
-        keys.withUnsafeBufferPointer { keys in
-            slots.sort { a, b in
-                for i in stride(from: order - 1, through: 0, by: -1) {
-                    let x = keys[Int(a) * order + i], y = keys[Int(b) * order + i]
-                    if x != y { return x < y }
-                }
-                return false
+        let keys = self.keys, order = self.order
+        slots.sort { a, b in
+            let x = keys + Int(a) * order, y = keys + Int(b) * order
+            var i = order - 1
+            while i >= 0 {
+                if x[i] != y[i] { return x[i] < y[i] }
+                i -= 1
             }
+            return false
         }
         return slots
     }
@@ -180,7 +167,7 @@ final class NGramCounter {
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: record.bytes, alignment: 8)
         defer { bytes.deallocate() }
         for slot in sortedSlots() {
-            for i in 0..<order { bytes.storeBytes(of: keys[Int(slot) * order + i], toByteOffset: i * 4, as: UInt32.self) }
+            bytes.copyMemory(from: keys + Int(slot) * order, byteCount: order * 4)
             bytes.storeBytes(of: counts[Int(slot)], toByteOffset: order * 4, as: UInt64.self)
             try body(bytes)
         }

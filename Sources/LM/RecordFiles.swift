@@ -5,8 +5,34 @@ import Foundation
 // model (KenLM's lmplz is built the same way, with its -S budget for the sorts). Written here because
 // the system libraries offer no external sort of fixed-size records; its pieces are small.
 
-/// A three-way comparison of two records: negative, zero or positive.
-typealias RecordOrder = (UnsafeRawPointer, UnsafeRawPointer) -> Int
+/// How n-gram records are ordered by their word ids (the first `words` UInt32 of a record): a three-way
+/// comparison, negative, zero or positive. A value, not a closure, so comparing costs no reference
+/// counting in the sorts' inner loops.
+struct RecordOrder {
+    enum Kind {
+        /// Compared from the last word back: n-grams sharing a suffix are adjacent.
+        case suffix
+        /// By the context (all words but the last) from its last word back, then by the last word.
+        case context
+    }
+
+    let kind: Kind
+    let words: Int
+
+    @inline(__always)
+    func callAsFunction(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer) -> Int {
+        var i = (kind == .suffix ? words - 1 : words - 2) * 4
+        while i >= 0 {
+            let x = a.loadUnaligned(fromByteOffset: i, as: UInt32.self), y = b.loadUnaligned(fromByteOffset: i, as: UInt32.self)
+            if x != y { return x < y ? -1 : 1 }
+            i -= 4
+        }
+        guard kind == .context else { return 0 }
+        let x = a.loadUnaligned(fromByteOffset: (words - 1) * 4, as: UInt32.self)
+        let y = b.loadUnaligned(fromByteOffset: (words - 1) * 4, as: UInt32.self)
+        return x == y ? 0 : x < y ? -1 : 1
+    }
+}
 
 /// An error of the estimator's scratch files.
 struct ScratchFileError: Error, CustomStringConvertible {
@@ -169,46 +195,37 @@ final class RecordBuffer: RecordSource {
 
 /// Merges sorted sources into one sorted stream (equal records: the earlier source first).
 final class RecordMerger: RecordSource {
-    private var sources: [RecordSource]
+    private let sources: [RecordSource]
     private let compare: RecordOrder
-    private var heap: [Int] = [] // indices of sources, a binary min-heap by their current record
+    /// Each source's current record, kept here so that the heap's comparisons touch no source object.
+    private var heads: [UnsafeRawPointer?]
+    private var heap: [Int] = [] // indices of the sources not yet exhausted, a binary min-heap by their record
     private(set) var current: UnsafeRawPointer?
-    private var top = -1
 
-    init(_ sources: [RecordSource], compare: @escaping RecordOrder) {
+    init(_ sources: [RecordSource], compare: RecordOrder) {
         self.sources = sources
         self.compare = compare
-        for index in sources.indices where sources[index].current != nil { push(index) }
-        pop()
+        heads = sources.map(\.current)
+        for index in sources.indices where heads[index] != nil {
+            heap.append(index)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard before(heap[child], heap[parent]) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+        current = heap.first.flatMap { heads[$0] }
     }
 
+    @inline(__always)
     private func before(_ a: Int, _ b: Int) -> Bool {
-        let c = compare(sources[a].current!, sources[b].current!)
+        let c = compare(heads[a].unsafelyUnwrapped, heads[b].unsafelyUnwrapped)
         return c < 0 || (c == 0 && a < b)
     }
 
-    private func push(_ source: Int) {
-        heap.append(source)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard before(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func pop() {
-        guard !heap.isEmpty else {
-            top = -1
-            current = nil
-            return
-        }
-        top = heap[0]
-        current = sources[top].current
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
+    private func siftDown() {
         var parent = 0
         while true {
             let left = 2 * parent + 1, right = left + 1
@@ -221,11 +238,18 @@ final class RecordMerger: RecordSource {
         }
     }
 
+    /// Advances the source of the current record and moves it down the heap to its place.
     func advance() throws {
-        guard top >= 0 else { return }
-        try sources[top].advance()
-        if sources[top].current != nil { push(top) }
-        pop()
+        guard let top = heap.first else { return }
+        let source = sources[top]
+        try source.advance()
+        heads[top] = source.current
+        if heads[top] == nil {
+            let last = heap.removeLast()
+            if !heap.isEmpty { heap[0] = last }
+        }
+        if !heap.isEmpty { siftDown() }
+        current = heap.first.flatMap { heads[$0] }
     }
 }
 
@@ -244,7 +268,7 @@ final class RecordSorter {
 
     /// - Parameter budget: bytes for records in memory, counting the buffer's room to grow (up to twice
     ///   its records), the sorted copy made while sorting and the sort's index (4 bytes a record).
-    init(recordBytes: Int, budget: Int, directory: String, name: String, compare: @escaping RecordOrder) {
+    init(recordBytes: Int, budget: Int, directory: String, name: String, compare: RecordOrder) {
         self.recordBytes = recordBytes
         self.budget = max(budget, 1 << 16)
         self.directory = directory

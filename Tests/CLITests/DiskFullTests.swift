@@ -25,7 +25,7 @@ import Testing
 
     @Test func ingestAndExportStopCleanlyAndResumeWhenThereIsRoom() throws {
         let scratch = Scratch()
-        KillResumeTests.makeCorpus(in: scratch)
+        KillResumeTests.makeCorpus(in: scratch, lines: 4500) // 15 MB: five times the tmpfs below
         let runner = scratch.runner
         #expect(try runner.run(["ingest", "corpus", "--db", "clean.db", "--quiet"]).status == 0)
 

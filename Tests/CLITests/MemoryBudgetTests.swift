@@ -11,7 +11,7 @@ import Testing
 
     @Test func budgetedStagesWriteWhatUnbudgetedOnesWrite() throws {
         let scratch = Scratch()
-        KillResumeTests.makeCorpus(in: scratch, lines: 700)
+        KillResumeTests.makeCorpus(in: scratch, lines: 300)
         let free = scratch.path + "/free", budgeted = scratch.path + "/budgeted"
         for directory in [free, budgeted] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

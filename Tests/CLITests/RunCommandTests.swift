@@ -48,7 +48,7 @@ import Testing
         // Kill the run at exact places in its own progress (CURATE_CRASH_AT counts over the whole run, one
         // stage after another), each time resuming what the last one left; then twice at seeded moments.
         var killed = 0
-        for point in ["commit:1", "batch-commit:2", "before-commit:6", "batch-commit:5", "rename:2", "commit:3"] {
+        for point in ["commit:1", "batch-commit:2", "before-commit:6", "batch-commit:5", "rename:2", "rename:3"] {
             var killer = runner
             killer.environment["CURATE_CRASH_AT"] = point
             let process = try killer.start(["run", "pipeline.yaml", "--quiet"])

@@ -117,6 +117,20 @@ import Testing
         }
     }
 
+    /// A word longer than the ARPA writer's line buffer is written whole.
+    @Test func aHugeWordReachesTheARPAFile() throws {
+        let huge = String(repeating: "x", count: 100_000)
+        var options = EstimatorOptions()
+        options.order = 2
+        let estimator = try KneserNeyEstimator(options: options, tokenizer: Fixtures.whitespace)
+        estimator.add(text: "a \(huge) b\na b\n")
+        let path = Fixtures.temporaryPath("huge.arpa")
+        try estimator.estimate(arpa: path)
+        let model = try ARPA.read(path: path)
+        #expect(model.vocabulary.contains(Array(huge.utf8)))
+        #expect(Fixtures.table(model)[1]["a " + huge] != nil)
+    }
+
     @Test func icuTokenizationFoldsCaseAndDigitsAndSplitsPunctuation() throws {
         let (data, _) = try Fixtures.estimate("The Cat sat, in 1999!\n猫坐在垫子上。", order: 2,
                                               options: TokenizerOptions(kind: .icu, lowercase: true, foldDigits: true))
