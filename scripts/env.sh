@@ -8,9 +8,14 @@ fi
 # The build has a folder of its own (.build-test), so that it and the plain release build of the
 # benchmarks do not rebuild each other, and CURATE_TEST_BUILD tells Package.swift to leave the glue
 # modules (command line, report, fuzz runner) unoptimised. The scripts that run curate in tests use the
-# binary of this same build. Usage: test_swift build|test [ARGUMENTS…]
+# binary of this same build. Twice as many compile jobs as cores, and LLVM code generation on as many
+# threads within each whole-module job: most of the build is a few large modules compiled one after
+# another, and on a machine shared with other work more threads get more of it.
+# Usage: test_swift build|test [ARGUMENTS…]
 test_swift() {
     local command=$1
     shift
-    CURATE_TEST_BUILD=1 swift "$command" -c release -Xswiftc -enable-testing --scratch-path .build-test "$@"
+    local jobs=$(( $(nproc) * 2 ))
+    CURATE_TEST_BUILD=1 swift "$command" -c release -Xswiftc -enable-testing -Xswiftc -num-threads -Xswiftc "$jobs" \
+        --jobs "$jobs" --scratch-path .build-test "$@"
 }

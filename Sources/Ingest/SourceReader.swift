@@ -35,11 +35,11 @@ struct SourceReader {
                                  maxRecords: batchRecords, maxBytes: batchBytes, emit: emit)
             let status: SourceStatus
             switch plan.file.format.records {
-            case .jsonl: status = readLines(plan, reader, sink)
+            case .jsonl: status = readLines(plan, reader, sink, skipping: Self.isASCIISpace)
             case .txt:
                 switch textSplit {
                 case .file: status = readWhole(plan, reader, sink)
-                case .line: status = readTextLines(plan, reader, sink)
+                case .line: status = readLines(plan, reader, sink, skipping: UTF8Bytes.isBlank)
                 case .paragraph: status = readParagraphs(plan, reader, sink)
                 }
             case .wet: status = readWARC(plan, reader, sink)
@@ -59,17 +59,20 @@ struct SourceReader {
         return .partial
     }
 
-    // MARK: JSON Lines
+    // MARK: A record a line (JSON Lines, or text with --txt-split line)
 
-    private func readLines(_ plan: SourcePlan, _ reader: BufferedReader, _ sink: BatchSink) -> SourceStatus {
+    /// Each line a record, numbered by its line, so a reject names its line and a resumed run starts after
+    /// the last committed one; lines for which `isBlank` holds are no records.
+    private func readLines(_ plan: SourcePlan, _ reader: BufferedReader, _ sink: BatchSink,
+                           skipping isBlank: (UnsafeRawBufferPointer) -> Bool) -> SourceStatus {
         var number: Int64 = 0
         while let line = reader.nextLine() {
             number += 1
             if number <= plan.resumeAfter { continue }
             switch line {
-            case .bytes(var bytes):
-                if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
-                if !isASCIISpace(bytes) { sink.batch.append(number: number, bytes: bytes) }
+            case .bytes(let bytes):
+                let text = number == 1 ? Self.withoutByteOrderMark(bytes) : bytes
+                if !isBlank(text) { sink.batch.append(number: number, bytes: text) }
             case .tooLong(let length, let preview):
                 sink.batch.append(number: number, problem: .tooLarge,
                              message: "line of \(length) bytes is over the limit of \(maxLineBytes) (--max-doc-bytes \(maxDocBytes))",
@@ -82,7 +85,7 @@ struct SourceReader {
         return recordFailure(reader, after: number, sink)
     }
 
-    private func isASCIISpace(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    private static func isASCIISpace(_ bytes: UnsafeRawBufferPointer) -> Bool {
         for byte in bytes where !(byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0B || byte == 0x0C) { return false }
         return true
     }
@@ -99,7 +102,7 @@ struct SourceReader {
             sink.batch.append(number: 1, problem: error.reason, message: error.message, preview: Array(text.prefix(BufferedReader.previewBytes)))
             return .partial
         }
-        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) } // the byte-order mark
         if text.count > maxDocBytes {
             sink.batch.append(number: 1, problem: .tooLarge, message: "file is over the limit of \(maxDocBytes) bytes (--max-doc-bytes)",
                          preview: Array(text.prefix(BufferedReader.previewBytes)))
@@ -107,29 +110,6 @@ struct SourceReader {
         }
         text.withUnsafeBytes { sink.batch.append(number: 1, bytes: $0) }
         return .done
-    }
-
-    /// One document a line (`--txt-split line`): blank lines are skipped; the record number is the line
-    /// number, so a reject names its line and a resumed run starts after the last committed line.
-    private func readTextLines(_ plan: SourcePlan, _ reader: BufferedReader, _ sink: BatchSink) -> SourceStatus {
-        var number: Int64 = 0
-        while let line = reader.nextLine() {
-            number += 1
-            if number <= plan.resumeAfter { continue }
-            switch line {
-            case .bytes(let bytes):
-                let text = number == 1 ? Self.withoutByteOrderMark(bytes) : bytes
-                if !UTF8Bytes.isBlank(text) { sink.batch.append(number: number, bytes: text) }
-            case .tooLong(let length, let preview):
-                sink.batch.append(number: number, problem: .tooLarge,
-                                  message: "line of \(length) bytes is over the limit of \(maxLineBytes) (--max-doc-bytes \(maxDocBytes))",
-                                  preview: preview)
-            }
-            sink.batch.lastRecord = number
-            sink.flush()
-            if sink.cancelled { return .reading }
-        }
-        return recordFailure(reader, after: number, sink)
     }
 
     /// One document per block of lines between blank lines (`--txt-split paragraph`): the record number is
