@@ -5,21 +5,21 @@ import Foundation
 /// and the manifest's, the same way on an idle machine and on a busy one (a kill drawn on the clock lands
 /// wherever the scheduler happens to be).
 ///
-/// Two environment variables, read once at start-up (docs/store.md, "Crash points"):
+/// Three environment variables, read once at start-up (docs/store.md, "Crash points"):
 /// - `CURATE_CRASH_AT=POINT:N` kills the process the Nth time (from 1) it reaches POINT.
 /// - `CURATE_STOP_AT=POINT:N` stops the process there instead (SIGSTOP; SIGCONT resumes it), so a test can
 ///   hold a stage at an exact place while it tries something else on the same store.
 /// - `CURATE_CRASH_TRACE=FILE` appends the name of every point reached to FILE, one a line, so a test can
 ///   count a clean run's points and choose where to kill.
 ///
-/// While either is set, grouped transactions commit after every unit of work (`CrashPoint.isActive`), so
+/// While any is set, grouped transactions commit after every unit of work (`CrashPoint.isActive`), so
 /// the commits fall at the same places on every run, whatever the machine's speed.
 ///
 /// The points: `before-commit` and `commit` (every write transaction of the store, just before and just
 /// after its COMMIT), `batch-commit` (after the commit of a stage's grouped units of work: the same
-/// place as a `commit`, but not counting schema changes and bookkeeping), `rename` (export: a shard or the manifest moved into place), `best-model`,
-/// `metrics` and `checkpoint` (train: each file written), `merge-rename` (merge: the finished store moved
-/// into place).
+/// place as a `commit`, but not counting schema changes and bookkeeping), `rename` (export: a shard or
+/// the manifest moved into place), `best-model`, `metrics` and `checkpoint` (train: each file written),
+/// `merge-rename` (merge: the finished store moved into place).
 public enum CrashPoint {
     private struct Plan {
         var crash: (point: String, count: Int)?
