@@ -82,12 +82,17 @@ final class NGramCounter {
     private func allocate(capacity: Int) {
         keys.deallocate()
         counts.deallocate()
+        (keys, counts) = Self.emptyTable(capacity: capacity, order: order)
         self.capacity = capacity
-        keys = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * order)
-        keys.initialize(repeating: 0, count: capacity * order)
-        counts = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-        counts.initialize(repeating: 0, count: capacity)
         used = 0
+    }
+
+    private static func emptyTable(capacity: Int, order: Int) -> (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt64>) {
+        let keys = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * order)
+        keys.initialize(repeating: 0, count: capacity * order)
+        let counts = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        counts.initialize(repeating: 0, count: capacity)
+        return (keys, counts)
     }
 
     /// Counts one occurrence of the N-gram `window` (exactly `order` ids).
@@ -126,13 +131,13 @@ final class NGramCounter {
             return
         }
         let oldKeys = keys, oldCounts = counts, oldCapacity = capacity
-        keys = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
-        counts = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-        allocate(capacity: oldCapacity * 2)
         defer {
             oldKeys.deallocate()
             oldCounts.deallocate()
         }
+        (keys, counts) = Self.emptyTable(capacity: oldCapacity * 2, order: order)
+        capacity = oldCapacity * 2
+        used = 0
         let mask = capacity - 1
         for slot in 0..<oldCapacity where oldCounts[slot] != 0 {
             let window = UnsafeBufferPointer(start: oldKeys + slot * order, count: order)
@@ -198,10 +203,8 @@ final class NGramCounter {
         }
         if used > 0 { try spill() }
         allocate(capacity: 1)
-        let readers: [RecordSource] = try runs.map { try RecordFileReader(path: $0, recordBytes: record.bytes) }
-        for run in runs { unlink(run) }
-        runs.removeAll()
-        return try SummedCounts(RecordMerger(readers, compare: record.suffixOrder), record: record)
+        defer { runs.removeAll() }
+        return try SummedCounts(RecordMerger.merging(runs: runs, recordBytes: record.bytes, compare: record.suffixOrder), record: record)
     }
 }
 

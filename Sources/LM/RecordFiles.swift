@@ -219,6 +219,14 @@ final class RecordMerger: RecordSource {
         current = heap.first.flatMap { heads[$0] }
     }
 
+    /// The sorted run files merged into one stream; the files are unlinked at once (the open readers
+    /// keep their data, which goes when they close).
+    static func merging(runs: [String], recordBytes: Int, compare: RecordOrder) throws -> RecordSource {
+        let readers: [RecordSource] = try runs.map { try RecordFileReader(path: $0, recordBytes: recordBytes) }
+        for run in runs { unlink(run) }
+        return readers.count == 1 ? readers[0] : RecordMerger(readers, compare: compare)
+    }
+
     @inline(__always)
     private func before(_ a: Int, _ b: Int) -> Bool {
         let c = compare(heads[a].unsafelyUnwrapped, heads[b].unsafelyUnwrapped)
@@ -263,7 +271,7 @@ final class RecordSorter {
     private let name: String
     private let compare: RecordOrder
     private var buffer: RecordBuffer
-    private(set) var runs: [String] = []
+    private var runs: [String] = []
     private(set) var count = 0
 
     /// - Parameter budget: bytes for records in memory, counting the buffer's room to grow (up to twice
@@ -299,10 +307,8 @@ final class RecordSorter {
     func finish(persist keepInMemory: Int = Int.max) throws -> RecordSource {
         if !runs.isEmpty || buffer.byteCount > keepInMemory {
             if buffer.count > 0 { try spill() }
-            let readers: [RecordSource] = try runs.map { try RecordFileReader(path: $0, recordBytes: recordBytes) }
-            for run in runs { unlink(run) } // the open readers keep the data; the files go when they close
-            runs.removeAll()
-            return readers.count == 1 ? readers[0] : RecordMerger(readers, compare: compare)
+            defer { runs.removeAll() }
+            return try RecordMerger.merging(runs: runs, recordBytes: recordBytes, compare: compare)
         }
         buffer.sort(by: compare)
         buffer.rewind()

@@ -142,7 +142,7 @@ struct DedupCommand: ParsableCommand {
                     + Output.breakdown([("ingest", Int64(summary.removedByIngest)), ("normalized", Int64(summary.removedNormalized)),
                                         ("minhash", Int64(summary.removedMinhash))]) + ")")
         if summary.clusters > 0 {
-            Output.line("        kept copy chosen by: " + Output.breakdown(KeepRule.allCases.map(\.rawValue).map { ($0, Int64(summary.keptBy[$0] ?? 0)) }))
+            Output.line("        kept copy chosen by: " + Self.keptBy(summary.keptBy))
         }
         if options.lines {
             Output.line("        repeated lines (in more than \(options.lineThreshold) document\(options.lineThreshold == 1 ? "" : "s")): \(Formatting.count(summary.repeatedLines))")
@@ -159,7 +159,7 @@ struct DedupCommand: ParsableCommand {
         Output.line("")
         Output.line("removed by method: " + Output.breakdown(["ingest", "normalized", "minhash"].map { ($0, Int64(report.removed[$0] ?? 0)) })
                     + "  (of \(Formatting.count(report.documents)) documents)")
-        Output.line("kept copy chosen by: " + Output.breakdown(KeepRule.allCases.map(\.rawValue).map { ($0, Int64(report.keptBy[$0] ?? 0)) })
+        Output.line("kept copy chosen by: " + Self.keptBy(report.keptBy)
                     + "  (fewest repeated-line characters, then filters, perplexity, longest, first)")
         Output.line("")
         Output.line("most repeated lines (\(Formatting.count(report.repeatedLines)) lines are in more than \(report.lineThreshold) document\(report.lineThreshold == 1 ? "" : "s"))")
@@ -179,6 +179,11 @@ struct DedupCommand: ParsableCommand {
                 Output.line(Output.paddedColumns(l, width) + " │ " + r)
             }
         }
+    }
+
+    /// Clusters by the rule that chose their kept document, every rule in the order it applies.
+    static func keptBy(_ counts: [String: Int]) -> String {
+        Output.breakdown(KeepRule.allCases.map { ($0.rawValue, Int64(counts[$0.rawValue] ?? 0)) })
     }
 
     /// White space runs as one space, cut at `limit` characters.
