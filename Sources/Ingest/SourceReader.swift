@@ -150,7 +150,7 @@ struct SourceReader {
                     block.append(contentsOf: text)
                     continue
                 }
-                if overflow == 0 { preview = Array(block.prefix(BufferedReader.previewBytes)) }
+                if overflow == 0 { preview = block.isEmpty ? Array(text.prefix(BufferedReader.previewBytes)) : Array(block.prefix(BufferedReader.previewBytes)) }
             case .tooLong(let tooLong, let linePreview):
                 if first == 0 { first = number }
                 if overflow == 0 { preview = block.isEmpty ? linePreview : Array(block.prefix(BufferedReader.previewBytes)) }

@@ -154,15 +154,17 @@ import Testing
     @Test func textSplitByParagraphJoinsLinesBetweenBlankLines() throws {
         let directory = TemporaryDirectory()
         let big = String(repeating: "long line of text ", count: 20)
-        let text = "\n\nTitle\nfirst paragraph, line two\n\n\nsecond paragraph\n \n\(big)\n\(big)\nthird\n\nlast one"
+        let text = "\n\nTitle\nfirst paragraph, line two\n\n\nsecond paragraph\n \n\(big)\n\(big)\nthird\n\nlast one\n\n" + big + big
         let path = directory.write("notes.txt", text)
         let store = try Store(path: directory.storePath())
         let summary = try ingest([path], store: store) { $0.textSplit = .paragraph; $0.maxDocBytes = 500 }
         #expect(try store.allTexts() == ["Title\nfirst paragraph, line two", "second paragraph", "last one"])
         #expect(summary.documents == 3)
         let rejects = try store.rejects()
-        #expect(rejects.map(\.reason) == ["too_large"])
-        #expect(rejects.map(\.record) == [9]) // the block's first line
+        #expect(rejects.map(\.reason) == ["too_large", "too_large"])
+        #expect(rejects.map(\.record) == [9, 15]) // each block's first line
+        // A block that is one line over the limit shows that line's start.
+        #expect(rejects.last?.raw?.hasPrefix("long line of text") == true, "\(rejects)")
         #expect(rejects.first?.message.contains("paragraph of \(2 * big.utf8.count + "third".count + 2) bytes") == true, "\(rejects)")
     }
 
