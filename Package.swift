@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
         .target(name: "LM", dependencies: ["Core", "Store", "Text"]),
         .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
+        // Learned quality: hashed n-gram features, linear models (logistic, least squares, Bradley–Terry).
+        .target(name: "Quality", dependencies: ["Core", "Store", "Text", "CXXHash"]),
         // The MinHash inner loop in C, for AVX2 with a run-time check (see its header comment).
         .target(name: "CMinHash"),
         .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config", "CMinHash"]),
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Dedup", "Export", "Train", "Report", "Config", "Yams",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Quality", "Dedup", "Export", "Train", "Report", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: glueSettings
@@ -91,6 +93,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "CZlib"], swiftSettings: testSettings),
         .testTarget(name: "TextTests", dependencies: ["Text", "Core"], swiftSettings: testSettings),
         .testTarget(name: "LMTests", dependencies: ["LM", "Text", "Store", "Core"], swiftSettings: testSettings),
+        .testTarget(name: "QualityTests", dependencies: ["Quality", "Store", "Core"], swiftSettings: testSettings),
         .testTarget(name: "OverlapTests", dependencies: ["Overlap", "Store", "Core"], swiftSettings: testSettings),
         .testTarget(name: "DedupTests", dependencies: ["Dedup", "CMinHash", "Ingest", "Text", "Store", "Core"], swiftSettings: testSettings),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Dedup", "Ingest", "Store", "Core"], swiftSettings: testSettings),

@@ -81,3 +81,23 @@ public enum Verifier {
         return report
     }
 }
+
+/// The documents of an export, in its order (shard by shard, line by line), by curate id.
+public enum ExportedDocuments {
+    public static func curateIDs(directory: String) throws -> [Int64] {
+        let manifest = try Manifest.read(from: directory)
+        var ids: [Int64] = []
+        for shard in manifest.shards {
+            let path = directory + "/" + shard.file
+            try ZstdLines.forEach(path: path) { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                      let metadata = object["metadata"] as? [String: Any], let curate = metadata["curate"] as? [String: Any],
+                      let idText = curate["id"] as? String, let id = Int64(idText) else {
+                    throw ExportError("\(path): line \(ids.count + 1) is not a curate document")
+                }
+                ids.append(id)
+            }
+        }
+        return ids
+    }
+}

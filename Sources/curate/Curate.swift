@@ -16,7 +16,7 @@ struct Curate: ParsableCommand {
                 Example: curate ingest samples/ && curate stats
                 """,
             version: VersionInfo.text,
-            subcommands: [IngestCommand.self, StatsCommand.self, RejectsCommand.self, ScoreCommand.self, FilterCommand.self, DedupCommand.self, ExportCommand.self, TokenizerCommand.self, TrainCommand.self, EvalCommand.self, FinetuneCommand.self, PredictCommand.self, ExperimentCommand.self, RunCommand.self, MergeCommand.self, ReportCommand.self, ShowCommand.self, LMCommand.self]
+            subcommands: [IngestCommand.self, StatsCommand.self, RejectsCommand.self, ScoreCommand.self, QualityCommand.self, RankEvalCommand.self, FilterCommand.self, DedupCommand.self, ExportCommand.self, TokenizerCommand.self, TrainCommand.self, EvalCommand.self, FinetuneCommand.self, PredictCommand.self, ExperimentCommand.self, RunCommand.self, MergeCommand.self, ReportCommand.self, ShowCommand.self, LMCommand.self]
         )
     }
 }

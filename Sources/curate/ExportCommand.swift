@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sample --top of the documents with probability ∝ exp(quality/T) (z-scored quality) instead of cutting.", valueName: "T"))
     var sampleTemperature: Double?
 
-    @Option(name: .long, help: ArgumentHelp("The score: a metric (perplexity, bits_per_byte, rouge, bleu), or weights like perplexity=1,rouge=0.5.", valueName: "score"))
+    @Option(name: .long, help: ArgumentHelp("The score: a metric (perplexity, bits_per_byte, quality, rouge, bleu), or weights like quality=1,perplexity=0.5.", valueName: "score"))
     var score: String?
 
     @Option(name: .long, help: ArgumentHelp("Output order: quality (best first, default), reverse, or random (seeded).", valueName: "order"))

@@ -20,7 +20,7 @@ struct ScoreCommand: ParsableCommand {
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity, rouge, bleu
+        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity, quality, rouge, bleu
 
         var filterNames: [String] {
             switch self {
@@ -29,15 +29,16 @@ struct ScoreCommand: ParsableCommand {
             case .gopherRepetition: [GopherRepetitionFilter.name]
             case .c4: [C4QualityFilter.name]
             case .fineweb: [FineWebQualityFilter.name]
-            case .perplexity, .rouge, .bleu: []
+            case .perplexity, .quality, .rouge, .bleu: []
             }
         }
     }
 
-    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, perplexity, rouge or bleu.")
+    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, perplexity, quality, rouge or bleu.")
     var metric: Metric = .heuristics
 
     @OptionGroup var perplexityOptions: PerplexityOptions
+    @OptionGroup(title: "Quality model (--metric quality)") var qualityOptions: QualityTrainingArguments
 
     @Flag(name: .long, help: "Measure documents again even if they have statistics (after changing a profile's statistics section).")
     var rescore = false
@@ -49,6 +50,10 @@ struct ScoreCommand: ParsableCommand {
         switch metric {
         case .perplexity:
             try PerplexityRun(options: perplexityOptions, global: global, rescore: rescore).run()
+            return
+        case .quality:
+            try QualityScoreRun(model: perplexityOptions.model, modelOut: perplexityOptions.modelOut, training: qualityOptions, global: global,
+                                rescore: rescore).run()
             return
         case .rouge, .bleu:
             try OverlapRun(metric: metric == .rouge ? .rouge : .bleu, references: perplexityOptions.reference, global: global,

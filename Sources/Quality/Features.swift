@@ -1,0 +1,250 @@
+import CXXHash
+import Core
+import Foundation
+import Store
+import Text
+
+/// How documents become feature vectors. Stored in the model file: a model scores only with the settings
+/// it was trained with.
+public struct FeatureSettings: Codable, Equatable, Sendable {
+    /// log2 of the number of hash buckets (2^20 = 1,048,576, GPT-3's classifier's order of magnitude;
+    /// fastText's default is 2,000,000 buckets).
+    public var bits = 20
+    /// Word bigrams beside the unigrams (DCLM's classifier uses wordNgrams 2).
+    public var wordBigrams = true
+    /// Bigrams of consecutive Han characters beside ICU's words: robust to segmentation errors, which
+    /// in Chinese are the dictionary's, not the text's.
+    public var hanBigrams = true
+    /// Character n-grams of each word (with `<` and `>` marking its ends, as fastText's subwords); 0 = none.
+    public var characterNgrams = 0
+    /// Marks a line break as a token of its own, so that line-start patterns (bullets, numbers, list
+    /// items, short menu lines) become bigrams.
+    public var lineBreaks = true
+    /// Features of the document's length in bytes and mean line length (log2 bins), which the
+    /// L2-normalised bag of words otherwise loses.
+    public var lengthBins = true
+    /// Only the first this many bytes of a document are read (the whole of nearly every document).
+    public var maxBytes = 1 << 17
+
+    public init() {}
+
+    public var buckets: Int { 1 << bits }
+}
+
+/// A sparse, L2-normalised feature vector: bucket indices ascending, with their values.
+public struct SparseVector: Sendable, Equatable {
+    public var indices: [UInt32] = []
+    public var values: [Float] = []
+
+    public init() {}
+
+    public init(indices: [UInt32], values: [Float]) {
+        self.indices = indices
+        self.values = values
+    }
+
+    public var count: Int { indices.count }
+
+    /// `self − other` (both sorted), for pairwise preferences.
+    public func subtracting(_ other: SparseVector) -> SparseVector {
+        var result = SparseVector()
+        result.indices.reserveCapacity(count + other.count)
+        result.values.reserveCapacity(count + other.count)
+        var i = 0, j = 0
+        while i < count || j < other.count {
+            if j == other.count || (i < count && indices[i] < other.indices[j]) {
+                result.indices.append(indices[i]); result.values.append(values[i]); i += 1
+            } else if i == count || other.indices[j] < indices[i] {
+                result.indices.append(other.indices[j]); result.values.append(-other.values[j]); j += 1
+            } else {
+                let value = values[i] - other.values[j]
+                if value != 0 { result.indices.append(indices[i]); result.values.append(value) }
+                i += 1; j += 1
+            }
+        }
+        return result
+    }
+}
+
+/// Turns a document into hashed features: ICU tokens (words, and punctuation and symbols as tokens of
+/// their own, so that markup and code show) over NFKC text, lower-cased with digits folded to 0; word
+/// unigrams and bigrams, Han character bigrams, optional character n-grams, line breaks and length bins.
+/// Each feature's 64-bit hash picks a bucket (low bits) and a sign (top bit) — signed hashing (Weinberger
+/// et al. 2009) makes collisions cancel out on average instead of adding up. The value of a bucket is
+/// Σ sign · log(1 + tf), and the vector is L2-normalised.
+///
+/// Written here rather than taken from a library: no Swift or C library on this machine does feature
+/// hashing over ICU segments, and the loop is short. Not thread-safe: one per thread.
+public final class FeatureExtractor {
+    public let settings: FeatureSettings
+    private let analyzer = TextAnalyzer()
+    private var hashes: [UInt64] = []
+    private var folded: [UInt8] = []
+    private var pairs: [(UInt32, Float)] = []
+
+    public init(settings: FeatureSettings) {
+        self.settings = settings
+        hashes.reserveCapacity(8192)
+        folded.reserveCapacity(256)
+    }
+
+    /// The feature vector of a document's UTF-8 text.
+    public func vector(_ text: UnsafeRawBufferPointer) -> SparseVector {
+        hashes.removeAll(keepingCapacity: true)
+        forEachFeature(text, describe: false) { hash, _ in hashes.append(hash) }
+        return Self.vector(hashes: &hashes, pairs: &pairs, bits: settings.bits)
+    }
+
+    public func vector(_ text: [UInt8]) -> SparseVector {
+        text.withUnsafeBytes { vector($0) }
+    }
+
+    /// Calls `body` with each feature's hash and, when `describe` is set, its readable form
+    /// ("the", "of the", "⏎ *", "中国", "<len 2^12>").
+    public func forEachFeature(_ text: UnsafeRawBufferPointer, describe: Bool, _ body: (UInt64, String?) -> Void) {
+        let limited = UnsafeRawBufferPointer(rebasing: text[..<UTF8Bytes.prefixLength(text, limit: settings.maxBytes)])
+        if let normalized = analyzer.nfkc(limited) {
+            normalized.withUnsafeBytes { features($0, describe: describe, body) }
+        } else {
+            features(limited, describe: describe, body)
+        }
+    }
+
+    // Seeds that keep the kinds of feature apart (a word and a bigram never share a hash by construction).
+    private static let wordSeed: UInt64 = 0x7175_616C_6974_7901
+    private static let bigramSeed: UInt64 = 0x7175_616C_6974_7902
+    private static let hanSeed: UInt64 = 0x7175_616C_6974_7903
+    private static let characterSeed: UInt64 = 0x7175_616C_6974_7904
+    private static let lengthSeed: UInt64 = 0x7175_616C_6974_7905
+    private static let lineBreak: UInt64 = XXH3_64bits_withSeed("\n", 1, wordSeed)
+
+    private func features(_ text: UnsafeRawBufferPointer, describe: Bool, _ body: (UInt64, String?) -> Void) {
+        let tokens = analyzer.tokens(text)
+        var previous: UInt64? = nil
+        var previousText = ""
+        var previousHan: (hash: UInt64, text: String)? = nil
+        var lastEnd = 0
+        var lines = 1
+        for token in tokens {
+            let start = Int(token.start), end = Int(token.end)
+            let gap = UnsafeRawBufferPointer(rebasing: text[lastEnd..<start])
+            let breaks = gap.contains(0x0A)
+            if breaks {
+                lines += gap.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                if settings.lineBreaks {
+                    emit(Self.lineBreak, "⏎", previous: &previous, previousText: &previousText, describe: describe, body)
+                }
+            }
+            if start > lastEnd { previousHan = nil }
+            lastEnd = end
+            let bytes = UnsafeRawBufferPointer(rebasing: text[start..<end])
+            folded.removeAll(keepingCapacity: true)
+            TokenFolding.fold(bytes, lowercase: true, foldDigits: true, into: &folded)
+            let hash = folded.withUnsafeBytes { XXH3_64bits_withSeed($0.baseAddress, $0.count, Self.wordSeed) }
+            let word = describe ? String(decoding: folded, as: UTF8.self) : nil
+            emit(hash, word, previous: &previous, previousText: &previousText, describe: describe, body)
+            if settings.hanBigrams && token.isIdeographic {
+                hanPairs(bytes, previous: &previousHan, describe: describe, body)
+            } else {
+                previousHan = nil
+            }
+            if settings.characterNgrams > 0 && token.hasLetter { characterGrams(describe: describe, body) }
+        }
+        if settings.lengthBins {
+            let lengthBin = Self.log2Bin(text.count)
+            let lineBin = Self.log2Bin(text.count / max(1, lines))
+            body(splitMix(Self.lengthSeed, UInt64(lengthBin)), describe ? "<length 2^\(lengthBin) bytes>" : nil)
+            body(splitMix(Self.lengthSeed &+ 1, UInt64(lineBin)), describe ? "<mean line 2^\(lineBin) bytes>" : nil)
+        }
+    }
+
+    /// A unigram, and its bigram with the token before.
+    private func emit(_ hash: UInt64, _ text: String?, previous: inout UInt64?, previousText: inout String, describe: Bool,
+                      _ body: (UInt64, String?) -> Void) {
+        body(hash, text)
+        if settings.wordBigrams, let before = previous {
+            body(splitMix(Self.bigramSeed ^ before, hash), describe ? previousText + " " + (text ?? "") : nil)
+        }
+        previous = hash
+        if describe { previousText = text ?? "" }
+    }
+
+    /// Bigrams of consecutive Han characters, continuing across adjacent ideographic tokens.
+    private func hanPairs(_ bytes: UnsafeRawBufferPointer, previous: inout (hash: UInt64, text: String)?, describe: Bool,
+                          _ body: (UInt64, String?) -> Void) {
+        var i = 0
+        while i < bytes.count {
+            let (scalar, length) = UTF8Text.scalar(bytes, at: i)
+            let hash = splitMix(Self.hanSeed, UInt64(scalar))
+            let character = describe ? String(UnicodeScalar(scalar).map(Character.init) ?? "?") : ""  // a bigram reads "孩·子", a word "孩子"
+            if let before = previous {
+                body(splitMix(Self.hanSeed ^ before.hash, hash), describe ? before.text + "·" + character : nil)
+            }
+            previous = (hash, character)
+            i += length
+        }
+    }
+
+    /// fastText-style subwords of the folded word in `folded`: the n-grams of "<word>".
+    private func characterGrams(describe: Bool, _ body: (UInt64, String?) -> Void) {
+        let n = settings.characterNgrams
+        var boundaries: [Int] = [0] // byte offsets of the scalars of "<" + word + ">"
+        var marked: [UInt8] = [0x3C]
+        marked.append(contentsOf: folded)
+        marked.append(0x3E)
+        var i = 1
+        while i < marked.count {
+            if marked[i] & 0xC0 != 0x80 { boundaries.append(i) }
+            i += 1
+        }
+        boundaries.append(marked.count)
+        let scalars = boundaries.count - 1
+        guard scalars >= n else { return }
+        marked.withUnsafeBytes { all in
+            for first in 0...(scalars - n) {
+                let piece = UnsafeRawBufferPointer(rebasing: all[boundaries[first]..<boundaries[first + n]])
+                body(XXH3_64bits_withSeed(piece.baseAddress, piece.count, Self.characterSeed),
+                     describe ? String(decoding: piece, as: UTF8.self) : nil)
+            }
+        }
+    }
+
+    /// ⌊log2 n⌋ (0 for n ≤ 1).
+    static func log2Bin(_ n: Int) -> Int { n <= 1 ? 0 : Int.bitWidth - 1 - n.leadingZeroBitCount }
+
+    /// The bucket and sign of a feature hash.
+    @inline(__always) public static func bucket(_ hash: UInt64, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: hash & ((1 << UInt64(bits)) - 1)) }
+    @inline(__always) public static func sign(_ hash: UInt64) -> Float { hash >> 63 == 0 ? 1 : -1 }
+
+    /// Counts equal hashes, then sums Σ sign · log(1 + tf) per bucket and L2-normalises.
+    static func vector(hashes: inout [UInt64], pairs: inout [(UInt32, Float)], bits: Int) -> SparseVector {
+        hashes.sort()
+        pairs.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < hashes.count {
+            var j = i + 1
+            while j < hashes.count && hashes[j] == hashes[i] { j += 1 }
+            pairs.append((bucket(hashes[i], bits: bits), sign(hashes[i]) * Float(log1p(Double(j - i)))))
+            i = j
+        }
+        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        var vector = SparseVector()
+        vector.indices.reserveCapacity(pairs.count)
+        vector.values.reserveCapacity(pairs.count)
+        for (index, value) in pairs {
+            if vector.indices.last == index {
+                vector.values[vector.values.count - 1] += value
+            } else {
+                vector.indices.append(index)
+                vector.values.append(value)
+            }
+        }
+        var norm = 0.0
+        for value in vector.values { norm += Double(value) * Double(value) }
+        if norm > 0 {
+            let scale = Float(1 / norm.squareRoot())
+            for k in vector.values.indices { vector.values[k] *= scale }
+        }
+        return vector
+    }
+}
