@@ -128,10 +128,11 @@ struct QualityTrainingArguments: ParsableArguments {
         }
         options.folds = folds ?? (fromStore ? 5 : 1)
         if options.folds > 1 { description += ", \(options.folds) folds" }
+        let model = try QualityTraining.train(data, options: options, trainedOn: description)
         if !quiet && fromStore && options.folds > 1 {
             console.write("curate: store documents are among the training data: \(options.folds) cross-fitted models, each document scored by one that did not train on it\n")
         }
-        return try QualityTraining.train(data, options: options, trainedOn: description)
+        return model
     }
 
     /// The texts of the documents in `paths` (any format ingest reads; a .txt file is one document).

@@ -1,0 +1,166 @@
+import Foundation
+import Store
+import Testing
+
+/// `curate quality train|inspect`, `score --metric quality`, `export --score quality` and `rank-eval`
+/// through the binary, on samples/.
+@Suite(.serialized) struct QualityCommandTests {
+    static let root = ModelCommandTests.root
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// Rows of the quality scores, as text, in seq order.
+    static func scores(_ path: String) throws -> [String] {
+        let store = try Store(path: path, create: false)
+        let statement = try store.connection.prepare(
+            "SELECT seq || '|' || document_id || '|' || language || '|' || fold || '|' || quote(score) || '|' || quote(percentile) FROM quality_scores ORDER BY model_id, seq")
+        var rows: [String] = []
+        while try statement.step() { rows.append(statement.text(0) ?? "") }
+        return rows
+    }
+
+    static func count(_ path: String, _ sql: String) throws -> Int64 {
+        try Store(path: path, create: false).connection.scalarInt(sql) ?? -1
+    }
+
+    /// Labels of the samples: the clean articles are good; crawl pages are bad unless they are copies of
+    /// clean articles (boilerplate-wrapped pages, half and half, are left out).
+    static func writeLabels(_ scratch: Scratch, store: String) throws -> String {
+        let connection = try Store(path: store, create: false).connection
+        let statement = try connection.prepare("SELECT external_id, json_extract(metadata, '$.kind') FROM documents WHERE external_id IS NOT NULL ORDER BY seq")
+        var lines = ""
+        while try statement.step() {
+            guard let id = statement.text(0) else { continue }
+            let kind = statement.text(1)
+            if kind == "boilerplate_wrapped" { continue }
+            let good = kind == nil || kind == "exact_duplicate" || kind == "near_duplicate"
+            lines += "{\"id\": \"\(id)\", \"label\": \(good ? "\"good\"" : "\"bad\"")}\n"
+        }
+        return scratch.write("labels.jsonl", lines)
+    }
+
+    @Test func trainScoreExportAndEvaluateOnSamples() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        for db in ["a.db", "b.db"] {
+            #expect(try runner.run(["ingest", Self.root + "/samples", "--db", db, "--quiet"]).status == 0)
+        }
+        // The clean .txt samples as exemplars against documents drawn from the store (cross-fitted).
+        let trained = try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--out", "a.model", "--db", "a.db", "--threads", "2", "--json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let header = try #require(try Self.json(trained.stdout)["header"] as? [String: Any])
+        #expect(header["folds"] as? Int == 5 && header["loss"] as? String == "logistic")
+        let counts = try #require(header["counts"] as? [String: Int])
+        // 20 exemplars; every store document but duplicates and the exemplars' own copies is a negative.
+        #expect(counts["positives"] == 20 && (counts["negatives"] ?? 0) > 250)
+        // The same data on one thread: a byte-identical model.
+        #expect(try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--out", "b.model", "--db", "b.db", "--threads", "1", "--quiet"]).status == 0)
+        let a = try #require(FileManager.default.contents(atPath: scratch.path + "/a.model"))
+        #expect(a == FileManager.default.contents(atPath: scratch.path + "/b.model"))
+
+        let inspect = try runner.run(["quality", "inspect", "a.model"])
+        #expect(inspect.status == 0 && inspect.stdout.contains("toward good") && inspect.stdout.contains("5 cross-fitted folds"))
+
+        // Scores on two threads and on one are the same rows.
+        let scored = try runner.run(["score", "--metric", "quality", "--model", "a.model", "--db", "a.db", "--threads", "2", "--json"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let summary = try #require(try Self.json(scored.stdout)["scored"] as? [String: Any])
+        #expect(summary["documents"] as? Int == Int(try Self.count(scratch.path + "/a.db", "SELECT count(*) FROM documents WHERE duplicate_of IS NULL")))
+        #expect(try runner.run(["score", "--metric", "quality", "--model", "a.model", "--db", "b.db", "--threads", "1", "--quiet"]).status == 0)
+        let rows = try Self.scores(scratch.path + "/a.db")
+        let rowsB = try Self.scores(scratch.path + "/b.db")
+        #expect(!rows.isEmpty && rows == rowsB)
+        // Every fold scored some documents; percentiles run from 0 to 1 in each language.
+        #expect(try Self.count(scratch.path + "/a.db", "SELECT count(DISTINCT fold) FROM quality_scores") == 5)
+        let spanning = try Self.count(scratch.path + "/a.db", "SELECT count(*) FROM (SELECT language FROM quality_scores GROUP BY language HAVING min(percentile) = 0 AND max(percentile) = 1)")
+        let languages = try Self.count(scratch.path + "/a.db", "SELECT count(*) FROM (SELECT language FROM quality_scores GROUP BY language HAVING count(*) > 1)")
+        #expect(languages >= 2 && spanning == languages)
+        let again = try runner.run(["score", "--metric", "quality", "--model", "a.model", "--db", "a.db"])
+        #expect(again.stdout.contains("nothing new to score"))
+
+        // dedup, then the best 30% by quality.
+        #expect(try runner.run(["dedup", "--db", "a.db", "--quiet"]).status == 0)
+        let export = try runner.run(["export", "--top", "0.3", "--score", "quality", "--out", "out", "--db", "a.db", "--json"])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(try runner.run(["export", "--verify", "out"]).status == 0)
+
+        // rank-eval: the learned score ranks the labelled samples far better than chance, the export too.
+        let labels = try Self.writeLabels(scratch, store: scratch.path + "/a.db")
+        let evaluation = try runner.run(["rank-eval", "--labels", labels, "--export", "out", "--db", "a.db", "--json"])
+        #expect(evaluation.status == 0, "\(evaluation.stderr)")
+        let report = try Self.json(evaluation.stdout)
+        #expect((report["matched"] as? Int ?? 0) > 250 && report["unmatched"] as? Int == 0)
+        let signals = try #require(report["signals"] as? [[String: Any]])
+        let quality = try #require(signals.first { $0["name"] as? String == "quality" })
+        #expect((quality["auc"] as? Double ?? 0) > 0.85, "quality AUC \(quality["auc"] ?? "none")")
+        #expect((quality["top30"] as? Double ?? 0) > 0.9)
+        let exported = try #require(signals.first { $0["name"] as? String == "export" })
+        #expect((exported["top10"] as? Double ?? 0) > 0.9)
+        #expect(signals.contains { $0["name"] as? String == "c4.curly_bracket" } == false) // heuristics not scored here
+        let text = try runner.run(["rank-eval", "--labels", labels, "--score", "quality", "--db", "a.db"])
+        #expect(text.stdout.contains("quality") && text.stdout.contains("good@10%"))
+    }
+
+    @Test func aKilledScoringRunResumesToTheCleanResult() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        for db in ["clean.db", "killed.db"] {
+            #expect(try runner.run(["ingest", Self.root + "/samples", "--db", db, "--quiet"]).status == 0)
+        }
+        #expect(try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--folds", "2", "--out", "q.model", "--db", "clean.db", "--quiet"]).status == 0)
+        #expect(try runner.run(["score", "--metric", "quality", "--model", "q.model", "--db", "clean.db", "--quiet"]).status == 0)
+        var killer = runner
+        killer.environment["CURATE_CRASH_AT"] = "batch-commit:1"
+        let process = try killer.start(["score", "--metric", "quality", "--model", "q.model", "--db", "killed.db", "--quiet"])
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+        let partial = try Self.count(scratch.path + "/killed.db", "SELECT count(*) FROM quality_scores")
+        let complete = try Self.count(scratch.path + "/clean.db", "SELECT count(*) FROM quality_scores")
+        #expect(partial > 0 && partial < complete)
+        let resumed = try runner.run(["score", "--metric", "quality", "--model", "q.model", "--db", "killed.db", "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let expected = try Self.scores(scratch.path + "/clean.db")
+        #expect(try Self.scores(scratch.path + "/killed.db") == expected)
+    }
+
+    @Test func badInputIsOneClearErrorAndLeavesTheStoreAsItWas() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        #expect(try runner.run(["ingest", Self.root + "/samples/en", "--quiet"]).status == 0)
+        let store = scratch.path + "/curate.db"
+        let before = try Self.count(store, "SELECT count(*) FROM runs")
+        func fails(_ arguments: [String], _ message: String) throws {
+            let result = try runner.run(arguments)
+            #expect(result.status == 1, "\(arguments): status \(result.status)")
+            let first = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(first.hasPrefix("curate: error: ") && first.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Fatal error") && result.stderr.split(separator: "\n").count <= 2)
+        }
+        scratch.write("empty/nothing.jsonl", "")
+        try fails(["quality", "train", "--positive", "empty", "--out", "q.model"], "hold no documents")
+        scratch.write("one-class.jsonl", "{\"id\": \"en1-001\", \"label\": \"good\"}\n{\"id\": \"en1-002\", \"label\": 1}\n")
+        try fails(["quality", "train", "--labels", "one-class.jsonl", "--out", "q.model"], "only one class")
+        scratch.write("words.jsonl", "{\"id\": \"en1-001\", \"label\": \"good\"}\n{\"id\": \"en1-002\", \"label\": \"great\"}\n")
+        try fails(["quality", "train", "--labels", "words.jsonl", "--out", "q.model"], "words.jsonl:2: label 'great' is not a number or a known class")
+        scratch.write("pairs.jsonl", "{\"chosen_id\": \"en1-001\", \"rejected_id\": \"en1-002\"}\n{\"chosen_id\": \"en1-003\", \"rejected_id\": \"nonesuch\"}\n")
+        try fails(["quality", "train", "--preferences", "pairs.jsonl", "--out", "q.model"], "pairs.jsonl:2: no document with id 'nonesuch'")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/q.model"))
+        try fails(["score", "--metric", "quality", "--labels", "words.jsonl"], "words.jsonl:2")
+
+        // A model cut short, and one of another format version.
+        #expect(try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--negative", Self.root + "/samples/web", "--out", "q.model", "--quiet"]).status == 0)
+        let model = try #require(FileManager.default.contents(atPath: scratch.path + "/q.model"))
+        _ = FileManager.default.createFile(atPath: scratch.path + "/cut.model", contents: model.prefix(model.count / 2))
+        try fails(["score", "--metric", "quality", "--model", "cut.model"], "cut.model is not a usable curate quality model")
+        var other = model
+        other[8] = 7
+        _ = FileManager.default.createFile(atPath: scratch.path + "/v7.model", contents: other)
+        try fails(["score", "--metric", "quality", "--model", "v7.model"], "format version 7")
+        try fails(["quality", "inspect", "v7.model"], "format version 7")
+        try fails(["score", "--metric", "quality"], "no quality model to score with")
+        #expect(try Self.count(store, "SELECT count(*) FROM runs") == before)
+        #expect(try Self.count(store, "SELECT count(*) FROM quality_scores") == 0)
+    }
+}
