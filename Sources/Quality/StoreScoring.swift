@@ -129,18 +129,17 @@ public final class QualityStoreScorer {
             makeWorker: {
                 let extractor = FeatureExtractor(settings: settings)
                 let decompressor = ZstdDecompressor()
-                let analyzer = TextAnalyzer()
-                let identifier = ScriptStopWordIdentifier()
                 return { (batch: [Pending]) throws -> [Scored] in
                     try batch.map { pending in
                         let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id,
                                                          with: decompressor).get()
                         return text.withUnsafeBytes { bytes in
                             let fold = scorer.model.fold(of: pending.foldID)
-                            let value = scorer.score(extractor.vector(bytes), fold: fold)
-                            let head = UnsafeRawBufferPointer(rebasing: bytes[..<UTF8Bytes.prefixLength(bytes, limit: 4096)])
-                            let language = pending.language ?? identifier.identify(head, words: analyzer.words(head)).language
-                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language, fold: fold, score: value)
+                            // Without a stored language (heuristics not scored), it is told from the same segmentation.
+                            let (vector, language) = pending.language.map { (extractor.vector(bytes), $0) }
+                                ?? { let analysed = extractor.analyze(bytes); return (analysed.vector, analysed.language.language) }()
+                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language, fold: fold,
+                                          score: scorer.score(vector, fold: fold))
                         }
                     }
                 }

@@ -59,27 +59,59 @@ public final class TextAnalyzer {
     /// The words of `text` (spaces, punctuation and symbols are not words). Pure-ASCII text takes
     /// `ASCIISegmenter`'s fast path, which gives the same segments.
     public func words(_ text: UnsafeRawBufferPointer) -> [Word] {
-        guard let base = text.baseAddress, text.count > 0 else { return [] }
-        if ASCIISegmenter.applies(to: text) { return ASCIISegmenter.segments(text, punctuation: false) }
-        var found: UnsafePointer<curate_icu_word>?
-        let count = curate_icu_words(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &found)
-        guard count > 0, let found else { return [] }
-        return UnsafeBufferPointer(start: found, count: Int(count)).map {
-            Word(start: $0.start, end: $0.end, status: $0.status, characters: $0.chars, flags: $0.flags)
-        }
+        segments(text, tokens: false)
     }
 
     /// The tokens of `text`: its words plus every other segment that is not white space (punctuation
     /// and symbols as tokens of their own), for language models.
     public func tokens(_ text: UnsafeRawBufferPointer) -> [Word] {
+        segments(text, tokens: true)
+    }
+
+    /// Words (or tokens) of `text`, line group by line group: a line feed always ends a segment (UAX #29,
+    /// WB3a/WB3b), so each run of lines the ASCII fast path applies to takes it, and only the other runs
+    /// go through ICU. A document with one curly quote no longer sends all of its lines through ICU.
+    private func segments(_ text: UnsafeRawBufferPointer, tokens: Bool) -> [Word] {
         guard let base = text.baseAddress, text.count > 0 else { return [] }
-        if ASCIISegmenter.applies(to: text) { return ASCIISegmenter.segments(text, punctuation: true) }
-        var found: UnsafePointer<curate_icu_word>?
-        let count = curate_icu_tokens(handle, base.assumingMemoryBound(to: UInt8.self), Int32(text.count), &found)
-        guard count > 0, let found else { return [] }
-        return UnsafeBufferPointer(start: found, count: Int(count)).map {
-            Word(start: $0.start, end: $0.end, status: $0.status, characters: $0.chars, flags: $0.flags)
+        if ASCIISegmenter.applies(to: text) { return ASCIISegmenter.segments(text, punctuation: tokens) }
+        var result: [Word] = []
+        var groupStart = 0, lineStart = 0
+        var groupIsASCII: Bool?
+        func flush(_ end: Int) {
+            guard end > groupStart, let isASCII = groupIsASCII else { return }
+            let group = UnsafeRawBufferPointer(rebasing: text[groupStart..<end])
+            let offset = Int32(groupStart)
+            if isASCII {
+                for var word in ASCIISegmenter.segments(group, punctuation: tokens) {
+                    word.start += offset
+                    word.end += offset
+                    result.append(word)
+                }
+                return
+            }
+            var found: UnsafePointer<curate_icu_word>?
+            let bytes = base.assumingMemoryBound(to: UInt8.self) + groupStart
+            let count = tokens ? curate_icu_tokens(handle, bytes, Int32(group.count), &found) : curate_icu_words(handle, bytes, Int32(group.count), &found)
+            guard count > 0, let found else { return }
+            for item in UnsafeBufferPointer(start: found, count: Int(count)) {
+                result.append(Word(start: item.start + offset, end: item.end + offset, status: item.status, characters: item.chars, flags: item.flags))
+            }
         }
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        while lineStart < text.count {
+            var lineEnd = lineStart
+            while lineEnd < text.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            if lineEnd < text.count { lineEnd += 1 } // the line feed belongs to its line
+            let isASCII = ASCIISegmenter.applies(to: UnsafeRawBufferPointer(rebasing: text[lineStart..<lineEnd]))
+            if groupIsASCII != isASCII {
+                flush(lineStart)
+                groupStart = lineStart
+                groupIsASCII = isASCII
+            }
+            lineStart = lineEnd
+        }
+        flush(text.count)
+        return result
     }
 
     /// The NFKC form of `text`, or nil when `text` is already in NFKC (the common case).

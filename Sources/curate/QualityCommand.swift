@@ -39,6 +39,9 @@ struct QualityTrainingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("L2 penalty λ (default 1/n, scikit-learn's C = 1).", valueName: "λ"))
     var l2: Double?
 
+    @Option(name: .long, help: ArgumentHelp("SGD passes over the training data (more for small sets: at least 50,000 steps).", valueName: "n"))
+    var epochs = 10
+
     @Option(name: .customLong("feature-bits"), help: ArgumentHelp("log2 of the number of hash buckets.", valueName: "bits"))
     var featureBits = 20
 
@@ -60,6 +63,7 @@ struct QualityTrainingArguments: ParsableArguments {
         if let l2, !(l2 > 0 && l2.isFinite) { throw ValidationError("--l2 must be a positive number") }
         if !(12...26).contains(featureBits) { throw ValidationError("--feature-bits must be 12 to 26") }
         if !(0...8).contains(charNgrams) { throw ValidationError("--char-ngrams must be 0 to 8") }
+        if !(1...1000).contains(epochs) { throw ValidationError("--epochs must be 1 to 1000") }
     }
 
     /// Whether training needs the store (store negatives, or documents named by id).
@@ -71,6 +75,7 @@ struct QualityTrainingArguments: ParsableArguments {
         options.features.bits = featureBits
         options.features.characterNgrams = charNgrams
         options.l2 = l2
+        options.epochs = epochs
         options.threads = threads
         options.foldSeed = splitMix(seed, 0xF01D)
         let lookup = try store.map { try DocumentLookup(store: $0) }
@@ -259,8 +264,7 @@ struct QualityInspectCommand: ParsableCommand, WithoutBLAS {
         if header.folds > 1 { line += " · \(header.folds) cross-fitted folds" }
         Output.line(line)
         let aucs = header.figures.compactMap(\.trainingAUC)
-        let iterations = header.figures.map(\.iterations)
-        var fit = indent + "L-BFGS \(iterations.map(String.init).joined(separator: ", ")) iterations"
+        var fit = indent + "SGD \(header.figures.first?.epochs ?? 0) epochs"
         fit += " · mean loss " + header.figures.map { Formatting.decimal($0.meanLoss, places: 4) }.joined(separator: ", ")
         if !aucs.isEmpty { fit += " · training AUC " + aucs.map { Formatting.decimal($0, places: 3) }.joined(separator: ", ") }
         Output.line(fit)

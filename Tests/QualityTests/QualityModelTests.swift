@@ -33,7 +33,7 @@ struct QualityModelTests {
         var norm = 0.0
         for value in vector.values { norm += Double(value) * Double(value) }
         #expect(abs(norm - 1) < 1e-5)
-        #expect(vector.indices == vector.indices.sorted() && Set(vector.indices).count == vector.count)
+        #expect(Set(vector.indices).count == vector.count && vector.sorted().indices == vector.indices.sorted())
         #expect(vector.values.contains { $0 < 0 } && vector.values.contains { $0 > 0 })
         // Case and digits fold: "River 1999" and "river 2024" are the same features.
         #expect(extractor.vector(Self.text("River 1999")) == extractor.vector(Self.text("river 2024")))
@@ -47,20 +47,21 @@ struct QualityModelTests {
         #expect(extractor.vector(Self.text("* one\n* two")) != extractor.vector(Self.text("* one * two")))
     }
 
-    @Test func logisticFitSeparatesAndIsDeterministicAcrossThreads() throws {
+    @Test func logisticFitSeparatesAndIsDeterministic() throws {
         let extractor = FeatureExtractor(settings: FeatureSettings())
         var examples: [TrainingExample] = []
         for k in 0..<200 {
             let good = k % 2 == 0
             examples.append(TrainingExample(features: extractor.vector(Self.document(goodShare: good ? 0.8 : 0.2, seed: UInt64(k))), target: good ? 1 : 0))
         }
-        var trainer = LinearTrainer(loss: .logistic)
-        trainer.threads = 1
+        let trainer = LinearTrainer(loss: .logistic)
         let (one, figures) = trainer.fit(examples, buckets: 1 << 20)
-        trainer.threads = 2
         let (two, _) = trainer.fit(examples, buckets: 1 << 20)
         #expect(one == two)
-        #expect(figures.iterations > 1 && figures.relativeGradient < 1e-3)
+        // Small data: at least 50,000 steps; the fit is close to separating the training set.
+        #expect(figures.steps >= 50_000 && figures.meanLoss < 0.3 && (figures.trainingAUC ?? 1) > 0.99 || figures.trainingAUC == nil)
+        // The classes are drawn balanced: the bias stays near 0 for balanced data, and moves with the classes.
+        #expect(abs(one.bias) < 1)
         // Held-out documents are ordered by their good share.
         let scorer = QualityScorer(model: QualityModel(header: .init(loss: .logistic, features: FeatureSettings()), folds: [one]))
         let scored = (0..<100).map { k -> (score: Double, good: Bool) in

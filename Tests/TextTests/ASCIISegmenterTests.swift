@@ -44,6 +44,21 @@ import Text
         }
     }
 
+    /// Mixed documents are segmented line group by line group (ASCII lines by the fast path, the rest by
+    /// ICU): the result must be ICU's own on the whole text.
+    @Test func mixedLinesAgreeWithICUOnTheWholeText() {
+        let analyzer = TextAnalyzer()
+        var generator = SplitMix(seed: 11)
+        let pieces = ["The river's mouth, 3,000.50 ", "我们今天在北京。", "café — naïve ", "a_b me@x.org ", "\n", "\r\n", "\n\n", " ", "Don't! ", "東京は", "x--y "]
+        for _ in 0..<500 {
+            let text = (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            Array(text.utf8).withUnsafeBytes { buffer in
+                #expect(analyzer.words(buffer) == analyzer.icuWords(buffer, tokens: false), "\(text.debugDescription)")
+                #expect(analyzer.tokens(buffer) == analyzer.icuWords(buffer, tokens: true), "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func underscoreAndAtAreLeftToICU() {
         #expect(!Array("a_b".utf8).withUnsafeBytes { ASCIISegmenter.applies(to: $0) })
         #expect(!Array("me@example.org".utf8).withUnsafeBytes { ASCIISegmenter.applies(to: $0) })
