@@ -191,12 +191,16 @@ public final class Exporter {
         console.clearProgress()
 
         let fingerprint = try storeFingerprint.value ?? Self.fingerprint(store.connection)
-        let manifest = Manifest(
+        var manifest = Manifest(
             curate: curateVersion, command: command, options: options, storeFingerprint: fingerprint.description,
             model: try model.flatMap { try store.connection.scalarText("SELECT path FROM lm_models WHERE id = ?", [.integer($0)]) }
                 .map { ($0 as NSString).lastPathComponent },
             counts: counts, selected: selected, written: state.written, cappedOut: state.cappedOut, emptied: state.emptied,
             droppedLines: state.droppedLines, textBytes: state.textBytes, tokens: state.tokens, shards: shards)
+        if options.score.keys.contains(QualityMetric.quality.rawValue) {
+            manifest.qualityModel = try store.connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestQualityModel)")
+                .map { ($0 as NSString).lastPathComponent }
+        }
         try manifest.write(to: directory)
         finished = true
         return ExportSummary(directory: directory, manifest: manifest,

@@ -25,6 +25,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var storeFingerprint: String
     /// The reference model perplexity was read under, if any.
     public var model: String?
+    /// The quality model the score read, when it names `quality` (file name).
+    public var qualityModel: String?
     public var counts: ExclusionCounts
     public var selected: Int
     public var written: Int

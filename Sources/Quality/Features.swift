@@ -214,10 +214,24 @@ public final class FeatureExtractor {
             if start > lastEnd { previousHan = nil }
             lastEnd = end
             let bytes = UnsafeRawBufferPointer(rebasing: text[start..<end])
-            folded.removeAll(keepingCapacity: true)
-            TokenFolding.fold(bytes, lowercase: true, foldDigits: true, into: &folded)
-            let hash = folded.withUnsafeBytes { XXH3_64bits_withSeed($0.baseAddress, $0.count, Self.wordSeed) }
-            let word = describe ? String(decoding: folded, as: UTF8.self) : nil
+            let hash: UInt64
+            var word: String?
+            if !describe && settings.characterNgrams == 0 && (token.isIdeographic || (token.isASCII && bytes.count <= 64)) {
+                // The common tokens without the folding buffer, to the same hash: Han characters have
+                // no case and no digits; ASCII folds byte by byte.
+                hash = token.isIdeographic ? XXH3_64bits_withSeed(bytes.baseAddress, bytes.count, Self.wordSeed)
+                    : withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+                        for (i, byte) in bytes.enumerated() {
+                            buffer[i] = byte >= 0x30 && byte <= 0x39 ? 0x30 : (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                        }
+                        return XXH3_64bits_withSeed(buffer.baseAddress, bytes.count, Self.wordSeed)
+                    }
+            } else {
+                folded.removeAll(keepingCapacity: true)
+                TokenFolding.fold(bytes, lowercase: true, foldDigits: true, into: &folded)
+                hash = folded.withUnsafeBytes { XXH3_64bits_withSeed($0.baseAddress, $0.count, Self.wordSeed) }
+                word = describe ? String(decoding: folded, as: UTF8.self) : nil
+            }
             emit(hash, word, previous: &previous, previousText: &previousText, describe: describe, body)
             if settings.hanBigrams && token.isIdeographic {
                 hanPairs(bytes, previous: &previousHan, describe: describe, body)

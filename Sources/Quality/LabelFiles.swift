@@ -23,8 +23,8 @@ public struct PreferenceRecord: Sendable {
 /// Reads labels (`--labels`) and preferences (`--preferences`) files.
 ///
 /// Labels: JSON lines, or tab-separated values with a header line when the name ends in .tsv. Each record
-/// names its document by `text` (the text itself) or `id` (the record's own id in the store, or curate's
-/// id), and has a label: a number (0/1, or a grade such as FineWeb-Edu's 0–5), true/false, or one of the
+/// names its document by `text` (the text itself, used when present) or `id` (the record's own id in the
+/// store, or curate's id), and has a label: a number (0/1, or a grade such as FineWeb-Edu's 0–5), true/false, or one of the
 /// classes good/positive/clean/keep/yes (1) and bad/negative/junk/drop/no (0).
 ///
 /// Preferences: JSON lines with `chosen` and `rejected`, each a text, or an object {"id": …} or {"text": …};
@@ -52,8 +52,8 @@ public enum LabelFiles {
                 }
                 let label = try parseLabel(fields[labelColumn], path: path, line: number)
                 let document: DocumentReference
-                if let idColumn, !fields[idColumn].isEmpty { document = .id(fields[idColumn]) }
-                else if let textColumn, !fields[textColumn].isEmpty { document = .text(Array(unescapeTSV(fields[textColumn]).utf8)) }
+                if let textColumn, !fields[textColumn].isEmpty { document = .text(Array(unescapeTSV(fields[textColumn]).utf8)) }
+                else if let idColumn, !fields[idColumn].isEmpty { document = .id(fields[idColumn]) }
                 else { throw error(path, number, "no \(idField) or \(textField)") }
                 records.append(LabelRecord(line: number, document: document, label: label))
             }
@@ -120,11 +120,12 @@ public enum LabelFiles {
     }
 
     static func reference(_ object: [String: Any], idKey: String, textKey: String, path: String, line: Int, what: String) throws -> DocumentReference {
+        // The text, when given, is the document; an id alone names a stored one.
+        if let text = object[textKey] as? String { return .text(Array(text.utf8)) }
         if let id = object[idKey] {
             guard let text = scalarString(id) else { throw error(path, line, "'\(idKey)' must be a string or a number") }
             return .id(text)
         }
-        if let text = object[textKey] as? String { return .text(Array(text.utf8)) }
         throw error(path, line, "\(what) has no '\(idKey)' or '\(textKey)'")
     }
 

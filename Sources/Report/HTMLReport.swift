@@ -35,7 +35,7 @@ public enum HTMLReport {
         var html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>curate report: \(escape(data.store))</title>"
         html += "<style>\(style)</style></head><body>\n"
         html += "<h1>curate report</h1><p class=\"muted\">store <code>\(escape(data.store))</code> · curate \(escape(data.curate))</p>\n"
-        html += funnel(data) + distributions(data) + examples(data) + dedup(data) + exportAndTraining(data) + runs(data)
+        html += funnel(data) + distributions(data) + examples(data) + dedup(data) + exportAndTraining(data) + runs(data) + ranking(data)
         html += "</body></html>\n"
         return html
     }
@@ -85,6 +85,34 @@ public enum HTMLReport {
         return html + "</table>\n"
     }
 
+    // MARK: 7. Ranking against labels
+
+    static func ranking(_ data: ReportData) -> String {
+        guard let ranking = data.ranking else { return "" }
+        var html = "<section id=\"ranking\"><h2>7. Ranking against labels</h2>\n"
+        html += "<p>\(number(ranking.matched)) labelled documents of <code>\(escape(ranking.labels))</code>"
+        html += ranking.graded ? " (graded labels: concordance instead of AUC, mean grade instead of good share)" : ": \(number(ranking.good)) good, \(number(ranking.bad)) bad"
+        html += ". ROC AUC is the chance that a good document ranks above a bad one (0.5 = chance); good@k% is the good share of the best k%. "
+        html += "Statistics are ranked as stored (higher first); ↓ marks signals where lower is better.</p>\n"
+        func cell(_ value: Double?) -> String { value.map { Formatting.decimal($0, places: 3) } ?? "–" }
+        let languages = Array(ranking.languages.prefix(4))
+        html += table(["signal", "documents", "AUC"] + languages.map { "AUC \($0)" } + ["good@10%", "good@30%", "good@50%"], ranking.rows.map { row in
+            [escape(row.name + (row.better == "lower" ? " ↓" : "")), number(row.documents), cell(row.auc)] + languages.map { cell(row.aucByLanguage[$0]) }
+                + [cell(row.top10), cell(row.top30), cell(row.top50)]
+        })
+        // ROC curves of the main signals, with the diagonal of chance.
+        let main = ranking.rows.filter { ["export", "quality", "perplexity", "bits_per_byte", "filters.kept"].contains($0.name) && !$0.curve.isEmpty }
+        if !main.isEmpty {
+            var series = main.enumerated().map { index, row in
+                LineChart.Series(name: row.name + " (AUC " + cell(row.auc) + ")", color: LineChart.palette[index % LineChart.palette.count],
+                                 points: row.curve.map { ($0[0], $0[1]) }, markers: false)
+            }
+            series.append(.init(name: "chance", color: "#999999", points: [(0, 0), (1, 1)], markers: false))
+            html += LineChart.svg(title: "ROC: true-positive rate against false-positive rate", series: series, xLabel: "false-positive rate")
+        }
+        return html + "</section>\n"
+    }
+
     // MARK: 2. Distributions
 
     static func distributions(_ data: ReportData) -> String {
@@ -92,6 +120,10 @@ public enum HTMLReport {
         html += "<p>Perplexity under the store's newest reference model (log scale) and bits per byte, per language, with cc_net's head / middle cut-offs; then heuristic statistics with the thresholds of each language's filter profile.</p>\n"
         html += "<div class=\"charts\">" + data.perplexity.map(Histogram.svg).joined() + "</div>\n"
         if data.perplexity.isEmpty { html += "<p class=\"muted\">no perplexity scores (curate score --metric perplexity)</p>\n" }
+        if !data.quality.isEmpty {
+            html += "<p>The learned quality score (the newest quality model's logit of \"good\"; higher is better), per language.</p>\n"
+            html += "<div class=\"charts\">" + data.quality.map(Histogram.svg).joined() + "</div>\n"
+        }
         html += "<div class=\"charts\">" + data.statistics.map(Histogram.svg).joined() + "</div>\n"
         return html + "</section>\n"
     }

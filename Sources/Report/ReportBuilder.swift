@@ -116,6 +116,11 @@ public struct ReportBuilder {
             """)
     }
 
+    func latestQualityModel() throws -> Int64? {
+        try store.connection.scalarInt(
+            "SELECT m.id FROM quality_models m WHERE EXISTS (SELECT 1 FROM quality_scores q WHERE q.model_id = m.id) ORDER BY m.created_at DESC, m.id DESC LIMIT 1")
+    }
+
     func distributions(_ data: inout ReportData) throws {
         let c = store.connection
         if let model = try latestModel() {
@@ -134,6 +139,19 @@ public struct ReportBuilder {
                 if let bits = try histogram(title: "Bits per byte", language: language, value: "p.bits_per_byte", from: "perplexity p",
                                             condition: condition, logScale: false, marks: []) {
                     data.perplexity.append(bits)
+                }
+            }
+        }
+        if let model = try latestQualityModel() {
+            let languages = try c.prepare("SELECT language FROM quality_scores WHERE model_id = ? GROUP BY language ORDER BY count(*) DESC, language")
+            languages.bind(1, model)
+            var names: [String] = []
+            while try languages.step() { names.append(languages.text(0) ?? "") }
+            for language in names {
+                let quoted = language.replacingOccurrences(of: "'", with: "''")
+                if let quality = try histogram(title: "Quality score (logit)", language: language, value: "q.score", from: "quality_scores q",
+                                               condition: "q.model_id = \(model) AND q.language = '\(quoted)'", logScale: false, marks: []) {
+                    data.quality.append(quality)
                 }
             }
         }
@@ -172,6 +190,22 @@ public struct ReportBuilder {
                 while try statement.step() {
                     group.examples.append(.init(id: statement.int64(1), language: statement.text(2) ?? "",
                                                 score: "perplexity " + Formatting.decimal(statement.double(3), places: 1),
+                                                excerpt: try excerpt(seq: statement.int64(0))))
+                }
+                if !group.examples.isEmpty { data.examples.append(group) }
+            }
+        }
+        if let model = try latestQualityModel() {
+            // Bands by percentile within each language: the best 30%, the middle, the worst 30%.
+            for (title, condition) in [("quality: best 30% of its language", "percentile >= 0.7"), ("quality: middle 40%", "percentile > 0.3 AND percentile < 0.7"),
+                                       ("quality: worst 30% of its language", "percentile <= 0.3")] {
+                let statement = try c.prepare(
+                    "SELECT seq, document_id, language, score, percentile FROM quality_scores WHERE model_id = ? AND \(condition) ORDER BY document_id LIMIT 3")
+                statement.bind(1, model)
+                var group = ReportData.ExampleGroup(title: title, examples: [])
+                while try statement.step() {
+                    group.examples.append(.init(id: statement.int64(1), language: statement.text(2) ?? "",
+                                                score: "quality " + Formatting.decimal(statement.double(3), places: 2) + " (p" + Formatting.decimal(100 * statement.double(4), places: 0) + ")",
                                                 excerpt: try excerpt(seq: statement.int64(0))))
                 }
                 if !group.examples.isEmpty { data.examples.append(group) }

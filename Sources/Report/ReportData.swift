@@ -115,6 +115,54 @@ public struct ReportData: Codable, Sendable {
         public var curve: [[Double]]
     }
 
+    /// How one signal ranks labelled documents (`curate report --labels`).
+    public struct RankRow: Codable, Sendable {
+        public var name: String
+        public var better: String
+        public var documents: Int
+        public var auc: Double?
+        public var aucByLanguage: [String: Double]
+        public var top10: Double?
+        public var top30: Double?
+        public var top50: Double?
+        /// ROC curve points (false-positive rate, true-positive rate).
+        public var curve: [[Double]]
+
+        public init(name: String, better: String, documents: Int, auc: Double?, aucByLanguage: [String: Double], top10: Double?,
+                    top30: Double?, top50: Double?, curve: [[Double]]) {
+            self.name = name
+            self.better = better
+            self.documents = documents
+            self.auc = auc
+            self.aucByLanguage = aucByLanguage
+            self.top10 = top10
+            self.top30 = top30
+            self.top50 = top50
+            self.curve = curve
+        }
+    }
+
+    public struct Ranking: Codable, Sendable {
+        public var labels: String
+        public var matched: Int
+        public var good: Int
+        public var bad: Int
+        public var graded: Bool
+        /// Languages by number of labelled documents.
+        public var languages: [String]
+        public var rows: [RankRow]
+
+        public init(labels: String, matched: Int, good: Int, bad: Int, graded: Bool, languages: [String], rows: [RankRow]) {
+            self.labels = labels
+            self.matched = matched
+            self.good = good
+            self.bad = bad
+            self.graded = graded
+            self.languages = languages
+            self.rows = rows
+        }
+    }
+
     public struct Run: Codable, Sendable {
         public var id: Int64
         public var command: String
@@ -133,6 +181,10 @@ public struct ReportData: Codable, Sendable {
     public var filterRules: [Count] = []
     public var languages: [LanguageFunnel] = []
     public var perplexity: [Distribution] = []
+    /// The learned quality score per language (newest quality model).
+    public var quality: [Distribution] = []
+    /// The signals measured against labelled documents, when `--labels` was given.
+    public var ranking: Ranking?
     public var statistics: [Distribution] = []
     public var examples: [ExampleGroup] = []
     public var dedup = Dedup()

@@ -10,7 +10,7 @@ import Train
 
 /// Options of `curate score --metric perplexity`.
 struct PerplexityOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A reference model to score with (ARPA or curate binary).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The model to score with: perplexity, a reference LM (ARPA, curate binary, or a GPT run); quality, a quality model (curate quality train).", valueName: "path"))
     var model: String?
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("perplexity: clean text to train the reference model on (cc_net used Wikipedia); without --model or --reference, curate trains on the documents the heuristic filters keep. rouge, bleu: the exemplar documents.", valueName: "path"))
@@ -19,7 +19,7 @@ struct PerplexityOptions: ParsableArguments {
     @Option(name: .customLong("lm-order"), help: "Order of a reference model curate trains.")
     var lmOrder = 5
 
-    @Option(name: .customLong("model-out"), help: ArgumentHelp("Where a trained reference model is written (default: next to the store).", valueName: "path"))
+    @Option(name: .customLong("model-out"), help: ArgumentHelp("Where a reference or quality model trained here is written (default: next to the store).", valueName: "path"))
     var modelOut: String?
 
     @Flag(name: .long, help: "Train the reference model again even if the store already has one.")

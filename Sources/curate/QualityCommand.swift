@@ -66,8 +66,15 @@ struct QualityTrainingArguments: ParsableArguments {
         if !(1...1000).contains(epochs) { throw ValidationError("--epochs must be 1 to 1000") }
     }
 
-    /// Whether training needs the store (store negatives, or documents named by id).
-    var needsStore: Bool { (!positive.isEmpty && negative.isEmpty) || negativesFromStore != nil || labels != nil || preferences != nil }
+    /// Whether training needs the store (negatives drawn from it).
+    var needsStore: Bool { (!positive.isEmpty && negative.isEmpty) || negativesFromStore != nil }
+
+    /// The store to train with: required for store negatives; for labels or preferences, used when it
+    /// exists (a record that names a stored document by id without its text needs it).
+    func openStore(path: String) throws -> Store? {
+        if needsStore { return try Store(path: path, create: false) }
+        return FileManager.default.fileExists(atPath: path) ? try Store(path: path, create: false) : nil
+    }
 
     /// Reads what to learn from and trains the model.
     func train(store: Store?, threads: Int, console: Console, quiet: Bool) throws -> QualityModel {
@@ -158,7 +165,7 @@ struct QualityTrainingArguments: ParsableArguments {
             return TrainingDocument(text: text)
         case .id(let id):
             guard let lookup, let store else {
-                throw QualityError("\(path):\(line): names the stored document '\(id)', but there is no store", hint: "give --db, or texts instead of ids")
+                throw QualityError("\(path):\(line): names the stored document '\(id)', but there is no store", hint: "give --db, or the documents' texts")
             }
             guard let match = lookup.find(id: id), let document = try store.document(seq: match.seq) else {
                 throw QualityError("\(path):\(line): no document with id '\(id)' in \(store.path)",
@@ -197,7 +204,7 @@ struct QualityTrainCommand: ParsableCommand, WithoutBLAS {
     func run() throws {
         let console = global.makeConsole()
         let started = DispatchTime.now()
-        let store = training.needsStore ? try Store(path: global.storePath, create: false) : nil
+        let store = try training.openStore(path: global.storePath)
         let model = try training.train(store: store, threads: global.threadCount, console: console, quiet: global.quiet)
         try model.write(to: out)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Core
+import Export
 import Filters
 import Foundation
+import Quality
 import Report
 import Store
 
@@ -16,7 +18,8 @@ struct ReportCommand: ParsableCommand {
             heuristic statistics with the profile thresholds), examples per perplexity bucket and per top drop \
             reason, dedup (cluster sizes, most repeated lines, a near-duplicate pair with its differences), \
             export and training (shards and score ranges; loss curves and the experiment table when given), \
-            and the run log. No script, no network, no fonts: charts are inline SVG; document text is \
+            the run log, and with --labels how each signal and the export rank labelled documents (AUC, good \
+            share of the top, ROC curves). No script, no network, no fonts: charts are inline SVG; document text is \
             escaped. It reads the store only (and the directories named), so it can run beside a writer.
 
             Example: curate report --out report.html --run out/run
@@ -36,6 +39,12 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Also show this document (repeatable): curate's id, or the record's own id field.", valueName: "id"))
     var document: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Labelled documents (as for rank-eval): adds how every signal and the export rank them, with ROC curves.", valueName: "file"))
+    var labels: String?
+
+    @Option(name: .customLong("label-field"), help: "The label's field (or column) in --labels.")
+    var labelField = "label"
 
     @OptionGroup var global: GlobalOptions
 
@@ -61,7 +70,19 @@ struct ReportCommand: ParsableCommand {
             }
         }
         let started = DispatchTime.now()
-        let data = try builder.build()
+        var data = try builder.build()
+        if let labels {
+            let records = try LabelFiles.readLabels(path: labels, labelField: labelField)
+            let order = try builder.exportDirectory.map { try ExportedDocuments.curateIDs(directory: $0) }
+            let evaluation = try RankEvaluator(store: store).evaluate(labels: records, path: labels, only: nil, exportOrder: order)
+            let languages = evaluation.languages.keys.sorted { (evaluation.languages[$0]?[0] ?? 0, $1) > (evaluation.languages[$1]?[0] ?? 0, $0) }
+            data.ranking = ReportData.Ranking(
+                labels: labels, matched: evaluation.matched, good: evaluation.good, bad: evaluation.bad, graded: evaluation.graded, languages: languages,
+                rows: evaluation.signals.map {
+                    ReportData.RankRow(name: $0.name, better: $0.better, documents: $0.documents, auc: $0.auc, aucByLanguage: $0.aucByLanguage,
+                                       top10: $0.top10, top30: $0.top30, top50: $0.top50, curve: $0.curve)
+                })
+        }
         if global.json {
             try Output.json(data)
             return

@@ -14,9 +14,11 @@ struct ScoreCommand: ParsableCommand {
             fineweb); name one to measure only its statistics. Documents are scored once: a second run scores \
             only new documents, and a killed run resumes. Exact duplicates share their first copy's statistics. \
             Each document is measured with the profile of its detected language (en, zh, else fallback), \
-            unless --profile names one.
+            unless --profile names one. quality scores with a learned model (--model, from `curate quality \
+            train`), or learns one first from --positive, --labels or --preferences.
 
-            Example: curate score --metric heuristics && curate filter --dry-run
+            Examples: curate score --metric heuristics && curate filter --dry-run
+                      curate score --metric quality --model q.model
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {

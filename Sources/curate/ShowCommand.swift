@@ -86,6 +86,15 @@ struct ShowCommand: ParsableCommand {
             report.perplexity = .init(perplexity: perplexity.double(0), bitsPerByte: perplexity.double(1), bucket: perplexity.text(2),
                                       tokens: perplexity.int(3), oov: perplexity.int(4), model: perplexity.text(5) ?? "")
         }
+        let quality = try connection.prepare("""
+            SELECT q.score, q.percentile, q.fold, m.path FROM quality_scores q JOIN quality_models m ON m.id = q.model_id
+            WHERE q.seq = ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+            """)
+        quality.bind(1, statsSeq)
+        if try quality.step() {
+            report.quality = .init(score: quality.double(0), percentile: quality.isNull(1) ? nil : quality.double(1), fold: quality.int(2),
+                                   model: quality.text(3) ?? "")
+        }
         for filter in heuristicFilters {
             let columns = filter.columns.map(\.name)
             let statement = try connection.prepare("SELECT \(columns.joined(separator: ", ")) FROM stats_\(filter.name) WHERE seq = ?")
@@ -131,6 +140,11 @@ struct ShowCommand: ParsableCommand {
             Output.line(Output.padded("perplexity", width) + Formatting.decimal(p.perplexity, places: 1)
                         + "   bits/byte \(Formatting.decimal(p.bitsPerByte, places: 3))   bucket \(p.bucket ?? "–")"
                         + "   \(Formatting.count(p.tokens)) tokens, \(Formatting.count(p.oov)) unknown")
+        }
+        if let q = report.quality {
+            Output.line(Output.padded("quality", width) + Formatting.decimal(q.score, places: 3)
+                        + (q.percentile.map { "   percentile \(Formatting.decimal(100 * $0, places: 0)) in its language" } ?? "")
+                        + "   model \(Output.displayPath(q.model)) (fold \(q.fold))")
         }
         for group in report.statistics {
             let failing = report.failures.filter { $0.hasPrefix(group.filter + ".") }
@@ -181,6 +195,14 @@ struct ShowReport: Codable {
     var kept: Bool?
     var statistics: [Group] = []
     var perplexity: Perplexity?
+    var quality: Quality?
+
+    struct Quality: Codable {
+        var score: Double
+        var percentile: Double?
+        var fold: Int
+        var model: String
+    }
 
     struct Perplexity: Codable {
         var perplexity: Double

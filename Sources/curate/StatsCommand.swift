@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import LM
+import Quality
 import Store
 
 /// `curate stats --json`: the store's statistics, plus the perplexity summary when documents were scored.
@@ -9,14 +10,18 @@ struct StatsReport: Encodable {
     var store: StoreStatistics
     var perplexityModel: String?
     var perplexity: [PerplexityCutoff]
+    var qualityModel: String?
+    var quality: [QualityLanguageSummary]
 
-    enum Keys: String, CodingKey { case perplexityModel, perplexity }
+    enum Keys: String, CodingKey { case perplexityModel, perplexity, qualityModel, quality }
 
     func encode(to encoder: Encoder) throws {
         try store.encode(to: encoder) // the store's keys at the top level
         var container = encoder.container(keyedBy: Keys.self)
         try container.encodeIfPresent(perplexityModel, forKey: .perplexityModel)
         try container.encode(perplexity, forKey: .perplexity)
+        try container.encodeIfPresent(qualityModel, forKey: .qualityModel)
+        try container.encode(quality, forKey: .quality)
     }
 }
 
@@ -34,8 +39,10 @@ struct StatsCommand: ParsableCommand {
         let stats = try store.statistics()
         let model = try PerplexityScorer.latestModel(store: store)
         let cutoffs = try model.map { try PerplexityScorer.cutoffs(store: store, modelID: $0.id) } ?? []
+        let qualityModel = try QualityStoreScorer.latestModel(store: store)
+        let quality = try qualityModel.map { try QualityStoreScorer.languages(store: store, modelID: $0.id) } ?? []
         if global.json {
-            try Output.json(StatsReport(store: stats, perplexityModel: model?.path, perplexity: cutoffs))
+            try Output.json(StatsReport(store: stats, perplexityModel: model?.path, perplexity: cutoffs, qualityModel: qualityModel?.path, quality: quality))
             return
         }
         let pairs = { (counts: [StoreStatistics.Count]) in Output.breakdown(counts.map { ($0.name, $0.count) }) }
@@ -55,6 +62,10 @@ struct StatsCommand: ParsableCommand {
         if let model {
             Output.line(Output.padded("perplexity", width) + "model \(Output.displayPath(model.path))" + (model.trainedOn.map { ", trained on \($0)" } ?? ""))
             PerplexityTable.print(cutoffs, indent: String(repeating: " ", count: width))
+        }
+        if let qualityModel {
+            Output.line(Output.padded("quality", width) + "model \(Output.displayPath(qualityModel.path))" + (qualityModel.trainedOn.map { ", trained on \($0)" } ?? ""))
+            QualityTable.print(quality, indent: String(repeating: " ", count: width))
         }
     }
 }

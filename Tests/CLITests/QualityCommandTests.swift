@@ -25,22 +25,6 @@ import Testing
         try Store(path: path, create: false).connection.scalarInt(sql) ?? -1
     }
 
-    /// Labels of the samples: the clean articles are good; crawl pages are bad unless they are copies of
-    /// clean articles (boilerplate-wrapped pages, half and half, are left out).
-    static func writeLabels(_ scratch: Scratch, store: String) throws -> String {
-        let connection = try Store(path: store, create: false).connection
-        let statement = try connection.prepare("SELECT external_id, json_extract(metadata, '$.kind') FROM documents WHERE external_id IS NOT NULL ORDER BY seq")
-        var lines = ""
-        while try statement.step() {
-            guard let id = statement.text(0) else { continue }
-            let kind = statement.text(1)
-            if kind == "boilerplate_wrapped" { continue }
-            let good = kind == nil || kind == "exact_duplicate" || kind == "near_duplicate"
-            lines += "{\"id\": \"\(id)\", \"label\": \(good ? "\"good\"" : "\"bad\"")}\n"
-        }
-        return scratch.write("labels.jsonl", lines)
-    }
-
     @Test func trainScoreExportAndEvaluateOnSamples() throws {
         let scratch = Scratch()
         let runner = scratch.runner
@@ -87,7 +71,7 @@ import Testing
         #expect(try runner.run(["export", "--verify", "out"]).status == 0)
 
         // rank-eval: the learned score ranks the labelled samples far better than chance, the export too.
-        let labels = try Self.writeLabels(scratch, store: scratch.path + "/a.db")
+        let labels = Self.root + "/samples/labels.tsv" // samples/tools/build_labels.py
         let evaluation = try runner.run(["rank-eval", "--labels", labels, "--export", "out", "--db", "a.db", "--json"])
         #expect(evaluation.status == 0, "\(evaluation.stderr)")
         let report = try Self.json(evaluation.stdout)
