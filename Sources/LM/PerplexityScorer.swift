@@ -148,19 +148,6 @@ public final class PerplexityScorer {
         return id
     }
 
-    struct Pending: Sendable {
-        var seq: Int64
-        var id: Int64
-        var codec: Int
-        var stored: [UInt8]
-        var hash: [UInt8]
-        var language: String?
-        /// Which cross-fitting half the document belongs to: its own id, or for a dedup duplicate its
-        /// cluster's kept document's id (the kept one is in the training text, the duplicate is not; a
-        /// duplicate scored by the model that saw its near copy would look falsely fluent).
-        var fold: Int64
-    }
-
     struct Scored: Sendable {
         var seq: Int64
         var id: Int64
@@ -173,25 +160,18 @@ public final class PerplexityScorer {
         let started = DispatchTime.now()
         var summary = PerplexityScoreSummary()
         summary.modelID = modelID
-        let pendingCondition = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = \(modelID) AND p.seq = d.seq)"
-        let total = try store.connection.scalarInt("SELECT count(*) FROM documents d WHERE \(pendingCondition)") ?? 0
+        let total = try store.countUnscored(table: "perplexity", modelID: modelID)
         if total > 0 {
-            try score(total: total, condition: pendingCondition, summary: &summary)
+            try score(total: total, summary: &summary)
         }
         summary.cutoffs = try assignBuckets()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }
 
-    private func score(total: Int64, condition: String, summary: inout PerplexityScoreSummary) throws {
+    private func score(total: Int64, summary: inout PerplexityScoreSummary) throws {
         let path = store.path
         let makeScorer = self.makeScorer
-        let query = """
-            SELECT d.seq, d.id, d.codec, d.text, l.language,
-                   coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id), d.content_hash
-            FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
-            WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
-            """
         let insert = try store.connection.prepare("""
             INSERT OR REPLACE INTO perplexity (model_id, seq, document_id, language, lines, tokens, oov, log10_prob, perplexity,
                                                bits_per_byte, max_line_perplexity, median_line_perplexity, bucket)
@@ -205,22 +185,15 @@ public final class PerplexityScorer {
         try OrderedPipeline.run(
             workers: max(1, threads),
             capacity: max(1, threads) * 2 + 2,
-            produce: { emit in
-                try Store.readBatches(path: path, query: query, row: { statement in
-                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(6)), language: statement.text(4), fold: statement.int64(5))
-                }, emit: emit)
-            },
+            produce: { emit in try Store.readUnscored(path: path, table: "perplexity", modelID: modelID, emit: emit) },
             makeWorker: {
                 let scorer = makeScorer()
                 let decompressor = ZstdDecompressor()
                 let analyzer = TextAnalyzer()
                 let identifier = ScriptStopWordIdentifier()
-                return { (batch: [Pending]) throws -> [Scored] in
-                    let texts = try batch.map { pending in
-                        try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
-                    }
-                    let results = scorer(zip(texts, batch).map { ($0, $1.fold) })
+                return { (batch: [PendingDocument]) throws -> [Scored] in
+                    let texts = try batch.map { try $0.text(with: decompressor) }
+                    let results = scorer(zip(texts, batch).map { ($0, $1.foldID) })
                     return zip(batch, zip(texts, results)).map { pending, item in
                         let (text, result) = item
                         return text.withUnsafeBytes { bytes in

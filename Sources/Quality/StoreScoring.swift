@@ -65,16 +65,6 @@ public final class QualityStoreScorer {
         return id
     }
 
-    struct Pending: Sendable {
-        var seq: Int64
-        var id: Int64
-        var codec: Int
-        var stored: [UInt8]
-        var hash: [UInt8]
-        var language: String?
-        var foldID: Int64
-    }
-
     struct Scored: Sendable {
         var seq: Int64
         var id: Int64
@@ -89,23 +79,16 @@ public final class QualityStoreScorer {
         var summary = QualityScoreSummary()
         summary.modelID = modelID
         summary.folds = model.header.folds
-        let pending = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM quality_scores q WHERE q.model_id = \(modelID) AND q.seq = d.seq)"
-        let total = try store.connection.scalarInt("SELECT count(*) FROM documents d WHERE \(pending)") ?? 0
-        if total > 0 { try score(total: total, condition: pending, summary: &summary) }
+        let total = try store.countUnscored(table: "quality_scores", modelID: modelID)
+        if total > 0 { try score(total: total, summary: &summary) }
         try assignPercentiles()
         summary.languages = try Self.languages(store: store, modelID: modelID)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }
 
-    private func score(total: Int64, condition: String, summary: inout QualityScoreSummary) throws {
+    private func score(total: Int64, summary: inout QualityScoreSummary) throws {
         let path = store.path
-        let query = """
-            SELECT d.seq, d.id, d.codec, d.text, l.language,
-                   coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id), d.content_hash
-            FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
-            WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
-            """
         let insert = try store.connection.prepare("""
             INSERT OR REPLACE INTO quality_scores (model_id, seq, document_id, language, fold, score, percentile)
             VALUES (?, ?, ?, ?, ?, ?, NULL)
@@ -120,19 +103,13 @@ public final class QualityStoreScorer {
         try OrderedPipeline.run(
             workers: max(1, threads),
             capacity: max(1, threads) * 2 + 2,
-            produce: { emit in
-                try Store.readBatches(path: path, query: query, row: { statement in
-                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2), stored: Array(statement.blobBytes(3)),
-                            hash: Array(statement.blobBytes(6)), language: statement.text(4), foldID: statement.int64(5))
-                }, emit: emit)
-            },
+            produce: { emit in try Store.readUnscored(path: path, table: "quality_scores", modelID: modelID, emit: emit) },
             makeWorker: {
                 let extractor = FeatureExtractor(settings: settings)
                 let decompressor = ZstdDecompressor()
-                return { (batch: [Pending]) throws -> [Scored] in
+                return { (batch: [PendingDocument]) throws -> [Scored] in
                     try batch.map { pending in
-                        let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id,
-                                                         with: decompressor).get()
+                        let text = try pending.text(with: decompressor)
                         return text.withUnsafeBytes { bytes in
                             let fold = scorer.model.fold(of: pending.foldID)
                             // Without a stored language (heuristics not scored), it is told from the same segmentation.

@@ -60,3 +60,52 @@ extension Store {
         }
     }
 }
+
+/// A stored document that a per-document scoring stage (perplexity, quality) has not scored yet under
+/// its model: read in batches by the stage's producer thread, decoded by its workers.
+public struct PendingDocument: Sendable {
+    public var seq: Int64
+    public var id: Int64
+    public var codec: Int
+    public var stored: [UInt8]
+    public var hash: [UInt8]
+    /// The language the heuristics stored, if they ran.
+    public var language: String?
+    /// The id that decides the document's cross-fitting fold: its own, or for a dedup duplicate its
+    /// cluster's kept document's (the kept one may be in a model's training data and the duplicate is
+    /// not; a duplicate scored by the model that saw its near copy would look falsely good).
+    public var foldID: Int64
+
+    /// The document's UTF-8 text.
+    public func text(with decompressor: ZstdDecompressor) throws -> [UInt8] {
+        try StoredText.decode(stored, codec: codec, hash: hash, document: id, with: decompressor).get()
+    }
+}
+
+extension Store {
+    /// The condition on `documents d` for first copies with no row under `modelID` in `table` (a table
+    /// keyed by model_id and seq).
+    static func unscored(table: String, modelID: Int64) -> String {
+        "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM \(table) s WHERE s.model_id = \(modelID) AND s.seq = d.seq)"
+    }
+
+    /// How many first copies have no row under `modelID` in `table`.
+    public func countUnscored(table: String, modelID: Int64) throws -> Int64 {
+        try connection.scalarInt("SELECT count(*) FROM documents d WHERE \(Self.unscored(table: table, modelID: modelID))") ?? 0
+    }
+
+    /// Reads the first copies with no row under `modelID` in `table`, in seq order, 256 at a time, on a
+    /// connection of its own (see `readBatches`).
+    public static func readUnscored(path: String, table: String, modelID: Int64, emit: ([PendingDocument]) -> Bool) throws {
+        let query = """
+            SELECT d.seq, d.id, d.codec, d.text, l.language,
+                   coalesce((SELECT c.duplicate_of FROM dedup_clusters c WHERE c.seq = d.seq), d.id), d.content_hash
+            FROM documents d LEFT JOIN document_language l ON l.seq = d.seq
+            WHERE d.seq > ? AND \(unscored(table: table, modelID: modelID)) ORDER BY d.seq LIMIT 256
+            """
+        try readBatches(path: path, query: query, row: { statement in
+            PendingDocument(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2), stored: Array(statement.blobBytes(3)),
+                            hash: Array(statement.blobBytes(6)), language: statement.text(4), foldID: statement.int64(5))
+        }, emit: emit)
+    }
+}
