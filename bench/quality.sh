@@ -3,7 +3,7 @@
 # on the real development corpus (bench/quality/build_devcorpus.py), both on one core, in the same run:
 # the same 500 exemplars against the same 2,000 random corpus documents, then every corpus document scored
 # and ranked against its held-out label. Prints the ROC AUC (overall, en, zh), the good share of the top
-# 30%, the training and scoring seconds, and the ratios.
+# 30%, the training seconds and the scoring seconds (best of 3, both sides), and the ratios.
 # Also prints curate's default path (the exemplars against 10,000 store documents, 5 cross-fitted folds).
 # Usage: bench/quality.sh [DEV_DIR] [WORK_DIR]   (PEERS_VENV: a venv from ../shared/peers/setup.sh)
 set -euo pipefail
@@ -38,10 +38,16 @@ t0=$(now)
 "$CURATE" quality train --positive "$DEV/exemplars.jsonl" --negative "$WORK/negatives.jsonl" --folds 1 --threads 1 \
     --out "$WORK/peer.model" --quiet
 t1=$(now)
-"$CURATE" score --metric quality --model "$WORK/peer.model" --db "$WORK/bench.db" --threads 1 --quiet
-t2=$(now)
+# Scoring, best of 3 (the first run scores; --rescore scores everything again).
+best=""
+for run in 1 2 3; do
+    s0=$(now)
+    "$CURATE" score --metric quality --model "$WORK/peer.model" --db "$WORK/bench.db" --threads 1 --quiet $([ "$run" -gt 1 ] && echo --rescore)
+    s1=$(now)
+    best=$(python3 -c "print(min(float('${best:-inf}'), $s1 - $s0))")
+done
 "$CURATE" rank-eval --labels "$DEV/heldout-labels.jsonl" --score quality --db "$WORK/bench.db" --json > "$WORK/curate.json"
-echo "{\"train\": $(python3 -c "print($t1 - $t0)"), \"score\": $(python3 -c "print($t2 - $t1)")}" > "$WORK/curate-seconds.json"
+echo "{\"train\": $(python3 -c "print($t1 - $t0)"), \"score\": $best}" > "$WORK/curate-seconds.json"
 
 for epoch in 5 25; do
     "$PY" bench/quality/fasttext_peer.py "$DEV/exemplars.jsonl" "$WORK/negatives.jsonl" "$DEV/corpus.jsonl" \

@@ -7,7 +7,7 @@ Prints nothing; writes a JSON object with the timings and the ROC AUC overall an
 fastText splits on white space only, so Chinese is given to it as space-separated characters (text
 lower-cased, newlines as spaces); that preprocessing is timed apart from fastText's own work. The training
 lines are shuffled (seed 0): fastText walks its file in order, and a file of all positives then all
-negatives trains a model that mostly remembers the last class it saw.
+negatives trains a model that mostly remembers the last class it saw. Scoring is timed best of 3.
 """
 import json
 import os
@@ -72,9 +72,11 @@ def main():
     started = time.perf_counter()
     texts = [prepare(d['text']) for d in documents]
     prepare_score = time.perf_counter() - started
-    started = time.perf_counter()
-    predicted_labels, probabilities = model.predict(texts, k=2)
-    score_seconds = time.perf_counter() - started
+    score_seconds = float('inf')
+    for _ in range(3):  # best of 3, as curate's side is timed
+        started = time.perf_counter()
+        predicted_labels, probabilities = model.predict(texts, k=2)
+        score_seconds = min(score_seconds, time.perf_counter() - started)
     scores = []
     for names, probs in zip(predicted_labels, probabilities):
         p = dict(zip(names, probs))
