@@ -43,7 +43,8 @@ public final class FilterRunner {
     /// - Parameters:
     ///   - write: store the verdicts (false: only report).
     ///   - language: only documents of this language.
-    public func run(write: Bool, language: String? = nil) throws -> Funnel {
+    ///   - observe: called with each document's seq, language and failing rules (in order; empty: kept).
+    public func run(write: Bool, language: String? = nil, observe: ((_ seq: Int64, _ language: String, _ failures: [String]) -> Void)? = nil) throws -> Funnel {
         let started = DispatchTime.now()
         let filters = heuristicFilters
         // One row per scored document: its language, then each filter's columns (NULL when not scored).
@@ -94,6 +95,7 @@ public final class FilterRunner {
                 for rule in failures { dropped[rule, default: 0] += 1 }
                 first[failures[0], default: 0] += 1
             }
+            observe?(seq, documentLanguage, failures)
             if write { verdicts.append((seq, id, profile.name, perFilter, failures)) }
         }
 

@@ -87,6 +87,32 @@ import Testing
         #expect(text.stdout.contains("quality") && text.stdout.contains("good@10%"))
     }
 
+    @Test func filterLabelsShowsWhatEachRuleDropsOfGoodAndBad() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        #expect(try runner.run(["ingest", Self.root + "/samples", "--quiet"]).status == 0)
+        #expect(try runner.run(["score", "--metric", "heuristics", "--quiet"]).status == 0)
+        // A measurement stores no verdicts: with the stored ones cleared, none come back.
+        try Store(path: scratch.path + "/curate.db", create: false).connection.execute("DELETE FROM filter_verdicts")
+        let result = try runner.run(["filter", "--labels", Self.root + "/samples/labels.tsv", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.json(result.stdout)
+        let languages = try #require(report["languages"] as? [String: [String: Any]])
+        // On the samples the profiles keep every clean article and drop every junk page (rank-eval: AUC 1).
+        for language in ["en", "zh"] {
+            let counts = try #require(languages[language])
+            let good = counts["good"] as? Int ?? 0, bad = counts["bad"] as? Int ?? 0
+            #expect(good > 100 && bad > 10, "\(language): \(good) good, \(bad) bad")
+            #expect((counts["droppedGood"] as? [String: Int])?["any rule (not kept)"] == nil)
+            #expect((counts["droppedBad"] as? [String: Int])?["any rule (not kept)"] == bad)
+        }
+        let rules = try #require(report["rules"] as? [String])
+        #expect(rules.contains("gopher_quality.too_few_words"))
+        let text = try runner.run(["filter", "--labels", Self.root + "/samples/labels.tsv"])
+        #expect(text.stdout.contains("any rule (not kept)") && text.stdout.contains("0.0% / 100.0%"))
+        #expect(try Self.count(scratch.path + "/curate.db", "SELECT count(*) FROM filter_verdicts") == 0)
+    }
+
     @Test func aKilledScoringRunResumesToTheCleanResult() throws {
         let scratch = Scratch()
         let runner = scratch.runner
