@@ -50,6 +50,14 @@ public final class DocumentLookup {
         byHash[Hash128(of: text)]
     }
 
+    /// The document a labels or preferences file names, by id or by text.
+    public func find(_ reference: DocumentReference) -> Match? {
+        switch reference {
+        case .id(let id): find(id: id)
+        case .text(let text): find(text: text)
+        }
+    }
+
     /// Whether a stored document has exactly this text.
     public func contains(text: [UInt8]) -> Bool { find(text: text) != nil }
 }

@@ -58,12 +58,7 @@ public final class RankEvaluator {
         var labelled: [(seq: Int64, id: Int64, label: Double)] = []
         var seen = Set<Int64>()
         for record in records {
-            let match: DocumentLookup.Match?
-            switch record.document {
-            case .id(let id): match = lookup.find(id: id)
-            case .text(let text): match = lookup.find(text: text)
-            }
-            guard let match else {
+            guard let match = lookup.find(record.document) else {
                 report.unmatched += 1
                 if report.firstUnmatched.count < 5 {
                     if case .id(let id) = record.document { report.firstUnmatched.append("\(path):\(record.line): \(id)") }

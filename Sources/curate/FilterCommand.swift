@@ -68,12 +68,7 @@ struct FilterCommand: ParsableCommand {
         var labelOf: [Int64: Bool] = [:]
         var unmatched = 0
         for record in records {
-            let match: DocumentLookup.Match?
-            switch record.document {
-            case .id(let id): match = lookup.find(id: id)
-            case .text(let text): match = lookup.find(text: text)
-            }
-            if let match { labelOf[match.seq] = record.label == 1 } else { unmatched += 1 }
+            if let match = lookup.find(record.document) { labelOf[match.seq] = record.label == 1 } else { unmatched += 1 }
         }
         var report = LabelledFunnel(labels: labels, unmatched: unmatched)
         _ = try FilterRunner(store: store, selection: try profileOptions.selection()).run(write: false, language: language) { seq, language, failures in
