@@ -85,7 +85,8 @@ struct QualityTrainingArguments: ParsableArguments {
         options.epochs = epochs
         options.threads = threads
         options.foldSeed = splitMix(seed, 0xF01D)
-        let lookup = try store.map { try DocumentLookup(store: $0) }
+        // Reading every document's ids is only needed when a labels or preferences file names documents.
+        let lookup = labels != nil || preferences != nil ? try store.map { try DocumentLookup(store: $0) } : nil
         let data: TrainingData
         var description: String
         var fromStore = false
