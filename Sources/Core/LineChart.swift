@@ -20,7 +20,10 @@ public enum LineChart {
     /// Distinct colours for up to ten series (the usual categorical palette).
     public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
-    public static func svg(title: String, series: [Series], xLabel: String = "tokens", width: Double = 720, height: Double = 420) -> String {
+    /// - Parameter legendBottom: the legend in the lower right corner (where an ROC curve leaves room)
+    ///   instead of the upper right.
+    public static func svg(title: String, series: [Series], xLabel: String = "tokens", width: Double = 720, height: Double = 420,
+                           legendBottom: Bool = false) -> String {
         let left = 60.0, right = 20.0, top = 30.0, bottom = 50.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let all = series.flatMap(\.points)
@@ -42,8 +45,9 @@ public enum LineChart {
             svg += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, y(value), left + plotWidth, y(value))
             svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", left - 6, y(value) + 4, value)
             let position = maxX * Double(tick) / 4
+            // Counts (tokens) as integers; a unit range (rates) with two decimals.
             svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x(position), top + plotHeight + 18)
-                + Formatting.count(Int(position)) + "</text>\n"
+                + (maxX <= 10 ? String(format: "%.2f", position) : Formatting.count(Int(position))) + "</text>\n"
         }
         svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", left, top, plotWidth, plotHeight)
         for (index, line) in series.enumerated() where !line.points.isEmpty {
@@ -55,7 +59,8 @@ public enum LineChart {
                 }
                 svg += "\n"
             }
-            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"", left + plotWidth - 150, top + 16 + 15 * Double(index))
+            let legendY = legendBottom ? top + plotHeight - 10 - 15 * Double(series.count - 1 - index) : top + 16 + 15 * Double(index)
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"", left + plotWidth - (legendBottom ? 170 : 150), legendY)
                 + line.color + "\">" + escape(line.name) + "</text>\n"
         }
         svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", left + plotWidth / 2, height - 8) + escape(xLabel) + "</text>\n"

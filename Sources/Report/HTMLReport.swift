@@ -108,7 +108,8 @@ public enum HTMLReport {
                                  points: row.curve.map { ($0[0], $0[1]) }, markers: false)
             }
             series.append(.init(name: "chance", color: "#999999", points: [(0, 0), (1, 1)], markers: false))
-            html += LineChart.svg(title: "ROC: true-positive rate against false-positive rate", series: series, xLabel: "false-positive rate")
+            html += LineChart.svg(title: "ROC: true-positive rate against false-positive rate", series: series, xLabel: "false-positive rate",
+                                  legendBottom: true)
         }
         return html + "</section>\n"
     }
