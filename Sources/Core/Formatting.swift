@@ -63,3 +63,8 @@ public enum Formatting {
     }
 }
 
+/// The nearest-rank percentile p (0–1) of ascending values: the smallest value with at least p of the
+/// values at or below it (cc_net's cut-offs are taken this way).
+public func nearestRankPercentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[max(0, min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+}

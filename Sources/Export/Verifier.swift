@@ -51,9 +51,7 @@ public enum Verifier {
                     // `id` is the record's own id (any string) or curate's; `metadata.curate.id` is always curate's.
                     guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                           object["id"] is String, object["text"] is String,
-                          let metadata = object["metadata"] as? [String: Any], let curate = metadata["curate"] as? [String: Any],
-                          let idText = curate["id"] as? String, let id = Int64(idText),
-                          let score = (curate["score"] as? NSNumber)?.doubleValue else {
+                          let (id, curateScore) = ExportedDocuments.curateFields(object), let score = curateScore else {
                         if report.problems.count < 50 { report.problems.append("\(shard.file): line \(documents) is not a curate document") }
                         return
                     }
@@ -84,6 +82,13 @@ public enum Verifier {
 
 /// The documents of an export, in its order (shard by shard, line by line), by curate id.
 public enum ExportedDocuments {
+    /// curate's id and score of an exported line (`metadata.curate`), nil when it has no curate id.
+    static func curateFields(_ object: [String: Any]) -> (id: Int64, score: Double?)? {
+        guard let metadata = object["metadata"] as? [String: Any], let curate = metadata["curate"] as? [String: Any],
+              let idText = curate["id"] as? String, let id = Int64(idText) else { return nil }
+        return (id, (curate["score"] as? NSNumber)?.doubleValue)
+    }
+
     public static func curateIDs(directory: String) throws -> [Int64] {
         let manifest = try Manifest.read(from: directory)
         var ids: [Int64] = []
@@ -91,8 +96,7 @@ public enum ExportedDocuments {
             let path = directory + "/" + shard.file
             try ZstdLines.forEach(path: path) { line in
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                      let metadata = object["metadata"] as? [String: Any], let curate = metadata["curate"] as? [String: Any],
-                      let idText = curate["id"] as? String, let id = Int64(idText) else {
+                      let (id, _) = curateFields(object) else {
                     throw ExportError("\(path): line \(ids.count + 1) is not a curate document")
                 }
                 ids.append(id)

@@ -279,9 +279,7 @@ public final class PerplexityScorer {
             byLanguage[byLanguage.count - 1].2 += values.double(2)
         }
         return byLanguage.map { language, perplexities, bits in
-            func percentile(_ p: Double) -> Double {
-                perplexities[max(0, min(perplexities.count - 1, Int((p * Double(perplexities.count)).rounded(.up)) - 1))]
-            }
+            func percentile(_ p: Double) -> Double { nearestRankPercentile(perplexities, p) }
             var cutoff = PerplexityCutoff(language: language, documents: perplexities.count, p30: percentile(0.3), p60: percentile(0.6))
             cutoff.medianPerplexity = perplexities[perplexities.count / 2]
             cutoff.meanBitsPerByte = bits / Double(perplexities.count)

@@ -198,9 +198,7 @@ public final class FeatureExtractor {
                 // no case and no digits; ASCII folds byte by byte.
                 hash = token.isIdeographic ? XXH3_64bits_withSeed(bytes.baseAddress, bytes.count, Self.wordSeed)
                     : withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
-                        for (i, byte) in bytes.enumerated() {
-                            buffer[i] = byte >= 0x30 && byte <= 0x39 ? 0x30 : (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-                        }
+                        for (i, byte) in bytes.enumerated() { buffer[i] = TokenFolding.foldASCII(byte, lowercase: true, foldDigits: true) }
                         return XXH3_64bits_withSeed(buffer.baseAddress, bytes.count, Self.wordSeed)
                     }
             } else {

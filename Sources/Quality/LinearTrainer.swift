@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The loss a linear quality model is fitted with.
 public enum LinearLoss: String, Codable, Sendable {
@@ -37,6 +38,22 @@ public struct LinearWeights: Sendable, Equatable {
         self.indices = indices
         self.weights = weights
         self.bias = bias
+    }
+
+    /// The weights as an array over all buckets (for scoring many documents).
+    public func dense(buckets: Int) -> [Float] {
+        var dense = [Float](repeating: 0, count: buckets)
+        for (index, weight) in zip(indices, weights) { dense[Int(index)] = weight }
+        return dense
+    }
+
+    /// bias + w·x, with `dense` from `dense(buckets:)`.
+    public func score(_ vector: SparseVector, dense: [Float]) -> Double {
+        var z = bias
+        dense.withUnsafeBufferPointer { w in
+            for k in vector.indices.indices { z += Double(w[Int(vector.indices[k])]) * Double(vector.values[k]) }
+        }
+        return z
     }
 }
 
@@ -100,13 +117,10 @@ public struct LinearTrainer: Sendable {
         var v = [Double](repeating: 0, count: active.count)
         var scale = 1.0, bias = 0.0
         var t = 0.0
-        var random = seed
+        var drawn: UInt64 = 0
         func next() -> UInt64 {
-            random = random &+ 0x9E37_79B9_7F4A_7C15
-            var z = random
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            drawn += 1
+            return splitMix(seed, drawn)
         }
         func shuffled(_ items: [Int]) -> [Int] {
             var items = items

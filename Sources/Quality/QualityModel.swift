@@ -192,22 +192,13 @@ public final class QualityScorer: @unchecked Sendable {
 
     public init(model: QualityModel) {
         self.model = model
-        dense = model.folds.map { fold in
-            var weights = [Float](repeating: 0, count: model.header.features.buckets)
-            for (index, weight) in zip(fold.indices, fold.weights) { weights[Int(index)] = weight }
-            return weights
-        }
+        dense = model.folds.map { $0.dense(buckets: model.header.features.buckets) }
     }
 
     /// The score of a document under one fold's model: the logit of "good" (logistic), the predicted
     /// grade (squared) or the Bradley–Terry strength.
     public func score(_ vector: SparseVector, fold: Int) -> Double {
-        let weights = dense[fold]
-        var z = model.folds[fold].bias
-        weights.withUnsafeBufferPointer { w in
-            for k in vector.indices.indices { z += Double(w[Int(vector.indices[k])]) * Double(vector.values[k]) }
-        }
-        return z
+        model.folds[fold].score(vector, dense: dense[fold])
     }
 
     /// The score of a document with this stable id (its own fold's model).

@@ -169,13 +169,8 @@ public enum QualityTraining {
 
     /// ROC AUC of a model on examples with 0/1 targets.
     static func trainingAUC(_ examples: [TrainingExample], weights: LinearWeights, buckets: Int) -> Double? {
-        var dense = [Float](repeating: 0, count: buckets)
-        for (index, weight) in zip(weights.indices, weights.weights) { dense[Int(index)] = weight }
-        let scored = examples.map { example -> (Double, Bool) in
-            var z = weights.bias
-            for k in example.features.indices.indices { z += Double(dense[Int(example.features.indices[k])]) * Double(example.features.values[k]) }
-            return (z, example.target == 1)
-        }
+        let dense = weights.dense(buckets: buckets)
+        let scored = examples.map { (weights.score($0.features, dense: dense), $0.target == 1) }
         return RankMetrics.auc(scored)
     }
 

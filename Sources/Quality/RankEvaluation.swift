@@ -37,6 +37,11 @@ public struct RankEvaluationReport: Codable, Sendable {
     public var signals: [SignalEvaluation] = []
     /// The first few label rows that matched no document ("file:line: id").
     public var firstUnmatched: [String] = []
+
+    /// The languages, most labelled documents first (then by name).
+    public var languagesByCount: [String] {
+        languages.keys.sorted { (languages[$0]?[0] ?? 0, $1) > (languages[$1]?[0] ?? 0, $0) }
+    }
 }
 
 /// Matches labelled documents to the store and measures every stored signal on them: the learned

@@ -167,7 +167,7 @@ public final class QualityStoreScorer {
             byLanguage[byLanguage.count - 1].1.append(values.double(1))
         }
         return byLanguage.map { language, scores in
-            func percentile(_ p: Double) -> Double { scores[max(0, min(scores.count - 1, Int((p * Double(scores.count)).rounded(.up)) - 1))] }
+            func percentile(_ p: Double) -> Double { nearestRankPercentile(scores, p) }
             return QualityLanguageSummary(language: language, documents: scores.count, p10: percentile(0.1), median: percentile(0.5),
                                           p90: percentile(0.9))
         }

@@ -143,16 +143,20 @@ public final class TextAnalyzer {
 
 /// Case and digit folding of tokens.
 public enum TokenFolding {
+    /// The folded form of one ASCII byte: a digit becomes "0", an upper-case letter lower case.
+    @inline(__always)
+    public static func foldASCII(_ byte: UInt8, lowercase: Bool, foldDigits: Bool) -> UInt8 {
+        if foldDigits && byte >= 0x30 && byte <= 0x39 { return 0x30 }
+        if lowercase && byte >= 0x41 && byte <= 0x5A { return byte | 0x20 }
+        return byte
+    }
+
     /// Appends the folded form of `token` to `output`: lower-cased (simple case mapping) and/or every
     /// decimal digit, in any script, replaced by "0" (cc_net folds digits the same way).
     public static func fold(_ token: UnsafeRawBufferPointer, lowercase: Bool, foldDigits: Bool, into output: inout [UInt8]) {
         guard let base = token.baseAddress, token.count > 0 else { return }
         if UTF8Text.isASCII(token) {
-            for byte in token {
-                if foldDigits && byte >= 0x30 && byte <= 0x39 { output.append(0x30) }
-                else if lowercase && byte >= 0x41 && byte <= 0x5A { output.append(byte | 0x20) }
-                else { output.append(byte) }
-            }
+            for byte in token { output.append(foldASCII(byte, lowercase: lowercase, foldDigits: foldDigits)) }
             return
         }
         let start = output.count

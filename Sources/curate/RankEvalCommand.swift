@@ -56,7 +56,7 @@ struct RankEvalCommand: ParsableCommand, WithoutBLAS {
     }
 
     static func print(_ report: RankEvaluationReport) {
-        let languages = report.languages.keys.sorted { (report.languages[$0]?[0] ?? 0, $1) > (report.languages[$1]?[0] ?? 0, $0) }
+        let languages = report.languagesByCount
         var head = "rank-eval  \(Formatting.count(report.matched)) labelled documents"
         head += report.graded ? " (graded)" : ": \(Formatting.count(report.good)) good, \(Formatting.count(report.bad)) bad"
         head += "; " + languages.map { "\($0) \(Formatting.count(report.languages[$0]?[0] ?? 0))" }.joined(separator: " · ")

@@ -75,9 +75,8 @@ struct ReportCommand: ParsableCommand {
             let records = try LabelFiles.readLabels(path: labels, labelField: labelField)
             let order = try builder.exportDirectory.map { try ExportedDocuments.curateIDs(directory: $0) }
             let evaluation = try RankEvaluator(store: store).evaluate(labels: records, path: labels, only: nil, exportOrder: order)
-            let languages = evaluation.languages.keys.sorted { (evaluation.languages[$0]?[0] ?? 0, $1) > (evaluation.languages[$1]?[0] ?? 0, $0) }
             data.ranking = ReportData.Ranking(
-                labels: labels, matched: evaluation.matched, good: evaluation.good, bad: evaluation.bad, graded: evaluation.graded, languages: languages,
+                labels: labels, matched: evaluation.matched, good: evaluation.good, bad: evaluation.bad, graded: evaluation.graded, languages: evaluation.languagesByCount,
                 rows: evaluation.signals.map {
                     ReportData.RankRow(name: $0.name, better: $0.better, documents: $0.documents, auc: $0.auc, aucByLanguage: $0.aucByLanguage,
                                        top10: $0.top10, top30: $0.top30, top50: $0.top50, curve: $0.curve)
