@@ -97,8 +97,9 @@ public final class RankEvaluator {
             signals.insert(("export", "higher", { _ in values }), at: 0)
         }
         let wanted = only.map { names in signals.filter { signal in names.contains { signal.name == $0 || signal.name.hasPrefix($0 + ".") || ($0 == "stats" && signal.name.contains(".")) } } }
+        let seqs = Set(labelled.map(\.seq))
         for (name, better, read) in wanted ?? signals {
-            let values = try read(Set(labelled.map(\.seq)))
+            let values = try read(seqs)
             report.signals.append(Self.measure(name: name, better: better, labelled: labelled, values: values, languages: languages, graded: report.graded))
         }
         return report
@@ -110,18 +111,31 @@ public final class RankEvaluator {
     private func storedSignals() throws -> [Signal] {
         let connection = store.connection
         var signals: [Signal] = []
-        func column(_ sql: String) -> (Set<Int64>) throws -> [Int64: Double] {
-            { seqs in
-                let statement = try connection.prepare(sql)
-                var values: [Int64: Double] = [:]
-                while try statement.step() {
-                    if seqs.contains(statement.int64(0)) && !statement.isNull(1) { values[statement.int64(0)] = statement.double(1) }
+        // The value columns of one query (seq first), read once, on first use, for the seqs asked for.
+        final class Columns {
+            var values: [[Int64: Double]]?
+        }
+        func columns(_ sql: String, count: Int) -> [(Set<Int64>) throws -> [Int64: Double]] {
+            let read = Columns()
+            return (0..<count).map { index in
+                { seqs in
+                    if read.values == nil {
+                        var values = [[Int64: Double]](repeating: [:], count: count)
+                        let statement = try connection.prepare(sql)
+                        while try statement.step() {
+                            let seq = statement.int64(0)
+                            guard seqs.contains(seq) else { continue }
+                            for k in 0..<count where !statement.isNull(Int32(1 + k)) { values[k][seq] = statement.double(Int32(1 + k)) }
+                        }
+                        read.values = values
+                    }
+                    return read.values![index]
                 }
-                return values
             }
         }
-        if let quality = try connection.scalarInt("SELECT id FROM quality_models m WHERE EXISTS (SELECT 1 FROM quality_scores q WHERE q.model_id = m.id) ORDER BY created_at DESC, id DESC LIMIT 1") {
-            signals.append(("quality", "higher", column("SELECT seq, score FROM quality_scores WHERE model_id = \(quality)")))
+        func column(_ sql: String) -> (Set<Int64>) throws -> [Int64: Double] { columns(sql, count: 1)[0] }
+        if let quality = try QualityStoreScorer.latestModel(store: store) {
+            signals.append(("quality", "higher", column("SELECT seq, score FROM quality_scores WHERE model_id = \(quality.id)")))
         }
         if let lm = try connection.scalarInt("SELECT id FROM lm_models m WHERE EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = m.id) ORDER BY created_at DESC, id DESC LIMIT 1") {
             signals.append(("perplexity", "lower", column("SELECT seq, perplexity FROM perplexity WHERE model_id = \(lm)")))
@@ -136,9 +150,15 @@ public final class RankEvaluator {
         for table in names {
             guard try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") == 1 else { continue }
             let info = try connection.prepare("PRAGMA table_info(\(table))")
+            var statistics: [String] = []
             while try info.step() {
                 guard let columnName = info.text(1), columnName != "seq", columnName != "document_id" else { continue }
-                signals.append(("\(table.dropFirst("stats_".count)).\(columnName)", "higher", column("SELECT seq, \(columnName) FROM \(table)")))
+                statistics.append(columnName)
+            }
+            // One scan of the table serves all of its statistics.
+            let readers = columns("SELECT seq, \(statistics.joined(separator: ", ")) FROM \(table)", count: statistics.count)
+            for (columnName, reader) in zip(statistics, readers) {
+                signals.append(("\(table.dropFirst("stats_".count)).\(columnName)", "higher", reader))
             }
         }
         return signals

@@ -38,12 +38,18 @@ public final class TextAnalyzer {
     /// ICU's own segmentation, without the ASCII fast path (for tests that compare the two).
     public func icuWords(_ text: UnsafeRawBufferPointer, tokens: Bool) -> [Word] {
         guard let base = text.baseAddress, text.count > 0 else { return [] }
+        var result: [Word] = []
+        icuSegments(base.assumingMemoryBound(to: UInt8.self), count: text.count, tokens: tokens, offset: 0, into: &result)
+        return result
+    }
+
+    /// ICU's words (or tokens) of `count` bytes at `bytes`, appended with their offsets moved by `offset`.
+    private func icuSegments(_ bytes: UnsafePointer<UInt8>, count: Int, tokens: Bool, offset: Int32, into result: inout [Word]) {
         var found: UnsafePointer<curate_icu_word>?
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
-        let count = tokens ? curate_icu_tokens(handle, bytes, Int32(text.count), &found) : curate_icu_words(handle, bytes, Int32(text.count), &found)
-        guard count > 0, let found else { return [] }
-        return UnsafeBufferPointer(start: found, count: Int(count)).map {
-            Word(start: $0.start, end: $0.end, status: $0.status, characters: $0.chars, flags: $0.flags)
+        let foundCount = tokens ? curate_icu_tokens(handle, bytes, Int32(count), &found) : curate_icu_words(handle, bytes, Int32(count), &found)
+        guard foundCount > 0, let found else { return }
+        for item in UnsafeBufferPointer(start: found, count: Int(foundCount)) {
+            result.append(Word(start: item.start + offset, end: item.end + offset, status: item.status, characters: item.chars, flags: item.flags))
         }
     }
 
@@ -89,13 +95,7 @@ public final class TextAnalyzer {
                 }
                 return
             }
-            var found: UnsafePointer<curate_icu_word>?
-            let bytes = base.assumingMemoryBound(to: UInt8.self) + groupStart
-            let count = tokens ? curate_icu_tokens(handle, bytes, Int32(group.count), &found) : curate_icu_words(handle, bytes, Int32(group.count), &found)
-            guard count > 0, let found else { return }
-            for item in UnsafeBufferPointer(start: found, count: Int(count)) {
-                result.append(Word(start: item.start + offset, end: item.end + offset, status: item.status, characters: item.chars, flags: item.flags))
-            }
+            icuSegments(base.assumingMemoryBound(to: UInt8.self) + groupStart, count: group.count, tokens: tokens, offset: offset, into: &result)
         }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         while lineStart < text.count {
