@@ -19,7 +19,7 @@ public final class DocumentLookup {
     /// Reads the ids of every document (one scan of the documents table's small columns).
     public init(store: Store) throws {
         let statement = try store.connection.prepare("SELECT seq, id, external_id, content_hash, duplicate_of FROM documents ORDER BY seq")
-        var duplicates: [(seq: Int64, id: Int64, external: String?, firstID: Int64)] = []
+        var duplicates: [(id: Int64, external: String?, firstID: Int64)] = []
         while try statement.step() {
             let seq = statement.int64(0), id = statement.int64(1)
             if statement.isNull(4) {
@@ -28,7 +28,7 @@ public final class DocumentLookup {
                 if let external = statement.text(2), byExternalID[external] == nil { byExternalID[external] = match }
                 if let hash = Hash128(bytes: statement.blobBytes(3)), byHash[hash] == nil { byHash[hash] = match }
             } else {
-                duplicates.append((seq, id, statement.text(2), statement.int64(4)))
+                duplicates.append((id, statement.text(2), statement.int64(4)))
             }
         }
         for duplicate in duplicates {
