@@ -296,7 +296,7 @@ struct Clustering {
     /// that chose it.
     func write(_ groups: DocumentGroups, _ summary: inout DedupSummary) throws {
         let connection = store.connection
-        let modelID = try connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
+        let modelID = try store.latestReferenceModelID()
         let lookup = try connection.prepare("""
             SELECT d.id, d.byte_length, s.normalized_hash, s.signature,
                    (SELECT kept FROM filter_verdicts f WHERE f.seq = s.seq),

@@ -36,7 +36,7 @@ struct Ranking {
 
     /// The newest reference model (perplexity metrics are read under it).
     func modelID() throws -> Int64? {
-        try store.connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC, id DESC LIMIT 1")
+        try store.latestReferenceModelID()
     }
 
     /// Which of the scored documents `x` may be exported: not a dedup duplicate, not dropped by the

@@ -293,9 +293,10 @@ public final class PerplexityScorer {
     /// The model most recently used to score this store, if any.
     public static func latestModel(store: Store) throws -> (id: Int64, path: String, trainedOn: String?)? {
         let statement = try store.connection.prepare("""
-            SELECT m.id, m.path, m.trained_on FROM lm_models m WHERE EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = m.id)
-            ORDER BY m.created_at DESC LIMIT 1
+            SELECT m.id, m.path, m.trained_on FROM lm_models m WHERE m.id = ?
             """)
+        guard let id = try store.latestReferenceModelID(scored: true) else { return nil }
+        statement.bind(1, id)
         guard try statement.step() else { return nil }
         return (statement.int64(0), statement.text(1) ?? "", statement.text(2))
     }

@@ -45,7 +45,7 @@ public struct RankEvaluationReport: Codable, Sendable {
 }
 
 /// Matches labelled documents to the store and measures every stored signal on them: the learned
-/// quality score, reference perplexity and bits per byte, the filters' verdict, each heuristic
+/// quality score, reference perplexity and bits per byte, the Moore–Lewis difference, the filters' verdict, each heuristic
 /// statistic on its own, and optionally an export's order.
 public final class RankEvaluator {
     private let store: Store
@@ -137,9 +137,13 @@ public final class RankEvaluator {
         if let quality = try QualityStoreScorer.latestModel(store: store) {
             signals.append(("quality", "higher", column("SELECT seq, score FROM quality_scores WHERE model_id = \(quality.id)")))
         }
-        if let lm = try connection.scalarInt("SELECT id FROM lm_models m WHERE EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = m.id) ORDER BY created_at DESC, id DESC LIMIT 1") {
+        if let lm = try store.latestReferenceModelID(scored: true) {
             signals.append(("perplexity", "lower", column("SELECT seq, perplexity FROM perplexity WHERE model_id = \(lm)")))
             signals.append(("bits_per_byte", "lower", column("SELECT seq, bits_per_byte FROM perplexity WHERE model_id = \(lm)")))
+            if let contrast = try store.latestContrastModelID(for: lm) {
+                signals.append(("moore_lewis", "higher",
+                                column("SELECT seq, difference FROM moore_lewis WHERE reference_id = \(lm) AND contrast_id = \(contrast)")))
+            }
         }
         if try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM filter_verdicts)") == 1 {
             signals.append(("filters.kept", "higher", column("SELECT seq, kept FROM filter_verdicts")))

@@ -176,9 +176,10 @@ public final class QualityStoreScorer {
     /// The model most recently used to score this store, if any.
     public static func latestModel(store: Store) throws -> (id: Int64, path: String, trainedOn: String?)? {
         let statement = try store.connection.prepare("""
-            SELECT m.id, m.path, m.trained_on FROM quality_models m WHERE EXISTS (SELECT 1 FROM quality_scores q WHERE q.model_id = m.id)
-            ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+            SELECT m.id, m.path, m.trained_on FROM quality_models m WHERE m.id = ?
             """)
+        guard let id = try store.latestQualityModelID() else { return nil }
+        statement.bind(1, id)
         guard try statement.step() else { return nil }
         return (statement.int64(0), statement.text(1) ?? "", statement.text(2))
     }

@@ -110,16 +110,9 @@ public struct ReportBuilder {
         return languages
     }
 
-    func latestModel() throws -> Int64? {
-        try store.connection.scalarInt("""
-            SELECT m.id FROM lm_models m WHERE EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = m.id) ORDER BY m.created_at DESC, m.id DESC LIMIT 1
-            """)
-    }
+    func latestModel() throws -> Int64? { try store.latestReferenceModelID(scored: true) }
 
-    func latestQualityModel() throws -> Int64? {
-        try store.connection.scalarInt(
-            "SELECT m.id FROM quality_models m WHERE EXISTS (SELECT 1 FROM quality_scores q WHERE q.model_id = m.id) ORDER BY m.created_at DESC, m.id DESC LIMIT 1")
-    }
+    func latestQualityModel() throws -> Int64? { try store.latestQualityModelID() }
 
     func distributions(_ data: inout ReportData) throws {
         let c = store.connection

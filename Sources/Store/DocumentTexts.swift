@@ -6,7 +6,7 @@ extension Store {
     /// (`filter_verdicts.kept = 1`). Returns the number of documents read.
     @discardableResult
     public func forEachDocumentText(keptByFilters: Bool = false, _ body: (_ seq: Int64, _ id: Int64, _ text: UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        let notDuplicate = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)"
+        let notDuplicate = Self.notDuplicate
         let sql = keptByFilters
             ? "SELECT d.seq, d.id, d.codec, d.text, d.content_hash FROM documents d JOIN filter_verdicts v ON v.seq = d.seq WHERE \(notDuplicate) AND v.kept = 1 ORDER BY d.seq"
             : "SELECT d.seq, d.id, d.codec, d.text, d.content_hash FROM documents d WHERE \(notDuplicate) ORDER BY d.seq"
@@ -24,6 +24,41 @@ extension Store {
 }
 
 extension Store {
+    /// The condition on `documents d` that leaves out ingest's exact copies and dedup's duplicates.
+    static let notDuplicate = "d.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = d.seq AND c.duplicate_of IS NOT NULL)"
+
+    /// The UTF-8 bytes of the documents that are not duplicates, per cross-fitting half (document id
+    /// even: [0], odd: [1]), optionally only those the heuristic filters keep.
+    public func bytesByHalf(keptByFilters: Bool) throws -> [Int64] {
+        let kept = keptByFilters ? " AND EXISTS (SELECT 1 FROM filter_verdicts v WHERE v.seq = d.seq AND v.kept = 1)" : ""
+        let statement = try connection.prepare("SELECT d.id & 1, sum(d.byte_length) FROM documents d WHERE \(Self.notDuplicate)\(kept) GROUP BY d.id & 1")
+        var bytes: [Int64] = [0, 0]
+        while try statement.step() { bytes[Int(statement.int64(0))] = statement.int64(1) }
+        return bytes
+    }
+
+    /// A uniform sample of the documents that are not duplicates, per half: documents in the order of a
+    /// seeded hash of their stable id, taken until each half holds `bytes[half]` bytes of text (or all of
+    /// its documents). The same store and seed give the same sample. Returns the chosen ids.
+    public func uniformSample(bytes target: [Int64], seed: UInt64) throws -> Set<Int64> {
+        let statement = try connection.prepare("SELECT d.id, d.byte_length FROM documents d WHERE \(Self.notDuplicate)")
+        var candidates: [(key: UInt64, id: Int64, bytes: Int64)] = []
+        while try statement.step() {
+            let id = statement.int64(0)
+            candidates.append((splitMix(seed, UInt64(bitPattern: id)), id, statement.int64(1)))
+        }
+        candidates.sort { ($0.key, $0.id) < ($1.key, $1.id) }
+        var taken: [Int64] = [0, 0]
+        var chosen = Set<Int64>()
+        for candidate in candidates {
+            let half = Int(candidate.id & 1)
+            guard taken[half] < target[half] else { continue }
+            taken[half] += candidate.bytes
+            chosen.insert(candidate.id)
+        }
+        return chosen
+    }
+
     /// One stored document: its id and its text (decompressed).
     public func document(seq: Int64) throws -> (id: Int64, text: [UInt8])? {
         let lookup = try connection.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")

@@ -24,6 +24,12 @@ struct PerplexityOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Train the reference model again even if the store already has one.")
     var retrain = false
+
+    @Flag(name: .long, help: "perplexity: also train a contrast model on a uniform sample of the store (as much text as the reference's, duplicates left out, cross-fitted in the same halves) and store each document's Moore–Lewis difference: bits per token under the contrast minus under the reference.")
+    var contrast = false
+
+    @Option(name: .customLong("contrast-seed"), help: "Seed of the contrast model's uniform sample.")
+    var contrastSeed: UInt64 = 0x4D4C
 }
 
 /// `curate score --metric perplexity`: picks or trains the reference model, scores, prints per language.
@@ -37,20 +43,31 @@ struct PerplexityRun {
         let store = try Store(path: global.storePath, create: false)
         let runID = try store.beginRun(command: "score", arguments: Invocation.arguments)
         if let model = options.model, ModelFile.recognizes(model) {
+            if options.contrast {
+                throw ValidationError("--contrast needs an n-gram reference (a GPT model was given with --model)")
+            }
             try runGPT(model: model, store: store, runID: runID, console: console)
             return
         }
         do {
-            let (modelPaths, trainedOn) = try resolveModels(store: store, console: console)
+            let reference = try resolveModels(store: store, console: console)
+            let modelPaths = reference.paths, trainedOn = reference.trainedOn
             let models = try modelPaths.map { try NGramModel.load(path: $0) }
             let modelID = try PerplexityScorer.register(model: models[0], paths: modelPaths, trainedOn: trainedOn, runID: runID, store: store)
             if rescore { try store.connection.execute("DELETE FROM perplexity WHERE model_id = \(modelID)") }
             let scorer = PerplexityScorer(store: store, reference: ReferenceModels(models), modelID: modelID,
                                           threads: global.threadCount, console: console)
             let summary = try scorer.run()
+            var notes = ["model": modelPaths.joined(separator: " "), "trained_on": trainedOn ?? "given with --model"]
+            var contrast: ContrastResult?
+            if options.contrast {
+                contrast = try scoreContrast(reference: modelID, model: models[0], referenceBytes: reference.bytesByHalf, store: store,
+                                             runID: runID, console: console)
+                notes["contrast"] = contrast?.paths.joined(separator: " ")
+            }
             try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "tokens": summary.tokens],
-                                notes: ["model": modelPaths.joined(separator: " "), "trained_on": trainedOn ?? "given with --model"])
-            report(summary, modelPaths: modelPaths, model: models[0], trainedOn: trainedOn)
+                                notes: notes)
+            report(summary, modelPaths: modelPaths, model: models[0], trainedOn: trainedOn, contrast: contrast)
         } catch {
             console.clearProgress()
             try? store.finishRun(id: runID, status: .failed, counts: [:])
@@ -79,7 +96,7 @@ struct PerplexityRun {
             try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "tokens": summary.tokens],
                                 notes: ["model": path, "kind": "gpt"])
             if global.json {
-                try Output.json(PerplexityReport(model: [path], order: 0, trainedOn: nil, scored: summary))
+                try Output.json(PerplexityReport(model: [path], order: 0, trainedOn: nil, scored: summary, contrast: nil))
             } else if !global.quiet {
                 let rate = Formatting.megabytesPerSecond(bytes: summary.bytes, seconds: summary.seconds)
                 Output.line("score   perplexity  \(Formatting.count(summary.documents)) docs in \(Formatting.duration(summary.seconds)) (\(rate))"
@@ -96,8 +113,8 @@ struct PerplexityRun {
     /// --model as given; else a model trained on --reference; else the store's own reference: two
     /// models, each trained on half of the documents the heuristic filters keep (by document id), each
     /// scoring the other half — trained now, or reused from an earlier run.
-    private func resolveModels(store: Store, console: Console) throws -> ([String], String?) {
-        if let model = options.model { return ([model], nil) }
+    private func resolveModels(store: Store, console: Console) throws -> ResolvedReference {
+        if let model = options.model { return ResolvedReference(paths: [model], trainedOn: nil, bytesByHalf: nil) }
         let base = options.modelOut ?? store.path + ".reference"
         var estimator = EstimatorOptions()
         estimator.order = options.lmOrder
@@ -106,13 +123,15 @@ struct PerplexityRun {
             let out = base + ".bin"
             let trained = try ReferenceTraining.train(options: estimator, tokenizer: tokenizer, paths: options.reference, store: nil,
                                                       selection: .all, out: out, console: console)
-            return ([out], "\(Formatting.count(trained.documents)) documents of \(options.reference.joined(separator: ", ")) (\(Formatting.count(trained.tokens)) tokens)")
+            return ResolvedReference(
+                paths: [out], trainedOn: "\(Formatting.count(trained.documents)) documents of \(options.reference.joined(separator: ", ")) (\(Formatting.count(trained.tokens)) tokens)",
+                bytesByHalf: [trained.bytes, trained.bytes])
         }
         let outs = [base + "-even.bin", base + "-odd.bin"]
         if !options.retrain, outs.allSatisfy({ FileManager.default.fileExists(atPath: $0) }),
            let earlier = try store.connection.scalarText("SELECT trained_on FROM lm_models WHERE path = ? ORDER BY created_at DESC LIMIT 1",
                                                          [.text(URL(fileURLWithPath: outs[0]).standardizedFileURL.path)]) {
-            return (outs, earlier)
+            return ResolvedReference(paths: outs, trainedOn: earlier, bytesByHalf: try store.bytesByHalf(keptByFilters: true))
         }
         if !global.quiet {
             console.write("curate: no --model or --reference given: training \(options.lmOrder)-gram references on the documents the heuristic filters keep, cross-fitted in two halves\n")
@@ -143,12 +162,72 @@ struct PerplexityRun {
             documents += trained.documents
             tokens += trained.tokens
         }
-        return (outs, "store: \(Formatting.count(documents)) documents kept by the heuristic filters (\(Formatting.count(tokens)) tokens), two halves cross-fitted")
+        return ResolvedReference(
+            paths: outs, trainedOn: "store: \(Formatting.count(documents)) documents kept by the heuristic filters (\(Formatting.count(tokens)) tokens), two halves cross-fitted",
+            bytesByHalf: try store.bytesByHalf(keptByFilters: true))
     }
 
-    private func report(_ summary: PerplexityScoreSummary, modelPaths: [String], model: NGramModel, trainedOn: String?) {
+    /// The reference's files, what it was trained on, and how much text each half of it saw (nil when
+    /// given with --model: unknown).
+    struct ResolvedReference {
+        var paths: [String]
+        var trainedOn: String?
+        var bytesByHalf: [Int64]?
+    }
+
+    struct ContrastResult {
+        var paths: [String]
+        var trainedOn: String
+        var scored: PerplexityScoreSummary
+        var differences: MooreLewisSummary
+    }
+
+    /// Trains the contrast pair (or reuses it: its files are named after the reference's and the sample
+    /// is deterministic), scores every document with it, and stores the Moore–Lewis differences.
+    private func scoreContrast(reference: Int64, model: NGramModel, referenceBytes: [Int64]?, store: Store, runID: Int64,
+                               console: Console) throws -> ContrastResult {
+        let base = options.modelOut ?? store.path + ".reference"
+        let outs = [base + "-contrast-even.bin", base + "-contrast-odd.bin"]
+        // As much text as the reference saw (Moore and Lewis: in- and out-of-domain models of comparable
+        // size, so that the difference measures the domain and not the amount of training text); with a
+        // reference given by --model, whose training text is unknown, each half of the store whole.
+        let available = try store.bytesByHalf(keptByFilters: false)
+        let target = referenceBytes.map { zip($0, available).map(min) } ?? available
+        var trainedOn = ""
+        if !options.retrain, outs.allSatisfy({ FileManager.default.fileExists(atPath: $0) }),
+           let earlier = try store.connection.scalarText("SELECT trained_on FROM lm_models WHERE path = ? AND contrast_for = ? ORDER BY created_at DESC LIMIT 1",
+                                                         [.text(URL(fileURLWithPath: outs[0]).standardizedFileURL.path), .integer(reference)]) {
+            trainedOn = earlier
+        } else {
+            if !global.quiet {
+                console.write("curate: training the \(model.order)-gram contrast models on a uniform sample of the store (\(Formatting.bytes(target.reduce(0, +))) of text, two halves)\n")
+            }
+            let sample = try store.uniformSample(bytes: target, seed: options.contrastSeed)
+            var estimator = EstimatorOptions()
+            estimator.order = model.order
+            var documents = 0, tokens = 0
+            for (index, out) in outs.enumerated() {
+                let trained = try ReferenceTraining.train(options: estimator, tokenizer: model.options, paths: [], store: store, selection: .all, out: out,
+                                                          console: console, include: { sample.contains($0) && ReferenceModels.trains(index, documentID: $0) })
+                documents += trained.documents
+                tokens += trained.tokens
+            }
+            trainedOn = "contrast: a uniform sample of \(Formatting.count(documents)) store documents (\(Formatting.count(tokens)) tokens, seed \(options.contrastSeed)), two halves cross-fitted"
+        }
+        let models = try outs.map { try NGramModel.load(path: $0) }
+        let contrastID = try PerplexityScorer.register(model: models[0], paths: outs, trainedOn: trainedOn, runID: runID, store: store)
+        try store.connection.execute("UPDATE lm_models SET contrast_for = \(reference) WHERE id = \(contrastID)")
+        if rescore { try store.connection.execute("DELETE FROM perplexity WHERE model_id = \(contrastID)") }
+        let scored = try PerplexityScorer(store: store, reference: ReferenceModels(models), modelID: contrastID, threads: global.threadCount,
+                                          console: console).run()
+        let differences = try MooreLewis.write(store: store, reference: reference, contrast: contrastID)
+        return ContrastResult(paths: outs, trainedOn: trainedOn, scored: scored, differences: differences)
+    }
+
+    private func report(_ summary: PerplexityScoreSummary, modelPaths: [String], model: NGramModel, trainedOn: String?, contrast: ContrastResult?) {
         if global.json {
-            try? Output.json(PerplexityReport(model: modelPaths, order: model.order, trainedOn: trainedOn, scored: summary))
+            try? Output.json(PerplexityReport(model: modelPaths, order: model.order, trainedOn: trainedOn, scored: summary,
+                                              contrast: contrast.map { ContrastReport(model: $0.paths, trainedOn: $0.trainedOn, differences: $0.differences) }))
             return
         }
         guard !global.quiet else { return }
@@ -157,6 +236,17 @@ struct PerplexityRun {
                     + "  model \(modelPaths.map(Output.displayPath).joined(separator: " + ")) (\(model.order)-gram)")
         if let trainedOn { Output.line("        reference trained on \(trainedOn)") }
         PerplexityTable.print(summary.cutoffs)
+        if let contrast {
+            Output.line("        contrast \(contrast.paths.map(Output.displayPath).joined(separator: " + ")): \(contrast.trainedOn)")
+            Output.line("        Moore–Lewis difference (bits per token, contrast − reference; higher: more like the reference)")
+            Output.line("        language       docs       p10    median       p90")
+            for language in contrast.differences.languages {
+                Output.line("        " + Output.padded(language.language, 10) + Output.leftPadded(Formatting.count(language.documents), 9)
+                            + Output.leftPadded(Formatting.decimal(language.p10, places: 3), 10)
+                            + Output.leftPadded(Formatting.decimal(language.median, places: 3), 10)
+                            + Output.leftPadded(Formatting.decimal(language.p90, places: 3), 10))
+            }
+        }
     }
 }
 
@@ -166,6 +256,13 @@ struct PerplexityReport: Codable {
     var order: Int
     var trainedOn: String?
     var scored: PerplexityScoreSummary
+    var contrast: ContrastReport?
+}
+
+struct ContrastReport: Codable {
+    var model: [String]
+    var trainedOn: String
+    var differences: MooreLewisSummary
 }
 
 /// The per-language perplexity table of `score` and `stats`.

@@ -21,6 +21,8 @@ enum ReferenceTraining {
         var discounts: [[Double]]
         var spilledRuns: Int
         var documents: Int
+        /// UTF-8 bytes of the training text.
+        var bytes: Int64 = 0
         /// Lines or records of the --from files that were skipped (bad bytes, too large), by reason.
         var rejects: [String: Int] = [:]
     }
@@ -31,6 +33,7 @@ enum ReferenceTraining {
                       selection: DocumentSelection, out: String, console: Console, include: (Int64) -> Bool = { _ in true }) throws -> Result {
         let estimator = try KneserNeyEstimator(options: options, tokenizer: tokenizer)
         var documents = 0
+        var bytes: Int64 = 0
         var rejects: [String: Int] = [:]
         if !paths.isEmpty {
             // Text files a line at a time, as lmplz reads them: no size limit per file, and a bad line
@@ -40,6 +43,7 @@ enum ReferenceTraining {
             let summary = try TextFiles(paths: paths, options: reading).forEach { text in
                 estimator.add(text: text)
                 documents += 1
+                bytes += Int64(text.count)
             }
             rejects = summary.rejectsByReason
             for problem in summary.problems { console.warning(problem + " (skipped)", kind: "lm_input") }
@@ -61,6 +65,7 @@ enum ReferenceTraining {
                 guard include(id) else { return }
                 estimator.add(text: text)
                 documents += 1
+                bytes += Int64(text.count)
             }
         }
         guard estimator.tokens > 0 else {
@@ -75,6 +80,6 @@ enum ReferenceTraining {
             ngrams = model.orders.map(\.count)
         }
         return Result(ngrams: ngrams, sentences: estimator.sentences, tokens: estimator.tokens, discounts: estimator.discounts,
-                      spilledRuns: estimator.spilledRuns, documents: documents, rejects: rejects)
+                      spilledRuns: estimator.spilledRuns, documents: documents, bytes: bytes, rejects: rejects)
     }
 }

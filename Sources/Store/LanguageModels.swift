@@ -1,0 +1,29 @@
+extension Store {
+    /// The newest reference language model (`lm_models`, contrast models left out); with `scored`, the
+    /// newest one that has scored documents. Every stage that reads perplexity reads it under this model.
+    public func latestReferenceModelID(scored: Bool = false) throws -> Int64? {
+        let scoredOnly = scored ? " AND EXISTS (SELECT 1 FROM perplexity p WHERE p.model_id = m.id)" : ""
+        return try connection.scalarInt("""
+            SELECT m.id FROM lm_models m WHERE m.contrast_for IS NULL\(scoredOnly) ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+            """)
+    }
+
+    /// The newest contrast model of a reference whose Moore–Lewis differences are stored.
+    public func latestContrastModelID(for reference: Int64) throws -> Int64? {
+        try connection.scalarInt("""
+            SELECT m.id FROM lm_models m WHERE m.contrast_for = ?
+              AND EXISTS (SELECT 1 FROM moore_lewis l WHERE l.reference_id = ? AND l.contrast_id = m.id)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+            """, [.integer(reference), .integer(reference)])
+    }
+}
+
+extension Store {
+    /// The newest quality model that has scored documents (`quality_models`).
+    public func latestQualityModelID() throws -> Int64? {
+        try connection.scalarInt("""
+            SELECT m.id FROM quality_models m WHERE EXISTS (SELECT 1 FROM quality_scores q WHERE q.model_id = m.id)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+            """)
+    }
+}
