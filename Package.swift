@@ -53,6 +53,7 @@ let package = Package(
         .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
         // Learned quality: hashed n-gram features, linear models (logistic, least squares, Bradley–Terry).
         .target(name: "Quality", dependencies: ["Core", "Store", "Text", "CXXHash"]),
+        .target(name: "Combined", dependencies: ["Core", "Store", "Text", "Filters", "LM", "Quality", "CXXHash"]),
         // The MinHash inner loop in C, for AVX2 with a run-time check (see its header comment).
         .target(name: "CMinHash"),
         .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config", "CMinHash"]),
@@ -77,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Quality", "Dedup", "Export", "Train", "Report", "Config", "Yams",
+                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Quality", "Combined", "Dedup", "Export", "Train", "Report", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: glueSettings

@@ -8,6 +8,8 @@ public enum QualityMetric: String, Sendable, CaseIterable, Codable {
     case bitsPerByte = "bits_per_byte"
     /// The learned quality model's score (`curate score --metric quality`; the newest model's).
     case quality
+    /// The combined ranking of the newest quality model with a stacked model (`quality train --combine`).
+    case combined
     /// The Moore–Lewis difference under the newest reference and its contrast (`score --metric perplexity --contrast`).
     case mooreLewis = "moore_lewis"
     case rouge
@@ -23,6 +25,7 @@ public enum QualityMetric: String, Sendable, CaseIterable, Codable {
         case .perplexity: "coalesce(x.pp, (SELECT p.perplexity FROM perplexity p WHERE p.model_id = ?1 AND p.seq = x.seq))"
         case .bitsPerByte: "coalesce(x.bpb, (SELECT p.bits_per_byte FROM perplexity p WHERE p.model_id = ?1 AND p.seq = x.seq))"
         case .quality: "coalesce(x.quality, (SELECT q.score FROM quality_scores q WHERE q.model_id = \(Self.newestQualityModel) AND q.seq = x.seq))"
+        case .combined: "coalesce(x.cs, (SELECT c.score FROM combined_scores c WHERE c.model_id = \(Self.newestCombinedModel) AND c.seq = x.seq))"
         case .mooreLewis: "coalesce(x.ml, (SELECT l.difference FROM moore_lewis l WHERE l.reference_id = ?1 AND l.contrast_id = \(Self.newestContrastModel) AND l.seq = x.seq))"
         case .rouge, .bleu: "(SELECT max(o.score) FROM overlap_scores o WHERE o.metric = '\(rawValue)' AND o.seq = x.seq)"
         }
@@ -30,6 +33,9 @@ public enum QualityMetric: String, Sendable, CaseIterable, Codable {
 
     /// The quality model most recently used to score the store.
     static let newestQualityModel = "(SELECT id FROM quality_models ORDER BY created_at DESC, id DESC LIMIT 1)"
+
+    /// The newest quality model with combined scores.
+    static let newestCombinedModel = "(SELECT m.id FROM quality_models m WHERE EXISTS (SELECT 1 FROM combined_scores c WHERE c.model_id = m.id) ORDER BY m.created_at DESC, m.id DESC LIMIT 1)"
 
     /// The newest contrast model of the reference `?1`.
     static let newestContrastModel = "(SELECT id FROM lm_models WHERE contrast_for = ?1 ORDER BY created_at DESC, id DESC LIMIT 1)"
@@ -40,13 +46,15 @@ public enum QualityMetric: String, Sendable, CaseIterable, Codable {
     var documents: String {
         switch self {
         case .perplexity, .bitsPerByte:
-            "SELECT seq, document_id, language, perplexity AS pp, bits_per_byte AS bpb, NULL AS quality, NULL AS ml FROM perplexity WHERE model_id = ?1"
+            "SELECT seq, document_id, language, perplexity AS pp, bits_per_byte AS bpb, NULL AS quality, NULL AS ml, NULL AS cs FROM perplexity WHERE model_id = ?1"
         case .quality:
-            "SELECT seq, document_id, language, NULL AS pp, NULL AS bpb, score AS quality, NULL AS ml FROM quality_scores WHERE model_id = \(Self.newestQualityModel)"
+            "SELECT seq, document_id, language, NULL AS pp, NULL AS bpb, score AS quality, NULL AS ml, NULL AS cs FROM quality_scores WHERE model_id = \(Self.newestQualityModel)"
+        case .combined:
+            "SELECT seq, document_id, language, NULL AS pp, NULL AS bpb, NULL AS quality, NULL AS ml, score AS cs FROM combined_scores WHERE model_id = \(Self.newestCombinedModel)"
         case .mooreLewis:
-            "SELECT seq, document_id, language, NULL AS pp, NULL AS bpb, NULL AS quality, difference AS ml FROM moore_lewis WHERE reference_id = ?1 AND contrast_id = \(Self.newestContrastModel)"
+            "SELECT seq, document_id, language, NULL AS pp, NULL AS bpb, NULL AS quality, difference AS ml, NULL AS cs FROM moore_lewis WHERE reference_id = ?1 AND contrast_id = \(Self.newestContrastModel)"
         case .rouge, .bleu:
-            "SELECT DISTINCT o.seq AS seq, o.document_id AS document_id, NULL AS language, NULL AS pp, NULL AS bpb, NULL AS quality, NULL AS ml FROM overlap_scores o WHERE o.metric = '\(rawValue)'"
+            "SELECT DISTINCT o.seq AS seq, o.document_id AS document_id, NULL AS language, NULL AS pp, NULL AS bpb, NULL AS quality, NULL AS ml, NULL AS cs FROM overlap_scores o WHERE o.metric = '\(rawValue)'"
         }
     }
 

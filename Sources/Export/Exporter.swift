@@ -197,7 +197,9 @@ public final class Exporter {
                 .map { ($0 as NSString).lastPathComponent },
             counts: counts, selected: selected, written: state.written, cappedOut: state.cappedOut, emptied: state.emptied,
             droppedLines: state.droppedLines, textBytes: state.textBytes, tokens: state.tokens, shards: shards)
-        if options.score.keys.contains(QualityMetric.quality.rawValue) {
+        if options.score.keys.contains(QualityMetric.combined.rawValue) {
+            manifest.qualityModel = try store.connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestCombinedModel)")
+        } else if options.score.keys.contains(QualityMetric.quality.rawValue) {
             manifest.qualityModel = try store.connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestQualityModel)")
                 .map { ($0 as NSString).lastPathComponent }
         }

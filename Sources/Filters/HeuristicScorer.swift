@@ -201,3 +201,16 @@ struct FilterSet: @unchecked Sendable {
         filters.map { $0.measure(document, parameters: parameters, analyzer: analyzer) }
     }
 }
+
+extension HeuristicScorer {
+    /// The statistics of every filter for one text, as `score --metric heuristics` stores them (under the
+    /// profile of the text's detected language), for texts that are not in a store.
+    public static func measure(_ text: [UInt8], selection: ProfileSelection, analyzer: TextAnalyzer,
+                               identifier: any LanguageIdentifier) -> (language: LanguageGuess, values: [String: [Double]]) {
+        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
+        let profile = selection.profile(forLanguage: document.language.language)
+        var values: [String: [Double]] = [:]
+        for filter in heuristicFilters { values[filter.name] = filter.measure(document, parameters: profile.statistics, analyzer: analyzer) }
+        return (document.language, values)
+    }
+}

@@ -25,6 +25,11 @@ public struct MooreLewisLanguage: Codable, Sendable, Equatable {
 /// documentation corpus); the difference asks whether the document is predictable *because it is like
 /// the reference text*, which the corpus's own junk is not.
 public enum MooreLewis {
+    /// The difference for one document scored by both models (the SQL of `write` computes the same).
+    public static func difference(reference: DocumentPerplexity, contrast: DocumentPerplexity) -> Double {
+        (reference.log10Probability - contrast.log10Probability) * log2(10.0) / Double(reference.tokens + reference.lines)
+    }
+
     /// Fills `moore_lewis` from the two models' perplexity rows: every document scored by both (the
     /// same tokens, so the two log-probabilities share their events). Idempotent.
     public static func write(store: Store, reference: Int64, contrast: Int64) throws -> MooreLewisSummary {

@@ -45,6 +45,8 @@ public struct QualityModel: Sendable {
         public var figures: [TrainingFigures] = []
         /// The strongest features (mean weight over the folds), most positive first, then most negative.
         public var strongest: [NamedFeature] = []
+        /// The combined ranking over every stored signal (`quality train --combine`), if fitted.
+        public var stacked: StackedModel?
 
         public init(loss: LinearLoss, features: FeatureSettings) {
             self.loss = loss

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// One document to learn from: its text, and its stable id when it came from the store (so that the
 /// cross-fitting fold that will score it leaves it out).
@@ -42,11 +43,29 @@ public struct QualityTrainingOptions: Sendable {
 
 /// Trains a quality model: features once for every document, then one linear model per fold.
 public enum QualityTraining {
-    public static func train(_ data: TrainingData, options: QualityTrainingOptions, trainedOn: String) throws -> QualityModel {
+    /// The training data as examples: feature vectors once per document, then one example per document
+    /// (exemplars, labels) or two per pair (preferences, both orientations).
+    struct Prepared: Sendable {
+        var examples: [TrainingExample] = []
+        /// Per example: the stable ids that keep it out of a fold's training set.
+        var exampleIDs: [[Int64]] = []
+        /// Per example: the indices of the documents it is made of.
+        var exampleDocuments: [[Int]] = []
+        /// Per document (positives then negatives; labelled documents; chosen then rejected per pair).
+        var vectors: [SparseVector] = []
+        var texts: [[UInt8]] = []
+        var loss = LinearLoss.logistic
+        var counts: [String: Int] = [:]
+        var gradeRange: [Double]?
+    }
+
+    static func prepare(_ data: TrainingData, options: QualityTrainingOptions) throws -> Prepared {
         let settings = options.features
         // The examples, each with the stable ids that keep it out of a fold's training set.
         var examples: [TrainingExample] = []
         var exampleIDs: [[Int64]] = []
+        var exampleDocuments: [[Int]] = []
+        var allVectors: [SparseVector] = []
         var texts: [[UInt8]] = [] // for naming features
         let loss: LinearLoss
         var counts: [String: Int] = [:]
@@ -65,7 +84,9 @@ public enum QualityTraining {
                 let document = positive ? positives[k] : negatives[k - positives.count]
                 examples.append(TrainingExample(features: vector, target: positive ? 1 : 0, weight: positive ? positiveWeight : negativeWeight))
                 exampleIDs.append(document.documentID.map { [$0] } ?? [])
+                exampleDocuments.append([k])
             }
+            allVectors = vectors
             counts = ["positives": positives.count, "negatives": negatives.count]
             texts = Self.interleaved(positives.map(\.text), negatives.map(\.text), limit: options.describeTexts)
         case .labelled(let documents, let graded):
@@ -93,6 +114,8 @@ public enum QualityTraining {
                 counts = ["good": good, "bad": bad]
             }
             exampleIDs = documents.map { $0.document.documentID.map { [$0] } ?? [] }
+            exampleDocuments = documents.indices.map { [$0] }
+            allVectors = vectors
             texts = Array(documents.prefix(options.describeTexts).map(\.document.text))
         case .preferences(let pairs):
             guard !pairs.isEmpty else { throw QualityError("no preference pairs to learn from") }
@@ -108,11 +131,62 @@ public enum QualityTraining {
                 let ids = [pairs[k].chosen.documentID, pairs[k].rejected.documentID].compactMap { $0 }
                 exampleIDs.append(ids)
                 exampleIDs.append(ids)
+                exampleDocuments.append([2 * k, 2 * k + 1])
+                exampleDocuments.append([2 * k, 2 * k + 1])
             }
+            allVectors = vectors
             counts = ["pairs": pairs.count]
             texts = Array(pairs.prefix(options.describeTexts / 2).flatMap { [$0.chosen.text, $0.rejected.text] })
         }
 
+        return Prepared(examples: examples, exampleIDs: exampleIDs, exampleDocuments: exampleDocuments, vectors: allVectors, texts: texts,
+                        loss: loss, counts: counts, gradeRange: gradeRange)
+    }
+
+    public static func train(_ data: TrainingData, options: QualityTrainingOptions, trainedOn: String) throws -> QualityModel {
+        try train(try prepare(data, options: options), options: options, trainedOn: trainedOn)
+    }
+
+    /// The model, and each training document's score under a fit that did not see it — for stacking
+    /// the combined model on the classifier's out-of-fold logit. Documents (in `TrainingData` order:
+    /// positives then negatives; labelled documents; chosen then rejected per pair) fall into `innerFolds`
+    /// folds by a seeded hash of their position; each fold is scored by a fit on the examples that
+    /// involve none of its documents.
+    public static func trainWithOutOfFold(_ data: TrainingData, options: QualityTrainingOptions, trainedOn: String,
+                                          innerFolds: Int = 5) throws -> (model: QualityModel, outOfFold: [Double]) {
+        let prepared = try prepare(data, options: options)
+        let model = try train(prepared, options: options, trainedOn: trainedOn)
+        let folds = max(2, innerFolds), seed = options.foldSeed ^ 0x5354_4143 // "STAC"
+        let documentFold = prepared.vectors.indices.map { Int(splitMix(seed, UInt64($0)) % UInt64(folds)) }
+        let scores = SendableBuffer(UnsafeMutableBufferPointer<Double>.allocate(capacity: prepared.vectors.count))
+        defer { scores.buffer.deallocate() }
+        var base = LinearTrainer(loss: prepared.loss)
+        base.epochs = options.epochs
+        let template = base
+        let workers = max(1, min(options.threads, folds))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for fold in stride(from: worker, to: folds, by: workers) {
+                var selected: [TrainingExample] = []
+                for (k, example) in prepared.examples.enumerated() where !prepared.exampleDocuments[k].contains(where: { documentFold[$0] == fold }) {
+                    selected.append(example)
+                }
+                var trainer = template
+                trainer.l2 = options.l2 ?? 1 / Double(max(1, selected.count))
+                trainer.seed = seed &+ UInt64(fold)
+                let (weights, _) = trainer.fit(selected, buckets: options.features.buckets)
+                let dense = weights.dense(buckets: options.features.buckets)
+                for d in prepared.vectors.indices where documentFold[d] == fold {
+                    (scores.buffer.baseAddress! + d).initialize(to: weights.score(prepared.vectors[d], dense: dense))
+                }
+            }
+        }
+        return (model, Array(scores.buffer))
+    }
+
+    static func train(_ prepared: Prepared, options: QualityTrainingOptions, trainedOn: String) throws -> QualityModel {
+        let settings = options.features
+        let examples = prepared.examples, exampleIDs = prepared.exampleIDs, texts = prepared.texts, loss = prepared.loss
+        let counts = prepared.counts, gradeRange = prepared.gradeRange
         var header = QualityModel.Header(loss: loss, features: settings)
         header.folds = max(1, options.folds)
         header.foldSeed = options.foldSeed

@@ -135,6 +135,9 @@ public final class RankEvaluator {
         }
         func column(_ sql: String) -> (Set<Int64>) throws -> [Int64: Double] { columns(sql, count: 1)[0] }
         if let quality = try QualityStoreScorer.latestModel(store: store) {
+            if try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM combined_scores WHERE model_id = \(quality.id))") == 1 {
+                signals.append(("combined", "higher", column("SELECT seq, score FROM combined_scores WHERE model_id = \(quality.id)")))
+            }
             signals.append(("quality", "higher", column("SELECT seq, score FROM quality_scores WHERE model_id = \(quality.id)")))
         }
         if let lm = try store.latestReferenceModelID(scored: true) {

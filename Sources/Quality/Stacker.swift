@@ -11,8 +11,8 @@ import Foundation
 /// and standardised with the training examples' mean and deviation; a missing value is 0 (the mean)
 /// with an indicator feature per signal group. Languages become indicators.
 public struct StackedModel: Codable, Sendable, Equatable {
-    /// The signals, in vector order (`quality`, `log_perplexity`, `bits_per_byte`, `moore_lewis`,
-    /// `<filter>.<statistic>`…, then `language=<code>` indicators and `<group> missing` indicators).
+    /// The signals, in vector order (`quality`, `perplexity`, `bits_per_byte`, `moore_lewis`,
+    /// `<filter>.<statistic>`…, then `<group> missing` indicators, then `language=<code>` indicators).
     public var names: [String]
     /// Per feature: mean and standard deviation of the compressed value over the training examples.
     public var means: [Double]
@@ -21,6 +21,10 @@ public struct StackedModel: Codable, Sendable, Equatable {
     public var folds: [StackedWeights]
     /// λ of the ridge penalty (intercept not penalised).
     public var l2: Double
+    /// The reference and contrast language models (`lm_models` ids, fingerprints of their files) whose
+    /// scores it reads.
+    public var reference: Int64?
+    public var contrast: Int64?
 
     public init(names: [String], means: [Double], scales: [Double], folds: [StackedWeights], l2: Double) {
         self.names = names

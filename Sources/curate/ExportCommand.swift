@@ -11,7 +11,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write the documents that survived filtering and dedup as quality-sorted zstd JSON-lines shards.",
         discussion: """
             Documents that are duplicates (ingest or dedup) or that the filters drop are left out; the rest \
-            are ranked by the score (default: reference-LM perplexity, lower is better) and written best \
+            are ranked by the score (default: the combined ranking when `quality train --combine` made one, else reference-LM perplexity, lower is better) and written best \
             first: shard 0 holds the best documents. Each line has id, text, source and metadata (the \
             scores, the record's own fields). manifest.json lists every shard with its size, documents, \
             SHA-256 and score range; `curate export --verify DIR` checks them. The same store and options \
@@ -146,8 +146,13 @@ struct ExportCommand: ParsableCommand {
             return
         }
         let console = global.makeConsole()
-        let options = try options()
+        var options = try options()
         let store = try Store(path: global.storePath, create: false)
+        // The combined ranking is the default once it exists (a score given here or in the pipeline wins).
+        if score == nil && options.score == ExportOptions().score,
+           try store.connection.scalarInt("SELECT EXISTS (SELECT 1 FROM combined_scores)") == 1 {
+            options.score = ["combined": 1]
+        }
         let runID = try store.beginRun(command: "export", arguments: Invocation.arguments)
         let summary: ExportSummary
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Combined
 import Core
 import Foundation
 import Ingest
@@ -47,6 +48,9 @@ struct QualityTrainingArguments: ParsableArguments {
 
     @Option(name: .customLong("char-ngrams"), help: ArgumentHelp("Also hash character n-grams of each word of this length (0 = none).", valueName: "n"))
     var charNgrams = 0
+
+    @Flag(name: .long, help: "Also fit the combined ranking: a stacked model over the classifier's out-of-fold logit and every signal the store holds (reference perplexity and bits per byte, the Moore–Lewis difference, each heuristic statistic, the language), on the same examples; `score --metric quality` then also stores the combined score.")
+    var combine = false
 
     @Option(name: .long, help: ArgumentHelp("Seed of the store sample and of the folds.", valueName: "n"))
     var seed: UInt64 = 20_261_206
@@ -141,7 +145,16 @@ struct QualityTrainingArguments: ParsableArguments {
         }
         options.folds = folds ?? (fromStore ? 5 : 1)
         if options.folds > 1 { description += ", \(options.folds) folds" }
-        let model = try QualityTraining.train(data, options: options, trainedOn: description)
+        var model: QualityModel
+        if combine {
+            guard let store else { throw QualityError("--combine needs a store whose signals to combine", hint: "ingest and score documents first") }
+            let (trained, outOfFold) = try QualityTraining.trainWithOutOfFold(data, options: options, trainedOn: description)
+            model = trained
+            model.header.stacked = try Self.stack(data, outOfFold: outOfFold, loss: model.header.loss, folds: options.folds,
+                                                  foldSeed: options.foldSeed, store: store, threads: threads)
+        } else {
+            model = try QualityTraining.train(data, options: options, trainedOn: description)
+        }
         if !quiet && fromStore && options.folds > 1 {
             console.write("curate: store documents are among the training data: \(options.folds) cross-fitted models, each document scored by one that did not train on it\n")
         }
@@ -149,6 +162,43 @@ struct QualityTrainingArguments: ParsableArguments {
     }
 
     /// The texts of the documents in `paths` (any format ingest reads; a .txt file is one document).
+    /// The combined model: each training document's signals (measured as the scoring stages would store
+    /// them) beside its out-of-fold classifier logit, fitted per fold; store documents stay out of the fits
+    /// of their own fold, as in the classifier.
+    static func stack(_ data: TrainingData, outOfFold: [Double], loss: LinearLoss, folds: Int, foldSeed: UInt64, store: Store,
+                      threads: Int) throws -> StackedModel {
+        var documents: [(document: TrainingDocument, target: Double, weight: Double)] = []
+        switch data {
+        case .exemplars(let positives, let negatives):
+            let total = Double(positives.count + negatives.count)
+            documents = positives.map { ($0, 1, total / (2 * Double(positives.count))) } + negatives.map { ($0, 0, total / (2 * Double(negatives.count))) }
+        case .labelled(let labelled, let graded):
+            let good = labelled.filter { $0.label == 1 }.count, total = Double(labelled.count)
+            documents = labelled.map { item in
+                (item.document, item.label, graded ? 1 : total / (2 * Double(max(1, item.label == 1 ? good : labelled.count - good))))
+            }
+        case .preferences(let pairs):
+            documents = pairs.flatMap { [($0.chosen, 1, 1), ($0.rejected, 0, 1)] }
+        }
+        var layout = try SignalLayout.discover(store: store)
+        let measured = try SignalMeasurer(layout: layout, store: store)
+            .measure(documents.indices.map { (documents[$0].document.text, documents[$0].document.documentID, outOfFold[$0]) }, threads: threads)
+        // Languages with at least 1% of the examples (and 10) get an indicator of their own (last in the layout).
+        let counts = Dictionary(grouping: measured.map(\.language), by: { $0 }).mapValues(\.count)
+        layout.languages = counts.filter { $0.value >= max(10, documents.count / 100) }.keys.sorted()
+        var rows: [StackerFit.Row] = []
+        for (k, item) in documents.enumerated() {
+            let fold = item.document.documentID.map { QualityModel.fold(of: $0, folds: folds, seed: foldSeed) }
+            let pairOf = loss == .bradleyTerry && k % 2 == 0 ? k + 1 : nil
+            rows.append(StackerFit.Row(values: measured[k].values + layout.languageIndicators(measured[k].language), target: item.target,
+                                       weight: item.weight, pairOf: pairOf, excludedFold: fold))
+        }
+        var model = StackerFit.fit(names: layout.names, rows: rows, loss: loss, folds: folds)
+        model.reference = layout.reference
+        model.contrast = layout.contrast
+        return model
+    }
+
     static func read(_ paths: [String], role: String, console: Console) throws -> [[UInt8]] {
         guard !paths.isEmpty else { return [] }
         var texts: [[UInt8]] = []
@@ -193,6 +243,7 @@ struct QualityTrainCommand: ParsableCommand, WithoutBLAS {
             Examples: curate quality train --positive good/ --out q.model
                       curate quality train --labels labels.jsonl --out q.model
                       curate quality train --preferences pairs.jsonl --out q.model
+                      curate quality train --positive good/ --combine --out q.model   (after scoring perplexity, heuristics)
             """)
 
     @OptionGroup var training: QualityTrainingArguments
@@ -216,6 +267,9 @@ struct QualityTrainCommand: ParsableCommand, WithoutBLAS {
         guard !global.quiet else { return }
         Output.line("quality trained \(model.header.loss.rawValue) model on \(model.header.trainedOn) in \(Formatting.duration(seconds)) → \(Output.displayPath(out))")
         QualityInspectCommand.printFigures(model, indent: "        ")
+        if let stacked = model.header.stacked {
+            Output.line("        combined ranking over \(stacked.names.count) signals (`curate quality inspect` shows its weights)")
+        }
     }
 }
 
@@ -263,6 +317,18 @@ struct QualityInspectCommand: ParsableCommand, WithoutBLAS {
             }
             Output.line(cell(positive) + cell(negative))
         }
+        if let stacked = file.header.stacked { Self.printStacked(stacked) }
+    }
+
+    /// The combined model's weights (mean over its folds; per standard deviation of each compressed
+    /// signal, so they compare), largest first.
+    static func printStacked(_ stacked: StackedModel) {
+        Output.line("")
+        Output.line("combined ranking over \(stacked.names.count) signals (\(stacked.folds.count) fold\(stacked.folds.count == 1 ? "" : "s"), λ \(String(format: "%.3g", stacked.l2))); weight per standard deviation:")
+        let mean = stacked.names.indices.map { k in stacked.folds.map { $0.weights[k] }.reduce(0, +) / Double(max(1, stacked.folds.count)) }
+        for k in stacked.names.indices.sorted(by: { (abs(mean[$0]), $1) > (abs(mean[$1]), $0) }) {
+            Output.line("  " + Output.leftPadded(Formatting.decimal(mean[k], places: 3), 8) + "   " + stacked.names[k])
+        }
     }
 
     static func printFigures(_ model: QualityModel, indent: String) {
@@ -309,10 +375,12 @@ struct QualityScoreRun {
             let modelID = try QualityStoreScorer.register(model: file, path: path, runID: runID, store: store)
             if rescore { try store.connection.execute("DELETE FROM quality_scores WHERE model_id = \(modelID)") }
             let summary = try QualityStoreScorer(store: store, model: file, modelID: modelID, threads: global.threadCount, console: console).run()
-            try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents)],
+            let combined = try file.header.stacked.map { try CombinedScorer.run(store: store, modelID: modelID, model: $0) }
+            try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "combined": Int64(combined?.documents ?? 0)],
                                 notes: ["model": path, "trained_on": file.header.trainedOn])
             if global.json {
-                try Output.json(QualityScoreReport(model: path, loss: file.header.loss.rawValue, trainedOn: file.header.trainedOn, scored: summary))
+                try Output.json(QualityScoreReport(model: path, loss: file.header.loss.rawValue, trainedOn: file.header.trainedOn, scored: summary,
+                                                   combined: combined))
                 return
             }
             guard !global.quiet else { return }
@@ -323,6 +391,11 @@ struct QualityScoreRun {
             line += "  model \(Output.displayPath(path)) (\(file.header.loss.rawValue)" + (file.header.folds > 1 ? ", \(file.header.folds) cross-fitted folds)" : ")")
             Output.line(line)
             QualityTable.print(summary.languages)
+            if let combined {
+                let missing = combined.missing.sorted { $0.key < $1.key }.map { "\($0.key) \(Formatting.count($0.value))" }
+                Output.line("        combined ranking: \(Formatting.count(combined.documents)) docs over \(combined.signals.count) signals"
+                            + (missing.isEmpty ? "" : " (without " + missing.joined(separator: ", ") + ")"))
+            }
         } catch {
             console.clearProgress()
             try? store.finishRun(id: runID, status: .failed, counts: [:])
@@ -337,6 +410,7 @@ struct QualityScoreReport: Codable {
     var loss: String
     var trainedOn: String
     var scored: QualityScoreSummary
+    var combined: CombinedScoreSummary?
 }
 
 /// The per-language quality table of `score` and `stats`.

@@ -87,6 +87,83 @@ import Testing
         #expect(text.stdout.contains("quality") && text.stdout.contains("good@10%"))
     }
 
+    /// Rows of the combined scores, as text, in seq order.
+    static func combinedScores(_ path: String) throws -> [String] {
+        let store = try Store(path: path, create: false)
+        let statement = try store.connection.prepare(
+            "SELECT seq || '|' || document_id || '|' || language || '|' || fold || '|' || quote(score) || '|' || quote(percentile) FROM combined_scores ORDER BY model_id, seq")
+        var rows: [String] = []
+        while try statement.step() { rows.append(statement.text(0) ?? "") }
+        return rows
+    }
+
+    @Test func combinedRankingIsStackedOnEveryStoredSignalCrossFittedDeterministicAndResumable() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        for db in ["a.db", "b.db", "killed.db"] {
+            #expect(try runner.run(["ingest", Self.root + "/samples", "--db", db, "--quiet"]).status == 0)
+            #expect(try runner.run(["score", "--metric", "perplexity", "--contrast", "--lm-order", "3", "--db", db, "--quiet"]).status == 0)
+        }
+        // Without a store's signals there is nothing to combine.
+        let storeless = try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--negative", Self.root + "/samples/en",
+                                        "--combine", "--out", "x.model", "--db", "missing.db"])
+        #expect(storeless.status != 0 && storeless.stderr.contains("--combine needs a store"))
+
+        let trained = try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--combine", "--out", "a.model",
+                                      "--db", "a.db", "--threads", "2", "--json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let header = try #require(try Self.json(trained.stdout)["header"] as? [String: Any])
+        let stacked = try #require(header["stacked"] as? [String: Any])
+        let names = try #require(stacked["names"] as? [String])
+        for signal in ["quality", "perplexity", "bits_per_byte", "moore_lewis", "c4.curly_bracket", "fineweb.short_lines", "statistics missing"] {
+            #expect(names.contains(signal), "\(signal) not among \(names)")
+        }
+        #expect((stacked["folds"] as? [Any])?.count == 5)
+        // The same data on one thread: a byte-identical model, stacked part included.
+        #expect(try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--combine", "--out", "b.model",
+                                "--db", "b.db", "--threads", "1", "--quiet"]).status == 0)
+        let a = try #require(FileManager.default.contents(atPath: scratch.path + "/a.model"))
+        #expect(a == FileManager.default.contents(atPath: scratch.path + "/b.model"))
+        let inspect = try runner.run(["quality", "inspect", "a.model"])
+        #expect(inspect.stdout.contains("combined ranking over \(names.count) signals") && inspect.stdout.contains("moore_lewis"))
+
+        let scored = try runner.run(["score", "--metric", "quality", "--model", "a.model", "--db", "a.db", "--json"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let combined = try #require(try Self.json(scored.stdout)["combined"] as? [String: Any])
+        let documents = Int(try Self.count(scratch.path + "/a.db", "SELECT count(*) FROM quality_scores"))
+        #expect(combined["documents"] as? Int == documents && documents > 250)
+        // Cross-fitting: every document's combined score comes from the fits of its classifier fold,
+        // which left it out (StackerTests: each fold's fit leaves its rows out).
+        #expect(try Self.count(scratch.path + "/a.db", """
+            SELECT count(*) FROM combined_scores c JOIN quality_scores q ON q.model_id = c.model_id AND q.seq = c.seq WHERE q.fold = c.fold
+            """) == Int64(documents))
+        #expect(try Self.count(scratch.path + "/a.db", "SELECT count(DISTINCT fold) FROM combined_scores") == 5)
+
+        // Killed while scoring, then run again: the same rows as a clean run.
+        var killer = runner
+        killer.environment["CURATE_CRASH_AT"] = "batch-commit:1"
+        let process = try killer.start(["score", "--metric", "quality", "--model", "a.model", "--db", "killed.db", "--quiet"])
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+        #expect(try Self.count(scratch.path + "/killed.db", "SELECT count(*) FROM combined_scores") == 0)
+        #expect(try runner.run(["score", "--metric", "quality", "--model", "a.model", "--db", "killed.db", "--quiet"]).status == 0)
+        let expected = try Self.combinedScores(scratch.path + "/a.db")
+        #expect(try Self.combinedScores(scratch.path + "/killed.db") == expected)
+
+        // rank-eval puts it beside every other signal; export ranks by it by default.
+        let labels = Self.root + "/samples/labels.tsv"
+        let evaluation = try Self.json(try runner.run(["rank-eval", "--labels", labels, "--db", "a.db", "--json"]).stdout)
+        let signals = try #require(evaluation["signals"] as? [[String: Any]])
+        let combinedAUC = try #require(signals.first { $0["name"] as? String == "combined" }?["auc"] as? Double)
+        #expect(combinedAUC > 0.85, "combined AUC \(combinedAUC)")
+        #expect(signals.contains { $0["name"] as? String == "moore_lewis" })
+        let export = try runner.run(["export", "--top", "0.3", "--out", "out", "--db", "a.db", "--json"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let manifest = try #require(try Self.json(export.stdout)["manifest"] as? [String: Any])
+        #expect(((manifest["options"] as? [String: Any])?["score"] as? [String: Double]) == ["combined": 1])
+        #expect((manifest["qualityModel"] as? String)?.hasSuffix("/a.model") == true)
+    }
+
     @Test func filterLabelsShowsWhatEachRuleDropsOfGoodAndBad() throws {
         let scratch = Scratch()
         let runner = scratch.runner
