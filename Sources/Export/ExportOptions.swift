@@ -96,6 +96,14 @@ public struct ExportOptions: Sendable, Equatable, Codable {
     public var dropRepeatedLines = false
     /// Keep documents the filters drop and duplicates (for inspection).
     public var includeFailed = false
+    /// Filters as evidence, not cuts: documents the heuristic filters drop stay in the ranking (dedup's
+    /// duplicates still do not), and the score decides. nil: soft when the score is the combined ranking
+    /// alone (it weighs every statistic), hard otherwise — what measured best on the dev corpus
+    /// (docs/filters.md, "Hard or soft").
+    public var softFilters: Bool?
+
+    /// Whether the filters' drops stay in the ranking under these options.
+    public var filtersAreSoft: Bool { softFilters ?? (score.count == 1 && score[QualityMetric.combined.rawValue] != nil) }
     /// Rank each document by its percentile among the documents of its language (cc_net draws its
     /// head/middle/tail cut-offs per language, REFERENCE §2), so that a cut keeps the same fraction of
     /// every language: perplexities of different languages (and tokenizations) are not comparable.
@@ -107,7 +115,7 @@ public struct ExportOptions: Sendable, Equatable, Codable {
     /// Everything but `threads`, which does not change the output (the manifest records the options).
     enum CodingKeys: String, CodingKey {
         case score, fraction, band, sampleTemperature, seed, order, maxTokens, maxBytes, shardSize, compressionLevel
-        case dropRepeatedLines, includeFailed, perLanguage
+        case dropRepeatedLines, includeFailed, softFilters, perLanguage
     }
 
     /// The metrics of `score`, checked.
@@ -149,7 +157,7 @@ extension ExportOptions {
         guard let section = top["export"] else { return }
         let keys = try reader.keys(section.mapping, path: "export", allowed: [
             "score", "top", "select", "sample_temperature", "seed", "order", "max_tokens", "max_bytes", "shard_size",
-            "compression_level", "drop_repeated_lines", "include_failed", "per_language", "out",
+            "compression_level", "drop_repeated_lines", "include_failed", "soft_filters", "per_language", "out",
         ])
         if let node = keys["score"] {
             let weights = try reader.keys(node.mapping, path: "export.score", allowed: Set(QualityMetric.allCases.map(\.rawValue)))
@@ -184,6 +192,7 @@ extension ExportOptions {
         if let node = keys["compression_level"] { compressionLevel = Int32(try reader.integer(node, "export.compression_level", range: 1...19)) }
         if let node = keys["drop_repeated_lines"] { dropRepeatedLines = try reader.bool(node, "export.drop_repeated_lines") }
         if let node = keys["include_failed"] { includeFailed = try reader.bool(node, "export.include_failed") }
+        if let node = keys["soft_filters"] { softFilters = try reader.bool(node, "export.soft_filters") }
         if let node = keys["per_language"] { perLanguage = try reader.bool(node, "export.per_language") }
     }
 

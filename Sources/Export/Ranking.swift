@@ -46,8 +46,7 @@ struct Ranking {
         // would cost a lookup in each table per ranked document.
         options.includeFailed ? "1" : """
             x.seq NOT IN (SELECT seq FROM dedup_clusters WHERE duplicate_of IS NOT NULL)
-            AND x.seq NOT IN (SELECT seq FROM filter_verdicts WHERE kept = 0)
-            """
+            """ + (options.filtersAreSoft ? "" : " AND x.seq NOT IN (SELECT seq FROM filter_verdicts WHERE kept = 0)")
     }
 
     /// The documents dedup marked as duplicates or the filters dropped, as a bitmap over seq; nil
@@ -58,7 +57,8 @@ struct Ranking {
         // largest / 8 bytes: at most an eighth of the sorting budget.
         guard largest < Int64(MemoryBudget.current?.sortingBytes ?? 256 << 20) else { return nil }
         var bitmap = SeqBitmap(largest: largest)
-        for sql in ["SELECT seq FROM dedup_clusters WHERE duplicate_of IS NOT NULL", "SELECT seq FROM filter_verdicts WHERE kept = 0"] {
+        let filtered = options.filtersAreSoft ? [] : ["SELECT seq FROM filter_verdicts WHERE kept = 0"]
+        for sql in ["SELECT seq FROM dedup_clusters WHERE duplicate_of IS NOT NULL"] + filtered {
             let statement = try connection.prepare(sql)
             while try statement.step() { bitmap.insert(statement.int64(0)) }
         }
@@ -83,7 +83,7 @@ struct Ranking {
             let ingestDuplicate = "seq IN (SELECT seq FROM documents WHERE duplicate_of IS NOT NULL)"
             counts.dedupDuplicates = Int(try connection.scalarInt(
                 "SELECT count(*) FROM dedup_clusters WHERE duplicate_of IS NOT NULL AND NOT \(ingestDuplicate)") ?? 0)
-            counts.filtered = Int(try connection.scalarInt("""
+            counts.filtered = options.filtersAreSoft ? 0 : Int(try connection.scalarInt("""
                 SELECT count(*) FROM filter_verdicts v
                 WHERE v.kept = 0 AND NOT v.\(ingestDuplicate)
                   AND NOT EXISTS (SELECT 1 FROM dedup_clusters c WHERE c.seq = v.seq AND c.duplicate_of IS NOT NULL)

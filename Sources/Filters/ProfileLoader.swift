@@ -51,7 +51,14 @@ public enum ProfileLoader {
             throw ProfileError(profile: source, key: "name", message: "missing (every profile has a name)")
         }
         var profile: FilterProfile
-        if isBuiltIn {
+        if isBuiltIn, let base = try top["base"].map({ try reader.string($0, "base") }) {
+            // A built-in profile named after its origin (datatrove-en, fineweb2-zh) states only what differs.
+            guard embeddedProfiles[base] != nil, base != name else {
+                throw ProfileError(profile: source, key: "base", message: "'\(base)' is not another built-in profile")
+            }
+            profile = try builtIn(base)
+            profile.name = name
+        } else if isBuiltIn {
             profile = FilterProfile(name: name, languages: [])
         } else {
             let baseName = try top["base"].map { try reader.string($0, "base") }

@@ -64,6 +64,12 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep documents the filters drop and duplicates (for inspection).")
     var includeFailed = false
 
+    @Flag(name: .long, help: "Filters as evidence, not cuts: documents the heuristic filters drop stay in the ranking (duplicates still do not) and the score decides. The default with the combined ranking, which weighs every statistic.")
+    var softFilters = false
+
+    @Flag(name: .long, help: "Filters as cuts: documents the heuristic filters drop are left out. The default with any score but the combined ranking.")
+    var hardFilters = false
+
     @Option(name: .long, help: ArgumentHelp("Pipeline settings (YAML; its export section). See pipelines/default.yaml.", valueName: "path"))
     var pipeline: String?
 
@@ -111,6 +117,9 @@ struct ExportCommand: ParsableCommand {
         if let shardSize, let size = Self.bytes(shardSize) { options.shardSize = size }
         if dropRepeatedLines { options.dropRepeatedLines = true }
         if includeFailed { options.includeFailed = true }
+        if softFilters && hardFilters { throw ValidationError("--soft-filters and --hard-filters contradict each other") }
+        if softFilters { options.softFilters = true }
+        if hardFilters { options.softFilters = false }
         options.threads = global.threadCount
         _ = try options.metrics()
         return options
@@ -180,6 +189,9 @@ struct ExportCommand: ParsableCommand {
             ("unscored", Int64(counts.unscored)), ("not selected", Int64(counts.ranked - manifest.selected)),
             ("over the cap", Int64(manifest.cappedOut)), ("emptied", Int64(manifest.emptied)),
         ].filter { $0.1 > 0 }))
+        if manifest.options.filtersAreSoft && !manifest.options.includeFailed {
+            Output.line("        filters as evidence (soft): documents they drop stay in the ranking (--hard-filters leaves them out)")
+        }
         if manifest.droppedLines > 0 { Output.line("        repeated lines dropped: \(Formatting.count(manifest.droppedLines))") }
         if let first = manifest.shards.first, let last = manifest.shards.last {
             Output.line("        score \(manifest.options.score.keys.sorted().joined(separator: "+")): first \(YAMLNumber.short(first.firstScore)), "

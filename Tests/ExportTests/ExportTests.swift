@@ -95,6 +95,20 @@ import Text
         #expect(manifest.counts.ingestDuplicates == 1 && manifest.counts.dedupDuplicates == 1 && manifest.counts.filtered == 1)
         // Inspection: the filtered and the near duplicate are back; the byte-identical copy has no score.
         #expect(try Self.export(store, directory) { $0.includeFailed = true }.0.count == 39)
+        // Soft filters: the filtered document is ranked again; the near duplicate still is not.
+        let (soft, softManifest) = try Self.export(store, directory) { $0.softFilters = true }
+        #expect(soft.count == 38 && Set(soft).isSuperset(of: numbers))
+        #expect(softManifest.counts.filtered == 0 && softManifest.counts.dedupDuplicates == 1)
+        // Unset, the filters are soft only under the combined ranking alone.
+        #expect(!ExportOptions().filtersAreSoft)
+        var combined = ExportOptions()
+        combined.score = ["combined": 1]
+        #expect(combined.filtersAreSoft)
+        combined.score = ["combined": 1, "perplexity": 1]
+        #expect(!combined.filtersAreSoft)
+        combined.score = ["combined": 1]
+        combined.softFilters = false
+        #expect(!combined.filtersAreSoft)
     }
 
     @Test func temperatureSamplingIsSeededAndFollowsTheScore() throws {

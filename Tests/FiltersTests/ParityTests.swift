@@ -56,9 +56,9 @@ import Text
         return (header, rows)
     }
 
-    /// The en profile with the parameters that datatrove hard-codes (its bullets are • and - only).
+    /// The datatrove-en profile with the parameters that datatrove hard-codes (its bullets are • and - only).
     static func parityProfile() throws -> FilterProfile {
-        var profile = try ProfileLoader.builtIn("en")
+        var profile = try ProfileLoader.builtIn("datatrove-en")
         profile.statistics.bullets = ["•", "-"]
         return profile
     }
