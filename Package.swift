@@ -101,6 +101,6 @@ let package = Package(
         .testTarget(name: "TrainTests", dependencies: ["Train", "Core"], swiftSettings: testSettings),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Core"], swiftSettings: testSettings),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "Text", "Store", "Core"], swiftSettings: testSettings),
-        .testTarget(name: "CLITests", dependencies: ["curate", "CurateFuzz", "Store", "Core", "LM"], swiftSettings: testSettings),
+        .testTarget(name: "CLITests", dependencies: ["curate", "CurateFuzz", "Store", "Core", "LM", "Train"], swiftSettings: testSettings),
     ]
 )

@@ -104,6 +104,11 @@ public struct YAMLReader {
         return scalar.string
     }
 
+    public func integers(_ node: Node, _ path: String, range: ClosedRange<Int>) throws -> [Int] {
+        guard let sequence = node.sequence else { throw fail(path, "expected a list of whole numbers, e.g. [1, 2]") }
+        return try sequence.enumerated().map { index, item in try integer(item, "\(path)[\(index)]", range: range) }
+    }
+
     public func strings(_ node: Node, _ path: String, nonEmptyItems: Bool = false) throws -> [String] {
         guard let sequence = node.sequence else { throw fail(path, "expected a list, e.g. [a, b]") }
         return try sequence.enumerated().map { index, item in

@@ -1,4 +1,5 @@
 import Config
+import Export
 import Foundation
 import Train
 
@@ -29,6 +30,32 @@ struct ExperimentConfig {
         }
     }
 
+    /// An arm to run: a selection and order, over the ranking by one score (`kind@score`, e.g.
+    /// `top-quality@combined`; without `@`, the experiment's `score`).
+    struct ArmSpec: Equatable {
+        var kind: Arm
+        var score: String?
+
+        var name: String { kind.rawValue + (score.map { "@" + $0 } ?? "") }
+        var summary: String { kind.summary + (score.map { ", ranked by \($0)" } ?? "") }
+
+        init(kind: Arm, score: String? = nil) {
+            self.kind = kind
+            self.score = score
+        }
+
+        init?(_ text: String) {
+            let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+            guard let kind = Arm(rawValue: parts[0]) else { return nil }
+            if parts.count == 2 {
+                guard QualityMetric(rawValue: parts[1]) != nil else { return nil }
+                self.init(kind: kind, score: parts[1])
+            } else {
+                self.init(kind: kind)
+            }
+        }
+    }
+
     struct Finetune {
         var train: String
         var val: String
@@ -44,8 +71,14 @@ struct ExperimentConfig {
     var top = 0.3
     /// Rank within each language (export --per-language): the top fraction of every language.
     var perLanguage = true
-    var arms: [Arm] = Arm.allCases
+    var arms: [ArmSpec] = Arm.allCases.map { ArmSpec(kind: $0) }
+    /// The score arms rank by when they name none (nil: export's default).
+    var score: String?
     var seed: UInt64 = 7
+    /// Every arm runs once per seed (model initialisation, random orders, fine-tuning); with more than
+    /// one, the report gives each arm's mean and spread.
+    var seeds: [UInt64] { extraSeeds.isEmpty ? [seed] : extraSeeds }
+    var extraSeeds: [UInt64] = []
     var validation: String?
     var validationLabel: String?
     var holdOutEvery = 20
@@ -62,7 +95,8 @@ struct ExperimentConfig {
         }
         let reader = YAMLReader(source: path, hint: hint)
         let keys = try reader.keys(try reader.root(yaml), path: nil, allowed: [
-            "store", "out", "train", "steps", "top", "per_language", "arms", "seed", "validation", "validation_label", "hold_out_every", "target_loss",
+            "store", "out", "train", "steps", "top", "per_language", "arms", "score", "seed", "seeds", "validation", "validation_label",
+            "hold_out_every", "target_loss",
             "finetune", "report",
         ])
         var config = ExperimentConfig()
@@ -75,14 +109,28 @@ struct ExperimentConfig {
         if let node = keys["per_language"] { config.perLanguage = try reader.bool(node, "per_language") }
         if let node = keys["arms"] {
             config.arms = try reader.strings(node, "arms").map { name in
-                guard let arm = Arm(rawValue: name) else {
-                    throw reader.fail("arms", "unknown arm '\(name)' (known: \(Arm.allCases.map(\.rawValue).joined(separator: ", ")))")
+                guard let arm = ArmSpec(name) else {
+                    throw reader.fail("arms", "unknown arm '\(name)' (known: \(Arm.allCases.map(\.rawValue).joined(separator: ", ")), "
+                                      + "each optionally @score: \(QualityMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 return arm
             }
             guard !config.arms.isEmpty else { throw reader.fail("arms", "name at least one arm") }
+            guard Set(config.arms.map(\.name)).count == config.arms.count else { throw reader.fail("arms", "an arm is named twice") }
+        }
+        if let node = keys["score"], !reader.isNull(node) {
+            let name = try reader.string(node, "score")
+            guard QualityMetric(rawValue: name) != nil else {
+                throw reader.fail("score", "unknown score '\(name)' (known: \(QualityMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            config.score = name
         }
         if let node = keys["seed"] { config.seed = UInt64(try reader.integer(node, "seed", range: 0...Int.max)) }
+        if let node = keys["seeds"] {
+            let values = try reader.integers(node, "seeds", range: 0...Int.max)
+            guard !values.isEmpty, Set(values).count == values.count else { throw reader.fail("seeds", "list one or more different seeds") }
+            config.extraSeeds = values.map(UInt64.init)
+        }
         if let node = keys["validation"], !reader.isNull(node) { config.validation = try reader.string(node, "validation") }
         if let node = keys["validation_label"], !reader.isNull(node) { config.validationLabel = try reader.string(node, "validation_label") }
         if let node = keys["hold_out_every"] { config.holdOutEvery = try reader.integer(node, "hold_out_every", range: 2...1_000_000) }

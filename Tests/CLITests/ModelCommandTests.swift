@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Store
 import Testing
+import Train
 
 /// train → eval → score --model → finetune → predict → experiment, through the binary.
 @Suite(.serialized) struct ModelCommandTests {
@@ -150,5 +151,61 @@ import Testing
         #expect(after["cleanBitsPerByte"] as! Double == before["cleanBitsPerByte"] as! Double)
         let skipped = try runner.run(["experiment", "experiment.yaml", "--threads", "1"])
         #expect(skipped.status == 0 && skipped.stderr.contains("has results"))
+    }
+
+    @Test func experimentArmsRankByTheirOwnScoreOncePerSeed() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        scratch.write("tiny.yaml", Self.tiny)
+        for arguments in [["ingest", Self.root + "/samples", "--quiet"], ["score", "--metric", "perplexity", "--quiet"], ["dedup", "--quiet"],
+                          ["score", "--metric", "quality", "--positive", Self.root + "/samples/txt", "--quiet"]] {
+            let result = try runner.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        let experiment = """
+            store: curate.db
+            out: exp
+            train: tiny.yaml
+            steps: 8
+            top: 0.3
+            arms: [top-quality@perplexity, top-quality@quality, top-random@quality]
+            seeds: [1, 2]
+            validation: \(Self.root)/samples/task/val.tsv
+            validation_label: prose
+            finetune: null
+            report: report.md
+
+            """
+        scratch.write("experiment.yaml", experiment)
+        // Arms ranked by different scores need one held-out set.
+        scratch.write("bad.yaml", experiment.replacingOccurrences(of: "validation: \(Self.root)/samples/task/val.tsv", with: "validation: null"))
+        let bad = try runner.run(["experiment", "bad.yaml", "--threads", "1"])
+        #expect(bad.status != 0 && bad.stderr.contains("need one held-out set"))
+        let run = try runner.run(["experiment", "experiment.yaml", "--threads", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        func path(_ arm: String, _ seed: Int) -> String { scratch.path + "/exp/arms/\(arm)/seed-\(seed)" }
+        func result(_ arm: String, _ seed: Int) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path(arm, seed) + "/result.json"))) as? [String: Any])
+        }
+        func documents(_ arm: String, _ seed: Int) throws -> [String] {
+            try String(contentsOfFile: path(arm, seed) + "/data.jsonl", encoding: .utf8).split(separator: "\n")
+                .map { try Self.json(String($0))["id"] as! String }
+        }
+        // Each score's own ranking, as export ranks by it: quality's best first, perplexity's different.
+        var ranked: [String] = []
+        try ShardReader.forEachDocument(scratch.path + "/exp/ranked-quality-per-language") { id, _ in ranked.append(id) }
+        let byQuality = try documents("top-quality@quality", 1)
+        #expect(!byQuality.isEmpty && Array(ranked.prefix(byQuality.count)) == byQuality)
+        #expect(try documents("top-quality@perplexity", 1) != byQuality)
+        // Seeds: the same documents in a best-first arm, another shuffle and another model in a random one.
+        #expect(try documents("top-quality@quality", 2) == byQuality)
+        #expect(try documents("top-random@quality", 1) != (try documents("top-random@quality", 2)))
+        #expect(Set(try documents("top-random@quality", 1)) == Set(byQuality))
+        #expect(try result("top-quality@quality", 1)["seed"] as? Int == 1)
+        #expect((try result("top-quality@quality", 1)["curve"] as! [[Double]]) != (try result("top-quality@quality", 2)["curve"] as! [[Double]]))
+        let report = try String(contentsOfFile: scratch.path + "/report.md", encoding: .utf8)
+        #expect(report.contains("| b top-quality@quality | 2 |") && report.contains("clean bits/byte: mean"))
+        let svg = try String(contentsOfFile: scratch.path + "/report.svg", encoding: .utf8)
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 3)
     }
 }
