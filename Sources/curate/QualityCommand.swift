@@ -89,17 +89,18 @@ struct QualityTrainingArguments: ParsableArguments {
         options.epochs = epochs
         options.threads = threads
         options.foldSeed = splitMix(seed, 0xF01D)
-        // Reading every document's ids is only needed when a labels or preferences file names documents.
-        let lookup = labels != nil || preferences != nil ? try store.map { try DocumentLookup(store: $0) } : nil
+        // Every document's ids and content hashes: to find the documents a labels or preferences file names,
+        // and the stored copies of training texts, which the cross-fitting must keep out of their own fold.
+        let lookup = try store.map { try DocumentLookup(store: $0) }
         let data: TrainingData
         var description: String
         var fromStore = false
         if !positive.isEmpty {
-            let positives = try Self.read(positive, role: "--positive", console: console).map { TrainingDocument(text: $0) }
+            let positives = try Self.read(positive, role: "--positive", console: console).map { Self.document(text: $0, lookup: lookup) }
             guard !positives.isEmpty else {
                 throw QualityError("the --positive paths hold no documents (\(positive.joined(separator: ", ")))", hint: "give files or directories of good text")
             }
-            var negatives = try Self.read(negative, role: "--negative", console: console).map { TrainingDocument(text: $0) }
+            var negatives = try Self.read(negative, role: "--negative", console: console).map { Self.document(text: $0, lookup: lookup) }
             var sampled = 0
             if negative.isEmpty || negativesFromStore != nil {
                 guard let store else { throw QualityError("negatives from the store need a store", hint: "ingest documents first, or give --negative files") }
@@ -114,6 +115,7 @@ struct QualityTrainingArguments: ParsableArguments {
                 negatives += drawn
                 fromStore = true
             }
+            fromStore = fromStore || (positives + negatives).contains { $0.documentID != nil }
             data = .exemplars(positives: positives, negatives: negatives)
             description = "\(Formatting.count(positives.count)) exemplars against "
                 + [negative.isEmpty ? nil : "\(Formatting.count(negatives.count - sampled)) given negatives",
@@ -209,11 +211,17 @@ struct QualityTrainingArguments: ParsableArguments {
     }
 
     /// A document of a labels or preferences file: its text, or the stored document its id names.
+    /// A training text, with the stable id of its stored copy if the store has one: that copy is then
+    /// scored (and its combined score fitted) only by folds that did not train on the text.
+    static func document(text: [UInt8], lookup: DocumentLookup?) -> TrainingDocument {
+        TrainingDocument(text: text, documentID: lookup?.find(text: text)?.id)
+    }
+
     static func resolve(_ reference: DocumentReference, lookup: DocumentLookup?, store: Store?, path: String, line: Int) throws -> TrainingDocument {
         switch reference {
         case .text(let text):
             guard !text.isEmpty else { throw QualityError("\(path):\(line): the text is empty") }
-            return TrainingDocument(text: text)
+            return document(text: text, lookup: lookup)
         case .id(let id):
             guard let lookup, let store else {
                 throw QualityError("\(path):\(line): names the stored document '\(id)', but there is no store", hint: "give --db, or the documents' texts")

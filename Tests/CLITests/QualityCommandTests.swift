@@ -164,6 +164,43 @@ import Testing
         #expect((manifest["qualityModel"] as? String)?.hasSuffix("/a.model") == true)
     }
 
+    @Test func storedCopiesOfExemplarsAreScoredByFoldsThatDidNotTrainOnThem() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        // 240 documents, each with words of its own; 40 of them are also the exemplars.
+        let common = ["the", "river", "town", "market", "opens", "early", "and", "people", "walk", "there"]
+        var corpus = "", exemplars = ""
+        for index in 0..<240 {
+            let own = (0..<6).map { "w\(index)x\(ContrastCommandTests.nonce($0 + 7 * index))" }.joined(separator: " ")
+            let rotated = (0..<common.count).map { common[($0 + index) % common.count] }
+            // Good and ordinary documents differ only in their own words: only a fit that saw a document
+            // can tell which it is.
+            let text = "\(own) \(rotated.joined(separator: " ")) \(own)."
+            corpus += Corpus.jsonl(id: "d\(index)", text: text)
+            if index < 40 { exemplars += Corpus.jsonl(id: "e\(index)", text: text) }
+        }
+        scratch.write("corpus.jsonl", corpus)
+        scratch.write("exemplars.jsonl", exemplars)
+        #expect(try runner.run(["ingest", "corpus.jsonl", "--quiet"]).status == 0)
+        func meanExemplarScore(folds: Int) throws -> Double {
+            #expect(try runner.run(["quality", "train", "--positive", "exemplars.jsonl", "--folds", "\(folds)", "--l2", "0.00001", "--out", "q\(folds).model", "--quiet"]).status == 0)
+            #expect(try runner.run(["score", "--metric", "quality", "--model", "q\(folds).model", "--quiet"]).status == 0)
+            let store = try Store(path: scratch.path + "/curate.db", create: false)
+            let model = try #require(try store.latestQualityModelID())
+            let mean = try store.connection.prepare("""
+                SELECT avg(q.score) FROM quality_scores q JOIN documents d ON d.seq = q.seq
+                WHERE q.model_id = \(model) AND CAST(substr(d.external_id, 2) AS INTEGER) < 40
+                """)
+            #expect(try mean.step())
+            return mean.double(0)
+        }
+        // One model on everything scores its own training texts; five folds score each stored copy
+        // with a fit that never saw its words, so its score is far lower.
+        let inSample = try meanExemplarScore(folds: 1)
+        let crossFitted = try meanExemplarScore(folds: 5)
+        #expect(crossFitted < inSample - 1, "cross-fitted \(crossFitted), in-sample \(inSample)")
+    }
+
     @Test func filterLabelsShowsWhatEachRuleDropsOfGoodAndBad() throws {
         let scratch = Scratch()
         let runner = scratch.runner
