@@ -39,49 +39,48 @@ public enum CombinedScorer {
             SELECT \(columns.joined(separator: ", ")) FROM quality_scores q \(joins.joined(separator: " "))
             WHERE q.model_id = \(modelID) ORDER BY q.seq
             """)
-        var rows: [(seq: Int64, id: Int64, language: String, fold: Int, score: Double)] = []
-        while try read.step() {
-            var column: Int32 = 5
-            func value() -> Double? {
-                defer { column += 1 }
-                return read.isNull(column) ? nil : read.double(column)
-            }
-            let language = read.text(2) ?? "other"
-            var perplexity: (Double, Double)?
-            if layout.reference != nil {
-                let pp = value(), bpb = value()
-                if let pp, let bpb { perplexity = (pp, bpb) } else { summary.missing["perplexity", default: 0] += 1 }
-            }
-            var mooreLewis: Double?
-            if layout.contrast != nil {
-                mooreLewis = value()
-                if mooreLewis == nil { summary.missing["moore_lewis", default: 0] += 1 }
-            }
-            var statistics: [Double]? = []
-            for table in layout.statistics {
-                let present = value() != nil
-                let values = table.columns.map { _ in value() ?? 0 }
-                if present { statistics?.append(contentsOf: values) } else { statistics = nil }
-            }
-            if !layout.statistics.isEmpty && statistics == nil { summary.missing["statistics", default: 0] += 1 }
-            let raw = layout.assemble(quality: read.double(4), perplexity: perplexity, mooreLewis: mooreLewis,
-                                      statistics: layout.statistics.isEmpty ? nil : statistics, language: language)
-            let fold = Int(read.int64(3))
-            rows.append((read.int64(0), read.int64(1), language, fold, stacked.score(raw, fold: fold)))
-        }
+        // Read and written in one pass (the scan reads other tables than the one written), one row at a
+        // time: memory stays flat whatever the number of documents.
         try store.connection.transaction {
             try store.connection.execute("DELETE FROM combined_scores WHERE model_id = \(modelID)")
             let insert = try store.connection.prepare("""
                 INSERT INTO combined_scores (model_id, seq, document_id, language, fold, score) VALUES (?, ?, ?, ?, ?, ?)
                 """)
-            for row in rows {
+            while try read.step() {
+                var column: Int32 = 5
+                func value() -> Double? {
+                    defer { column += 1 }
+                    return read.isNull(column) ? nil : read.double(column)
+                }
+                let language = read.text(2) ?? "other"
+                var perplexity: (Double, Double)?
+                if layout.reference != nil {
+                    let pp = value(), bpb = value()
+                    if let pp, let bpb { perplexity = (pp, bpb) } else { summary.missing["perplexity", default: 0] += 1 }
+                }
+                var mooreLewis: Double?
+                if layout.contrast != nil {
+                    mooreLewis = value()
+                    if mooreLewis == nil { summary.missing["moore_lewis", default: 0] += 1 }
+                }
+                var statistics: [Double]? = []
+                for table in layout.statistics {
+                    let present = value() != nil
+                    let values = table.columns.map { _ in value() ?? 0 }
+                    if present { statistics?.append(contentsOf: values) } else { statistics = nil }
+                }
+                if !layout.statistics.isEmpty && statistics == nil { summary.missing["statistics", default: 0] += 1 }
+                let raw = layout.assemble(quality: read.double(4), perplexity: perplexity, mooreLewis: mooreLewis,
+                                          statistics: layout.statistics.isEmpty ? nil : statistics, language: language)
+                let fold = Int(read.int64(3))
                 insert.bind(1, modelID)
-                insert.bind(2, row.seq)
-                insert.bind(3, row.id)
-                insert.bind(4, row.language)
-                insert.bind(5, Int64(row.fold))
-                insert.bind(6, row.score)
+                insert.bind(2, read.int64(0))
+                insert.bind(3, read.int64(1))
+                insert.bind(4, language)
+                insert.bind(5, Int64(fold))
+                insert.bind(6, stacked.score(raw, fold: fold))
                 try insert.run()
+                summary.documents += 1
             }
             try store.connection.execute("""
                 UPDATE combined_scores SET percentile = r.percentile
@@ -90,7 +89,6 @@ public enum CombinedScorer {
                 WHERE combined_scores.model_id = \(modelID) AND combined_scores.seq = r.seq
                 """)
         }
-        summary.documents = rows.count
         return summary
     }
 }

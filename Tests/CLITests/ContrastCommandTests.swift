@@ -33,12 +33,7 @@ import Testing
     }
 
     static func differences(_ path: String) throws -> [String] {
-        let store = try Store(path: path, create: false)
-        let statement = try store.connection.prepare(
-            "SELECT document_id || '|' || language || '|' || quote(difference) FROM moore_lewis ORDER BY document_id")
-        var rows: [String] = []
-        while try statement.step() { rows.append(statement.text(0) ?? "") }
-        return rows
+        try QualityCommandTests.textRows(path, "SELECT document_id || '|' || language || '|' || quote(difference) FROM moore_lewis ORDER BY document_id")
     }
 
     static func score(_ runner: CommandRunner, db: String, contrast: Bool = true) throws -> CommandRunner.Result {

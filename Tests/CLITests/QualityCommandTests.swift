@@ -11,11 +11,14 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    /// Rows of the quality scores, as text, in seq order.
-    static func scores(_ path: String) throws -> [String] {
-        let store = try Store(path: path, create: false)
-        let statement = try store.connection.prepare(
-            "SELECT seq || '|' || document_id || '|' || language || '|' || fold || '|' || quote(score) || '|' || quote(percentile) FROM quality_scores ORDER BY model_id, seq")
+    /// Rows of the quality scores (or the combined ones), as text, in seq order.
+    static func scores(_ path: String, table: String = "quality_scores") throws -> [String] {
+        try textRows(path, "SELECT seq || '|' || document_id || '|' || language || '|' || fold || '|' || quote(score) || '|' || quote(percentile) FROM \(table) ORDER BY model_id, seq")
+    }
+
+    /// The first column of each row of `sql`, as text.
+    static func textRows(_ path: String, _ sql: String) throws -> [String] {
+        let statement = try Store(path: path, create: false).connection.prepare(sql)
         var rows: [String] = []
         while try statement.step() { rows.append(statement.text(0) ?? "") }
         return rows
@@ -87,16 +90,6 @@ import Testing
         #expect(text.stdout.contains("quality") && text.stdout.contains("good@10%"))
     }
 
-    /// Rows of the combined scores, as text, in seq order.
-    static func combinedScores(_ path: String) throws -> [String] {
-        let store = try Store(path: path, create: false)
-        let statement = try store.connection.prepare(
-            "SELECT seq || '|' || document_id || '|' || language || '|' || fold || '|' || quote(score) || '|' || quote(percentile) FROM combined_scores ORDER BY model_id, seq")
-        var rows: [String] = []
-        while try statement.step() { rows.append(statement.text(0) ?? "") }
-        return rows
-    }
-
     @Test func combinedRankingIsStackedOnEveryStoredSignalCrossFittedDeterministicAndResumable() throws {
         let scratch = Scratch()
         let runner = scratch.runner
@@ -147,8 +140,8 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
         #expect(try Self.count(scratch.path + "/killed.db", "SELECT count(*) FROM combined_scores") == 0)
         #expect(try runner.run(["score", "--metric", "quality", "--model", "a.model", "--db", "killed.db", "--quiet"]).status == 0)
-        let expected = try Self.combinedScores(scratch.path + "/a.db")
-        #expect(try Self.combinedScores(scratch.path + "/killed.db") == expected)
+        let expected = try Self.scores(scratch.path + "/a.db", table: "combined_scores")
+        #expect(try Self.scores(scratch.path + "/killed.db", table: "combined_scores") == expected)
 
         // rank-eval puts it beside every other signal; export ranks by it by default.
         let labels = Self.root + "/samples/labels.tsv"
