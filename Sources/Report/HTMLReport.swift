@@ -101,7 +101,7 @@ public enum HTMLReport {
                 + [cell(row.top10), cell(row.top30), cell(row.top50)]
         })
         // ROC curves of the main signals, with the diagonal of chance.
-        let main = ranking.rows.filter { ["export", "quality", "perplexity", "bits_per_byte", "filters.kept"].contains($0.name) && !$0.curve.isEmpty }
+        let main = ranking.rows.filter { ["export", "combined", "quality", "moore_lewis", "perplexity", "bits_per_byte", "filters.kept"].contains($0.name) && !$0.curve.isEmpty }
         if !main.isEmpty {
             var series = main.enumerated().map { index, row in
                 LineChart.Series(name: row.name + " (AUC " + cell(row.auc) + ")", color: LineChart.palette[index % LineChart.palette.count],

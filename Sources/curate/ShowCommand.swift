@@ -79,21 +79,28 @@ struct ShowCommand: ParsableCommand {
         }
         let perplexity = try connection.prepare("""
             SELECT p.perplexity, p.bits_per_byte, p.bucket, p.tokens, p.oov, m.path FROM perplexity p JOIN lm_models m ON m.id = p.model_id
-            WHERE p.seq = ? ORDER BY m.created_at DESC LIMIT 1
+            WHERE p.seq = ? AND m.contrast_for IS NULL ORDER BY m.created_at DESC LIMIT 1
             """)
         perplexity.bind(1, statsSeq)
         if try perplexity.step() {
             report.perplexity = .init(perplexity: perplexity.double(0), bitsPerByte: perplexity.double(1), bucket: perplexity.text(2),
                                       tokens: perplexity.int(3), oov: perplexity.int(4), model: perplexity.text(5) ?? "")
         }
-        let quality = try connection.prepare("""
-            SELECT q.score, q.percentile, q.fold, m.path FROM quality_scores q JOIN quality_models m ON m.id = q.model_id
-            WHERE q.seq = ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+        let mooreLewis = try connection.prepare("""
+            SELECT l.difference FROM moore_lewis l JOIN lm_models m ON m.id = l.contrast_id WHERE l.seq = ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1
             """)
-        quality.bind(1, statsSeq)
-        if try quality.step() {
-            report.quality = .init(score: quality.double(0), percentile: quality.isNull(1) ? nil : quality.double(1), fold: quality.int(2),
-                                   model: quality.text(3) ?? "")
+        mooreLewis.bind(1, statsSeq)
+        if try mooreLewis.step() { report.mooreLewis = mooreLewis.double(0) }
+        for table in ["quality_scores", "combined_scores"] {
+            let quality = try connection.prepare("""
+                SELECT q.score, q.percentile, q.fold, m.path FROM \(table) q JOIN quality_models m ON m.id = q.model_id
+                WHERE q.seq = ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+                """)
+            quality.bind(1, statsSeq)
+            guard try quality.step() else { continue }
+            let score = ShowReport.Quality(score: quality.double(0), percentile: quality.isNull(1) ? nil : quality.double(1), fold: quality.int(2),
+                                           model: quality.text(3) ?? "")
+            if table == "quality_scores" { report.quality = score } else { report.combined = score }
         }
         for filter in heuristicFilters {
             let columns = filter.columns.map(\.name)
@@ -141,8 +148,12 @@ struct ShowCommand: ParsableCommand {
                         + "   bits/byte \(Formatting.decimal(p.bitsPerByte, places: 3))   bucket \(p.bucket ?? "–")"
                         + "   \(Formatting.count(p.tokens)) tokens, \(Formatting.count(p.oov)) unknown")
         }
-        if let q = report.quality {
-            Output.line(Output.padded("quality", width) + Formatting.decimal(q.score, places: 3)
+        if let difference = report.mooreLewis {
+            Output.line(Output.padded("contrast", width) + Formatting.decimal(difference, places: 3) + " bits per token more under the contrast model than the reference (Moore–Lewis)")
+        }
+        for (name, score) in [("quality", report.quality), ("combined", report.combined)] {
+            guard let q = score else { continue }
+            Output.line(Output.padded(name, width) + Formatting.decimal(q.score, places: 3)
                         + (q.percentile.map { "   percentile \(Formatting.decimal(100 * $0, places: 0)) in its language" } ?? "")
                         + "   model \(Output.displayPath(q.model)) (fold \(q.fold))")
         }
@@ -195,7 +206,9 @@ struct ShowReport: Codable {
     var kept: Bool?
     var statistics: [Group] = []
     var perplexity: Perplexity?
+    var mooreLewis: Double?
     var quality: Quality?
+    var combined: Quality?
 
     struct Quality: Codable {
         var score: Double

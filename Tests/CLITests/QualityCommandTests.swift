@@ -143,6 +143,10 @@ import Testing
         let expected = try Self.scores(scratch.path + "/a.db", table: "combined_scores")
         #expect(try Self.scores(scratch.path + "/killed.db", table: "combined_scores") == expected)
 
+        // show gives a document's every score.
+        let shownID = try Self.count(scratch.path + "/a.db", "SELECT d.id FROM documents d JOIN combined_scores c ON c.seq = d.seq ORDER BY d.seq LIMIT 1")
+        let shown = try runner.run(["show", "\(shownID)", "--db", "a.db"])
+        #expect(shown.status == 0 && shown.stdout.contains("combined") && shown.stdout.contains("Moore–Lewis"), "\(shown.stdout)")
         // rank-eval puts it beside every other signal; export ranks by it by default.
         let labels = Self.root + "/samples/labels.tsv"
         let evaluation = try Self.json(try runner.run(["rank-eval", "--labels", labels, "--db", "a.db", "--json"]).stdout)
