@@ -360,6 +360,8 @@ struct QualityScoreRun {
     let training: QualityTrainingArguments
     let global: GlobalOptions
     var rescore = false
+    /// `score --metric combined`: the model must hold a combined ranking.
+    var requireCombined = false
 
     func run() throws {
         let console = global.makeConsole()
@@ -378,6 +380,9 @@ struct QualityScoreRun {
                                hint: "give --model q.model (from `curate quality train`), or learn one now with --positive GOOD…, --labels FILE or --preferences FILE")
         }
         let file = try QualityModel.read(from: path)
+        if requireCombined && file.header.stacked == nil {
+            throw QualityError("\(Output.displayPath(path)) has no combined ranking", hint: "train one with `curate quality train … --combine`")
+        }
         let runID = try store.beginRun(command: "score", arguments: Invocation.arguments)
         do {
             let modelID = try QualityStoreScorer.register(model: file, path: path, runID: runID, store: store)

@@ -15,14 +15,17 @@ struct ScoreCommand: ParsableCommand {
             only new documents, and a killed run resumes. Exact duplicates share their first copy's statistics. \
             Each document is measured with the profile of its detected language (en, zh, else fallback), \
             unless --profile names one. quality scores with a learned model (--model, from `curate quality \
-            train`), or learns one first from --positive, --labels or --preferences.
+            train`), or learns one first from --positive, --labels or --preferences. combined does the same \
+            with the combined ranking (a model from `quality train --combine`, or learnt now with it): the \
+            classifier's score and the stacked model over every stored signal.
 
             Examples: curate score --metric heuristics && curate filter --dry-run
                       curate score --metric quality --model q.model
+                      curate score --metric combined --positive good/
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity, quality, rouge, bleu
+        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity, quality, combined, rouge, bleu
 
         var filterNames: [String] {
             switch self {
@@ -31,12 +34,12 @@ struct ScoreCommand: ParsableCommand {
             case .gopherRepetition: [GopherRepetitionFilter.name]
             case .c4: [C4QualityFilter.name]
             case .fineweb: [FineWebQualityFilter.name]
-            case .perplexity, .quality, .rouge, .bleu: []
+            case .perplexity, .quality, .combined, .rouge, .bleu: []
             }
         }
     }
 
-    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, perplexity, quality, rouge or bleu.")
+    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, perplexity, quality, combined, rouge or bleu.")
     var metric: Metric = .heuristics
 
     @OptionGroup var perplexityOptions: PerplexityOptions
@@ -53,9 +56,11 @@ struct ScoreCommand: ParsableCommand {
         case .perplexity:
             try PerplexityRun(options: perplexityOptions, global: global, rescore: rescore).run()
             return
-        case .quality:
-            try QualityScoreRun(model: perplexityOptions.model, modelOut: perplexityOptions.modelOut, training: qualityOptions, global: global,
-                                rescore: rescore).run()
+        case .quality, .combined:
+            var training = qualityOptions
+            if metric == .combined { training.combine = true }
+            try QualityScoreRun(model: perplexityOptions.model, modelOut: perplexityOptions.modelOut, training: training, global: global,
+                                rescore: rescore, requireCombined: metric == .combined).run()
             return
         case .rouge, .bleu:
             try OverlapRun(metric: metric == .rouge ? .rouge : .bleu, references: perplexityOptions.reference, global: global,

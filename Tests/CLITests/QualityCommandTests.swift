@@ -132,6 +132,14 @@ import Testing
             """) == Int64(documents))
         #expect(try Self.count(scratch.path + "/a.db", "SELECT count(DISTINCT fold) FROM combined_scores") == 5)
 
+        // score --metric combined: the same rows from the same model on the same signals in another store;
+        // a model without a combined ranking is refused.
+        let other = try runner.run(["score", "--metric", "combined", "--model", "a.model", "--db", "b.db", "--quiet"])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(try Self.scores(scratch.path + "/b.db", table: "combined_scores") == (try Self.scores(scratch.path + "/a.db", table: "combined_scores")))
+        #expect(try runner.run(["quality", "train", "--positive", Self.root + "/samples/txt", "--out", "plain.model", "--db", "b.db", "--quiet"]).status == 0)
+        let plain = try runner.run(["score", "--metric", "combined", "--model", "plain.model", "--db", "b.db"])
+        #expect(plain.status != 0 && plain.stderr.contains("has no combined ranking"))
         // Killed while scoring, then run again: the same rows as a clean run.
         var killer = runner
         killer.environment["CURATE_CRASH_AT"] = "batch-commit:1"
