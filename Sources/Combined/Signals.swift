@@ -9,7 +9,7 @@ import Store
 import Text
 
 /// Which stored signals a combined model uses, found in the store when it is trained: the quality logit
-/// always; reference perplexity and bits per byte when a reference has scored the store; the Moore–Lewis
+/// always; reference perplexity and bits per byte when an n-gram reference has scored the store; the Moore–Lewis
 /// difference when its contrast has; every heuristic statistic whose table has rows; indicators of the
 /// languages the training examples are written in, and of each signal group's absence.
 public struct SignalLayout: Sendable {
@@ -35,8 +35,13 @@ public struct SignalLayout: Sendable {
     /// The layout of a store's signals (languages are chosen later, from the training examples).
     public static func discover(store: Store) throws -> SignalLayout {
         var layout = SignalLayout()
-        layout.reference = try store.latestReferenceModelID(scored: true)
-        if let reference = layout.reference { layout.contrast = try store.latestContrastModelID(for: reference) }
+        // An n-gram reference only: the training texts are measured with it, and a GPT reference
+        // (`score --metric perplexity --model RUN`) is not loaded here.
+        if let reference = try store.latestReferenceModelID(scored: true),
+           try store.connection.scalarText("SELECT kind FROM lm_models WHERE id = ?", [.integer(reference)]) == "ngram" {
+            layout.reference = reference
+            layout.contrast = try store.latestContrastModelID(for: reference)
+        }
         for filter in heuristicFilters where try store.connection.scalarInt("SELECT EXISTS (SELECT 1 FROM stats_\(filter.name))") == 1 {
             layout.statistics.append((filter.name, filter.columns.map(\.name)))
         }
@@ -48,7 +53,7 @@ public struct SignalLayout: Sendable {
         reference = model.reference
         contrast = model.contrast
         var statistics: [(String, [String])] = []
-        for name in model.names where name.contains(".") && !name.contains("=") && name != "bits_per_byte" {
+        for name in model.names where name.contains(".") && !name.contains("=") {
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             if statistics.last?.0 == parts[0] { statistics[statistics.count - 1].1.append(parts[1]) } else { statistics.append((parts[0], [parts[1]])) }
         }
