@@ -109,7 +109,7 @@ public final class SignalMeasurer: @unchecked Sendable {
     public func measure(_ texts: [(text: [UInt8], documentID: Int64?, quality: Double)], threads: Int) -> [(values: [Double?], language: String)] {
         let results = UnsafeMutableBufferPointer<(values: [Double?], language: String)>.allocate(capacity: texts.count)
         defer { results.deallocate() }
-        let output = SendablePointer(results.baseAddress!)
+        let output = SendableBuffer(results)
         let workers = max(1, min(threads, texts.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let analyzer = TextAnalyzer(), identifier = ScriptStopWordIdentifier()
@@ -134,14 +134,9 @@ public final class SignalMeasurer: @unchecked Sendable {
                 let values = layout.statistics.flatMap { statistics[$0.filter] ?? [] }
                 let raw = layout.assemble(quality: item.quality, perplexity: perplexity, mooreLewis: mooreLewis,
                                           statistics: layout.statistics.isEmpty ? nil : values, language: language.language)
-                (output.pointer + k).initialize(to: (raw, language.language))
+                (output.buffer.baseAddress! + k).initialize(to: (raw, language.language))
             }
         }
         return Array(results)
     }
-}
-
-struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Store
 
@@ -296,10 +297,4 @@ public enum FeatureBatch {
         }
         return Array(output)
     }
-}
-
-/// A buffer whose slots are written by different threads, one slot each.
-struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }
