@@ -82,12 +82,7 @@ public enum CombinedScorer {
                 try insert.run()
                 summary.documents += 1
             }
-            try store.connection.execute("""
-                UPDATE combined_scores SET percentile = r.percentile
-                FROM (SELECT seq, percent_rank() OVER (PARTITION BY language ORDER BY score, document_id) AS percentile
-                      FROM combined_scores WHERE model_id = \(modelID)) r
-                WHERE combined_scores.model_id = \(modelID) AND combined_scores.seq = r.seq
-                """)
+            try store.assignPercentiles(table: "combined_scores", modelID: modelID)
         }
         return summary
     }

@@ -146,14 +146,7 @@ public final class QualityStoreScorer {
 
     /// Each document's percent rank within its language (ties broken by document id), 1 = best.
     private func assignPercentiles() throws {
-        try store.connection.transaction {
-            try store.connection.execute("""
-                UPDATE quality_scores SET percentile = r.percentile
-                FROM (SELECT seq, percent_rank() OVER (PARTITION BY language ORDER BY score, document_id) AS percentile
-                      FROM quality_scores WHERE model_id = \(modelID)) r
-                WHERE quality_scores.model_id = \(modelID) AND r.seq = quality_scores.seq
-                """)
-        }
+        try store.connection.transaction { try store.assignPercentiles(table: "quality_scores", modelID: modelID) }
     }
 
     /// Per-language summary of the scores under a model (read-only).

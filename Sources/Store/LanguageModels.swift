@@ -27,3 +27,17 @@ extension Store {
             """)
     }
 }
+
+extension Store {
+    /// Sets each row's `percentile` in a per-model score table (`quality_scores`, `combined_scores`):
+    /// its percent rank within its language, ties broken by document id, 1 = best. The caller runs it
+    /// inside its own transaction.
+    public func assignPercentiles(table: String, modelID: Int64) throws {
+        try connection.execute("""
+            UPDATE \(table) SET percentile = r.percentile
+            FROM (SELECT seq, percent_rank() OVER (PARTITION BY language ORDER BY score, document_id) AS percentile
+                  FROM \(table) WHERE model_id = \(modelID)) r
+            WHERE \(table).model_id = \(modelID) AND \(table).seq = r.seq
+            """)
+    }
+}
