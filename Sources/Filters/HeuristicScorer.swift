@@ -101,11 +101,9 @@ public final class HeuristicScorer {
                 return { (batch: [Pending]) throws -> [Measured] in
                     try batch.map { pending in
                         let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
-                        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
-                        let profile = selection.profile(forLanguage: document.language.language)
-                        let values = filterSet.measure(document, parameters: profile.statistics, analyzer: analyzer)
-                        return Measured(seq: pending.seq, id: pending.id, bytes: text.count, language: document.language,
-                                        profile: profile.name, values: values)
+                        let measured = filterSet.measure(text, selection: selection, analyzer: analyzer, identifier: identifier)
+                        return Measured(seq: pending.seq, id: pending.id, bytes: text.count, language: measured.language,
+                                        profile: measured.profile, values: measured.values)
                     }
                 }
             },
@@ -197,8 +195,12 @@ struct FilterSet: @unchecked Sendable {
         self.filters = filters
     }
 
-    func measure(_ document: AnalyzedDocument, parameters: StatisticParameters, analyzer: TextAnalyzer) -> [[Double]] {
-        filters.map { $0.measure(document, parameters: parameters, analyzer: analyzer) }
+    /// Every filter's statistics for one text, under the profile of its detected language.
+    func measure(_ text: [UInt8], selection: ProfileSelection, analyzer: TextAnalyzer,
+                 identifier: any LanguageIdentifier) -> (language: LanguageGuess, profile: String, values: [[Double]]) {
+        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
+        let profile = selection.profile(forLanguage: document.language.language)
+        return (document.language, profile.name, filters.map { $0.measure(document, parameters: profile.statistics, analyzer: analyzer) })
     }
 }
 
@@ -207,10 +209,9 @@ extension HeuristicScorer {
     /// profile of the text's detected language), for texts that are not in a store.
     public static func measure(_ text: [UInt8], selection: ProfileSelection, analyzer: TextAnalyzer,
                                identifier: any LanguageIdentifier) -> (language: LanguageGuess, values: [String: [Double]]) {
-        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
-        let profile = selection.profile(forLanguage: document.language.language)
+        let measured = FilterSet(heuristicFilters).measure(text, selection: selection, analyzer: analyzer, identifier: identifier)
         var values: [String: [Double]] = [:]
-        for filter in heuristicFilters { values[filter.name] = filter.measure(document, parameters: profile.statistics, analyzer: analyzer) }
-        return (document.language, values)
+        for (filter, filterValues) in zip(heuristicFilters, measured.values) { values[filter.name] = filterValues }
+        return (measured.language, values)
     }
 }
