@@ -48,15 +48,17 @@ let package = Package(
         ),
         // Text analysis shared by the stages that read text (filters, lm, dedup), like Core.
         .target(name: "Text", dependencies: ["Core", "CICUShim", "CXXHash"]),
+        // The one driver of every per-document measure: each document read, decompressed and analysed once.
+        .target(name: "ScorePass", dependencies: ["Core", "Store", "Text"]),
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
-        .target(name: "LM", dependencies: ["Core", "Store", "Text"]),
+        .target(name: "LM", dependencies: ["Core", "Store", "Text", "ScorePass"]),
         .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
         // Learned quality: hashed n-gram features, linear models (logistic, least squares, Bradley–Terry).
-        .target(name: "Quality", dependencies: ["Core", "Store", "Text", "CXXHash"]),
+        .target(name: "Quality", dependencies: ["Core", "Store", "Text", "ScorePass", "CXXHash"]),
         .target(name: "Combined", dependencies: ["Core", "Store", "Text", "Filters", "LM", "Quality", "CXXHash"]),
         // The MinHash inner loop in C, for AVX2 with a run-time check (see its header comment).
         .target(name: "CMinHash"),
-        .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config", "CMinHash"]),
+        .target(name: "Dedup", dependencies: ["Core", "Store", "Text", "Config", "ScorePass", "CMinHash"]),
         .target(
             name: "Export",
             dependencies: ["Core", "Store", "Text", "Config", "CLibCrypto"]
@@ -65,7 +67,7 @@ let package = Package(
         .target(name: "Config", dependencies: ["Core", "Yams"]),
         .target(
             name: "Filters",
-            dependencies: ["Core", "Store", "Text", "Config", "Yams"],
+            dependencies: ["Core", "Store", "Text", "Config", "ScorePass", "Yams"],
             plugins: [.plugin(name: "EmbedFiles")]
         ),
         // The built-in trainer: byte-level BPE and a small GPT on OpenBLAS.
@@ -78,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "Ingest", "Filters", "LM", "Overlap", "Quality", "Combined", "Dedup", "Export", "Train", "Report", "Config", "Yams",
+                "Core", "Store", "Text", "ScorePass", "Ingest", "Filters", "LM", "Overlap", "Quality", "Combined", "Dedup", "Export", "Train", "Report", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: glueSettings

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import ScorePass
 import Store
 import Text
 
@@ -106,7 +107,11 @@ public final class Deduplicator {
 
     /// The stored signatures must have been made with the same shingles, bands, rows and seed.
     private func checkSettings() throws {
-        let p = options.parameters
+        try Self.checkSettings(store: store, parameters: options.parameters)
+    }
+
+    /// Records the MinHash settings in a store that has none; throws when its signatures were made with others.
+    public static func checkSettings(store: Store, parameters p: MinHashParameters) throws {
         let wanted = "shingle_words=\(p.shingleWords) bands=\(p.bands) rows=\(p.rows) seed=\(p.seed)"
         if let stored = try store.connection.scalarText("SELECT value FROM dedup_settings WHERE key = 'minhash'") {
             guard stored == wanted else {
@@ -130,155 +135,13 @@ public final class Deduplicator {
 
     // MARK: Signing
 
-    struct Pending: Sendable {
-        var seq: Int64
-        var id: Int64
-        var codec: Int
-        var stored: [UInt8]
-        var hash: [UInt8]
-        /// Signed by an earlier run that did not count lines: only its lines are wanted now.
-        var hasSignature: Bool
-    }
-
-    struct Signed: Sendable {
-        var seq: Int64
-        var id: Int64
-        var bytes: Int
-        var normalizedHash: Hash128
-        var shingles: Int
-        var signature: [UInt32]?
-        var bands: [Int64]
-        var hasSignature: Bool
-        /// Normalised line hashes (distinct within the document) with an example of each.
-        var lines: [(UInt64, String)]
-    }
-
     private func sign(_ summary: inout DedupSummary) throws {
-        // Documents without a signature, or (counting lines) whose lines were not counted by an earlier run.
-        var condition = "NOT EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq)"
-        if options.lines && !options.signOnly { condition += " OR NOT EXISTS (SELECT 1 FROM repeated_lines_documents r WHERE r.seq = d.seq)" }
-        condition = "d.duplicate_of IS NULL AND (\(condition))"
-        let total = try store.connection.scalarInt("SELECT count(*) FROM documents d WHERE \(condition)") ?? 0
-        guard total > 0 else { return }
-        let path = store.path
-        let hasher = self.hasher
-        let countLines = options.lines && !options.signOnly
-        let shingleWords = options.parameters.shingleWords
-        let query = """
-            SELECT d.seq, d.id, d.codec, d.text, EXISTS (SELECT 1 FROM dedup_signatures s WHERE s.seq = d.seq), d.content_hash
-            FROM documents d WHERE d.seq > ? AND \(condition) ORDER BY d.seq LIMIT 256
-            """
-        let insertSignature = try store.connection.prepare(
-            "INSERT OR REPLACE INTO dedup_signatures (seq, document_id, normalized_hash, shingles, signature) VALUES (?, ?, ?, ?, ?)")
-        // Band hashes go to an append-only table first; candidate search sorts them into the index
-        // (random-key inserts into a large B-tree would make signing slower as the store grows).
-        let insertBand = try store.connection.prepare("INSERT INTO minhash_bands_pending (seq, band, hash) VALUES (?, ?, ?)")
-        let countLine = try store.connection.prepare("""
-            INSERT INTO repeated_lines (hash, documents, example) VALUES (?1, ?2, CASE WHEN ?2 > 1 THEN ?3 END)
-            ON CONFLICT(hash) DO UPDATE SET documents = documents + excluded.documents, example = coalesce(example, ?3)
-            """)
-        let markLines = try store.connection.prepare("INSERT OR IGNORE INTO repeated_lines_documents (seq) VALUES (?)")
-        let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
-        defer { transaction.rollback() }
-        var progress = ProgressMeter(stage: "dedup", total: total, measure: .documents)
-
-        try OrderedPipeline.run(
-            workers: max(1, options.threads), capacity: max(1, options.threads) * 2 + 2,
-            produce: { emit in
-                try Store.readBatches(path: path, query: query, row: { statement in
-                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(5)), hasSignature: statement.int(4) != 0)
-                }, emit: emit)
-            },
-            makeWorker: {
-                let analyzer = TextAnalyzer()
-                let decompressor = ZstdDecompressor()
-                return { (batch: [Pending]) throws -> (signed: [Signed], cpuSeconds: Double) in
-                    let started = threadCPUSeconds()
-                    let signed = try batch.map { pending in
-                        let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
-                        return Self.sign(pending, text: text, analyzer: analyzer, hasher: hasher, shingleWords: shingleWords, countLines: countLines)
-                    }
-                    return (signed, threadCPUSeconds() - started)
-                }
-            },
-            consume: { (batch: [Signed], cpuSeconds: Double) in
-                summary.signingCPUSeconds += cpuSeconds
-                try transaction.write {
-                    var lineCounts = HashIndex(expected: 256)
-                    var lineHashes: [UInt64] = [], lineDocuments: [Int] = [], lineExamples: [String] = []
-                    for signed in batch where !signed.hasSignature {
-                        insertSignature.bind(1, signed.seq)
-                        insertSignature.bind(2, signed.id)
-                        insertSignature.bind(3, blob: signed.normalizedHash.bytes)
-                        insertSignature.bind(4, signed.shingles)
-                        if let signature = signed.signature {
-                            signature.withUnsafeBytes { insertSignature.bind(5, blob: $0) }
-                        } else {
-                            insertSignature.bindNull(5)
-                        }
-                        try insertSignature.run()
-                        for (band, hash) in signed.bands.enumerated() {
-                            insertBand.bind(1, signed.seq)
-                            insertBand.bind(2, band)
-                            insertBand.bind(3, hash)
-                            try insertBand.run()
-                        }
-                    }
-                    for signed in batch {
-                        if countLines {
-                            for (hash, example) in signed.lines {
-                                let (index, inserted) = lineCounts.insert(hash)
-                                if inserted {
-                                    lineHashes.append(hash)
-                                    lineDocuments.append(0)
-                                    lineExamples.append(example)
-                                }
-                                lineDocuments[index] += 1
-                            }
-                            markLines.bind(1, signed.seq)
-                            try markLines.run()
-                        }
-                    }
-                    for index in lineHashes.indices {
-                        countLine.bind(1, Int64(bitPattern: lineHashes[index]))
-                        countLine.bind(2, lineDocuments[index])
-                        countLine.bind(3, lineExamples[index])
-                        try countLine.run()
-                    }
-                }
-                for signed in batch {
-                    summary.signed += 1
-                    summary.bytes += Int64(signed.bytes)
-                }
-                progress.update(done: Int64(summary.signed), documents: Int64(summary.signed), bytes: summary.bytes)
-                if progress.due { console.progress(progress.line) }
-            })
-        try transaction.commit()
-        console.clearProgress()
-    }
-
-    /// Everything dedup stores about one document.
-    static func sign(_ pending: Pending, text: [UInt8], analyzer: TextAnalyzer, hasher: MinHasher, shingleWords: Int,
-                     countLines: Bool) -> Signed {
-        text.withUnsafeBytes { raw in
-            // Signed earlier (by a run that did not count lines, or in a partition before a merge): only the
-            // lines are wanted, and the shingles (ICU word segmentation, most of the cost) are not made again.
-            let (shingles, normalizedHash) = pending.hasSignature ? ([], Hash128(high: 0, low: 0))
-                : Shingles.of(text: raw, analyzer: analyzer, n: shingleWords)
-            let signature = pending.hasSignature ? nil : hasher.signature(of: shingles)
-            var lines: [(UInt64, String)] = []
-            if countLines {
-                var seen = HashIndex(expected: 32)
-                for line in Lines.split(raw) {
-                    let bytes = UnsafeRawBufferPointer(rebasing: raw[line.start..<line.end])
-                    guard let hash = LineHash.of(bytes, analyzer: analyzer), seen.insert(hash).inserted else { continue }
-                    lines.append((hash, String(decoding: bytes.prefix(200), as: UTF8.self)))
-                }
-            }
-            return Signed(seq: pending.seq, id: pending.id, bytes: text.count, normalizedHash: normalizedHash,
-                          shingles: shingles.count, signature: signature, bands: signature.map(hasher.bandHashes) ?? [],
-                          hasSignature: pending.hasSignature, lines: lines)
-        }
+        let measure = try MinHashMeasure(store: store, options: options)
+        let pass = MeasurePass(store: store, measures: [measure], threads: options.threads, console: console, stage: "dedup")
+        pass.commitInterval = options.commitInterval
+        _ = try pass.run()
+        summary.signed = measure.signed
+        summary.bytes = measure.bytes
+        summary.signingCPUSeconds = measure.cpuSeconds
     }
 }

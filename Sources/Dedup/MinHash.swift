@@ -98,11 +98,13 @@ public enum Shingles {
     /// The distinct shingles of a document's text, and the hash of its normalised text (both over the
     /// NFKC form, words from the ICU segmenter).
     public static func of(text raw: UnsafeRawBufferPointer, analyzer: TextAnalyzer, n: Int) -> (shingles: [UInt64], normalizedHash: Hash128) {
-        let measure = { (bytes: UnsafeRawBufferPointer) -> ([UInt64], Hash128) in
-            (of(bytes, words: analyzer.words(bytes), n: n), normalizedTextHash(bytes))
-        }
-        // nfkc returns nil when the text is already in NFKC.
-        return analyzer.nfkc(raw).map { $0.withUnsafeBytes(measure) } ?? measure(raw)
+        of(DocumentAnalysis(text: Array(raw), analyzer: analyzer, identifier: ScriptStopWordIdentifier()), n: n)
+    }
+
+    /// The same, from a document's shared analysis (its NFKC form and words).
+    public static func of(_ analysis: DocumentAnalysis, n: Int) -> (shingles: [UInt64], normalizedHash: Hash128) {
+        let words = analysis.words
+        return analysis.withNormalized { (of($0, words: words, n: n), normalizedTextHash($0)) }
     }
 
     /// XXH3-128 of the text lower-cased with white space runs collapsed to one space, trimmed.

@@ -24,19 +24,22 @@ public struct AnalyzedDocument {
     public let isNormalized: Bool
 
     public init(text: [UInt8], analyzer: TextAnalyzer, identifier: any LanguageIdentifier) {
-        self.text = text
-        let nfkc = text.withUnsafeBytes { analyzer.nfkc($0) }
-        let normalized = nfkc ?? text
-        self.normalized = normalized
-        isNormalized = nfkc == nil
-        let words = normalized.withUnsafeBytes { analyzer.words($0) }
+        self.init(analysis: DocumentAnalysis(text: text, analyzer: analyzer, identifier: identifier))
+    }
+
+    /// The filters' view of a shared analysis (the scoring pass's: its segmentation is made once).
+    public init(analysis: DocumentAnalysis) {
+        text = analysis.text
+        normalized = analysis.normalized
+        isNormalized = analysis.isNormalized
+        let words = analysis.words
         self.words = words
         wordHashes = normalized.withUnsafeBytes { bytes in
             words.map { WordHash.exact(UnsafeRawBufferPointer(rebasing: bytes[Int($0.start)..<Int($0.end)])) }
         }
-        lines = text.withUnsafeBytes { Lines.split($0) }
+        lines = analysis.lines
         characters = text.withUnsafeBytes { UTF8Text.characterCount($0) }
-        language = normalized.withUnsafeBytes { identifier.identify($0, words: words) }
+        language = analysis.language
     }
 
     /// The bytes of a word of `normalized`.

@@ -1,6 +1,7 @@
 import Core
 import Dispatch
 import Foundation
+import ScorePass
 import Store
 import Text
 
@@ -36,108 +37,76 @@ public final class HeuristicScorer {
     private let store: Store
     private let options: HeuristicScoreOptions
     private let console: Console
-    private let filters: [any HeuristicFilter.Type]
 
     public init(store: Store, options: HeuristicScoreOptions, console: Console) {
         self.store = store
         self.options = options
         self.console = console
-        filters = heuristicFilters.filter { options.filterNames.contains($0.name) }
     }
 
-    /// One document read from the store.
-    struct Pending: Sendable {
-        var seq: Int64
-        var id: Int64
-        var codec: Int
-        var stored: [UInt8]
-        var hash: [UInt8]
+    public func run() throws -> HeuristicScoreSummary {
+        let measure = try HeuristicMeasure(store: store, filterNames: options.filterNames, selection: options.selection, rescore: options.rescore)
+        let pass = MeasurePass(store: store, measures: [measure], threads: options.threads, console: console)
+        pass.commitInterval = options.commitInterval
+        let seconds = try pass.run().seconds
+        var summary = measure.summary
+        summary.seconds = seconds
+        return summary
     }
+}
+
+/// The heuristic filters' statistics as a measure of the scoring pass: each document's detected
+/// language and profile (`document_language`) and every filter's statistics (`stats_<filter>`).
+public final class HeuristicMeasure: DocumentMeasure, @unchecked Sendable { // statements are used on the writing thread only
+    public let name = "heuristics"
+    public let conditions: [String]
+    private let filters: [any HeuristicFilter.Type]
+    private let selection: ProfileSelection
+    private let inserts: Inserts
+    /// What the pass measured so far (documents, bytes, languages, profiles).
+    public private(set) var summary = HeuristicScoreSummary()
 
     /// One document measured.
     struct Measured: Sendable {
-        var seq: Int64
-        var id: Int64
-        var bytes: Int
         var language: LanguageGuess
         var profile: String
         var values: [[Double]]
     }
 
-    public func run() throws -> HeuristicScoreSummary {
-        let started = DispatchTime.now()
-        if options.rescore {
+    /// With `rescore`, the filters' stored statistics are dropped first.
+    public init(store: Store, filterNames: [String], selection: ProfileSelection, rescore: Bool) throws {
+        let filters = heuristicFilters.filter { filterNames.contains($0.name) }
+        self.filters = filters
+        self.selection = selection
+        if rescore {
             try store.connection.transaction {
                 for filter in filters { try store.connection.execute("DELETE FROM stats_\(filter.name)") }
             }
         }
-        let pendingSQL = pendingQuery()
-        let total = try store.connection.scalarInt(
-            "SELECT count(*) FROM documents d WHERE d.duplicate_of IS NULL AND (\(missingCondition))") ?? 0
-        var summary = HeuristicScoreSummary()
-        guard total > 0 else { return summary }
+        conditions = [filters.map { "NOT EXISTS (SELECT 1 FROM stats_\($0.name) s WHERE s.seq = d.seq)" }.joined(separator: " OR ")]
+        inserts = try Self.prepareInserts(store: store, filters: filters)
+    }
 
-        let path = store.path
+    public func makeWorker() -> MeasureWorker {
         let filterSet = FilterSet(filters)
-        let selection = options.selection
-        let inserts = try prepareInserts()
-        let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
-        defer { transaction.rollback() }
-        var progress = ProgressMeter(stage: "score", total: total, measure: .documents)
-
-        try OrderedPipeline.run(
-            workers: max(1, options.threads),
-            capacity: max(1, options.threads) * 2 + 2,
-            produce: { emit in
-                try Store.readBatches(path: path, query: pendingSQL, row: { statement in
-                    Pending(seq: statement.int64(0), id: statement.int64(1), codec: statement.int(2),
-                            stored: Array(statement.blobBytes(3)), hash: Array(statement.blobBytes(4)))
-                }, emit: emit)
-            },
-            makeWorker: {
-                let analyzer = TextAnalyzer()
-                let identifier = ScriptStopWordIdentifier()
-                let decompressor = ZstdDecompressor()
-                return { (batch: [Pending]) throws -> [Measured] in
-                    try batch.map { pending in
-                        let text = try StoredText.decode(pending.stored, codec: pending.codec, hash: pending.hash, document: pending.id, with: decompressor).get()
-                        let measured = filterSet.measure(text, selection: selection, analyzer: analyzer, identifier: identifier)
-                        return Measured(seq: pending.seq, id: pending.id, bytes: text.count, language: measured.language,
-                                        profile: measured.profile, values: measured.values)
-                    }
-                }
-            },
-            consume: { batch in
-                try transaction.write {
-                    for measured in batch { try write(measured, inserts: inserts) }
-                }
-                for measured in batch {
-                    summary.documents += 1
-                    summary.bytes += Int64(measured.bytes)
-                    summary.languages[measured.language.language, default: 0] += 1
-                    summary.profiles[measured.profile, default: 0] += 1
-                }
-                progress.update(done: Int64(summary.documents), documents: Int64(summary.documents), bytes: summary.bytes)
-                if progress.due { console.progress(progress.line) }
-            })
-        try transaction.commit()
-        console.clearProgress()
-        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return summary
+        let selection = self.selection
+        return { inputs in
+            inputs.map { input in
+                let measured = filterSet.measure(AnalyzedDocument(analysis: input.analysis), selection: selection, analyzer: input.analysis.analyzer)
+                return Measured(language: measured.language, profile: measured.profile, values: measured.values)
+            }
+        }
     }
 
-    // MARK: SQL
-
-    private var missingCondition: String {
-        filters.map { "NOT EXISTS (SELECT 1 FROM stats_\($0.name) s WHERE s.seq = d.seq)" }.joined(separator: " OR ")
-    }
-
-    private func pendingQuery() -> String {
-        """
-        SELECT d.seq, d.id, d.codec, d.text, d.content_hash FROM documents d
-        WHERE d.duplicate_of IS NULL AND d.seq > ? AND (\(missingCondition))
-        ORDER BY d.seq LIMIT 256
-        """
+    public func write(_ documents: [PassDocument], _ results: [any Sendable]) throws {
+        for (document, result) in zip(documents, results) {
+            let measured = result as! Measured
+            try write(document, measured)
+            summary.documents += 1
+            summary.bytes += Int64(document.bytes)
+            summary.languages[measured.language.language, default: 0] += 1
+            summary.profiles[measured.profile, default: 0] += 1
+        }
     }
 
     private struct Inserts {
@@ -145,7 +114,7 @@ public final class HeuristicScorer {
         var statistics: [SQLiteStatement]
     }
 
-    private func prepareInserts() throws -> Inserts {
+    private static func prepareInserts(store: Store, filters: [any HeuristicFilter.Type]) throws -> Inserts {
         let language = try store.connection.prepare("""
             INSERT OR REPLACE INTO document_language (seq, document_id, language, script, confidence, profile)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -160,10 +129,10 @@ public final class HeuristicScorer {
         return Inserts(language: language, statistics: statistics)
     }
 
-    private func write(_ measured: Measured, inserts: Inserts) throws {
+    private func write(_ document: PassDocument, _ measured: Measured) throws {
         let language = inserts.language
-        language.bind(1, measured.seq)
-        language.bind(2, measured.id)
+        language.bind(1, document.seq)
+        language.bind(2, document.id)
         language.bind(3, measured.language.language)
         language.bind(4, measured.language.script)
         language.bind(5, measured.language.confidence)
@@ -171,8 +140,8 @@ public final class HeuristicScorer {
         try language.run()
         for (index, filter) in filters.enumerated() {
             let statement = inserts.statistics[index]
-            statement.bind(1, measured.seq)
-            statement.bind(2, measured.id)
+            statement.bind(1, document.seq)
+            statement.bind(2, document.id)
             let values = measured.values[index]
             for column in filter.columns.indices {
                 let parameter = Int32(column + 3)
@@ -195,10 +164,9 @@ struct FilterSet: @unchecked Sendable {
         self.filters = filters
     }
 
-    /// Every filter's statistics for one text, under the profile of its detected language.
-    func measure(_ text: [UInt8], selection: ProfileSelection, analyzer: TextAnalyzer,
-                 identifier: any LanguageIdentifier) -> (language: LanguageGuess, profile: String, values: [[Double]]) {
-        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
+    /// Every filter's statistics for one document, under the profile of its detected language.
+    func measure(_ document: AnalyzedDocument, selection: ProfileSelection,
+                 analyzer: TextAnalyzer) -> (language: LanguageGuess, profile: String, values: [[Double]]) {
         let profile = selection.profile(forLanguage: document.language.language)
         return (document.language, profile.name, filters.map { $0.measure(document, parameters: profile.statistics, analyzer: analyzer) })
     }
@@ -209,7 +177,8 @@ extension HeuristicScorer {
     /// profile of the text's detected language), for texts that are not in a store.
     public static func measure(_ text: [UInt8], selection: ProfileSelection, analyzer: TextAnalyzer,
                                identifier: any LanguageIdentifier) -> (language: LanguageGuess, values: [String: [Double]]) {
-        let measured = FilterSet(heuristicFilters).measure(text, selection: selection, analyzer: analyzer, identifier: identifier)
+        let document = AnalyzedDocument(text: text, analyzer: analyzer, identifier: identifier)
+        let measured = FilterSet(heuristicFilters).measure(document, selection: selection, analyzer: analyzer)
         var values: [String: [Double]] = [:]
         for (filter, filterValues) in zip(heuristicFilters, measured.values) { values[filter.name] = filterValues }
         return (measured.language, values)

@@ -76,30 +76,31 @@ public final class LMTokenizer {
                 sentence { body in self.whitespaceTokens(line, body) }
             }
         case .icu:
-            if let normalized = analyzer.nfkc(text) {
-                count = normalized.withUnsafeBytes { icuSentences($0, sentence) }
-            } else {
-                count = icuSentences(text, sentence)
-            }
+            count = forEachSentence(in: DocumentAnalysis(text: Array(text), analyzer: analyzer, identifier: ScriptStopWordIdentifier()), sentence)
         }
         return count
     }
 
-    private func icuSentences(_ bytes: UnsafeRawBufferPointer,
-                              _ sentence: (_ tokens: (_ token: (UnsafeRawBufferPointer) -> Void) -> Void) -> Void) -> Int {
-        var count = 0
-        for line in Lines.split(bytes) {
-            let lineBytes = UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.end])
-            let tokens = analyzer.tokens(lineBytes)
-            guard !tokens.isEmpty else { continue }
-            count += 1
-            sentence { body in
-                for token in tokens {
-                    fold(UnsafeRawBufferPointer(rebasing: lineBytes[Int(token.start)..<Int(token.end)]), body)
+    /// The same, over a document's shared analysis (the scoring pass's): with the ICU tokenizer, each
+    /// line of the NFKC form with its tokens, from the one segmentation of the whole text.
+    @discardableResult
+    public func forEachSentence(in analysis: DocumentAnalysis,
+                                _ sentence: (_ tokens: (_ token: (UnsafeRawBufferPointer) -> Void) -> Void) -> Void) -> Int {
+        guard options.kind == .icu else { return analysis.text.withUnsafeBytes { forEachSentence(in: $0, sentence) } }
+        let lines = analysis.lineTokens()
+        return analysis.withNormalized { bytes in
+            var count = 0
+            for (line, tokens) in lines where !tokens.isEmpty {
+                let lineBytes = UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.end])
+                count += 1
+                sentence { body in
+                    for token in tokens {
+                        fold(UnsafeRawBufferPointer(rebasing: lineBytes[Int(token.start)..<Int(token.end)]), body)
+                    }
                 }
             }
+            return count
         }
-        return count
     }
 
     private static func isDelimiter(_ byte: UInt8) -> Bool {

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import ScorePass
 import Store
 import Text
 
@@ -39,9 +40,18 @@ public struct DocumentPerplexity: Sendable {
 
     /// Scores every non-blank line of `text` as a sentence.
     public static func measure(_ text: UnsafeRawBufferPointer, scorer: SentenceScorer) -> DocumentPerplexity {
+        measure(bytes: text.count) { scorer.scoreLines(of: text, $0) }
+    }
+
+    /// The same, over a document's shared analysis.
+    public static func measure(_ analysis: DocumentAnalysis, scorer: SentenceScorer) -> DocumentPerplexity {
+        measure(bytes: analysis.text.count) { scorer.scoreLines(of: analysis, $0) }
+    }
+
+    private static func measure(bytes: Int, _ scoreLines: ((SentenceScore) -> Void) -> Void) -> DocumentPerplexity {
         var result = DocumentPerplexity()
         var linePerplexities: [Double] = []
-        scorer.scoreLines(of: text) { score in
+        scoreLines { score in
             result.lines += 1
             result.tokens += score.tokens
             result.oov += score.oov
@@ -50,7 +60,7 @@ public struct DocumentPerplexity: Sendable {
         }
         let events = Double(result.tokens + result.lines) // each line also predicts </s>
         result.perplexity = events > 0 ? pow(10, -result.log10Probability / events) : 0
-        result.bitsPerByte = text.count > 0 ? -result.log10Probability * log2(10) / Double(text.count) : 0
+        result.bitsPerByte = bytes > 0 ? -result.log10Probability * log2(10) / Double(bytes) : 0
         linePerplexities.sort()
         result.maxLinePerplexity = linePerplexities.last ?? 0
         result.medianLinePerplexity = linePerplexities.isEmpty ? 0 : linePerplexities[linePerplexities.count / 2]
@@ -84,7 +94,7 @@ public struct ReferenceModels: @unchecked Sendable {
 /// yet (exact duplicates excluded), on all cores, then recomputes the per-language buckets.
 public final class PerplexityScorer {
     /// Scores a batch of documents (text, cross-fitting fold); one per worker thread.
-    public typealias BatchScorer = ([(text: [UInt8], fold: Int64)]) -> [DocumentPerplexity]
+    public typealias BatchScorer = ([(analysis: DocumentAnalysis, fold: Int64)]) -> [DocumentPerplexity]
 
     private let store: Store
     private let makeScorer: @Sendable () -> BatchScorer
@@ -98,9 +108,7 @@ public final class PerplexityScorer {
         self.init(store: store, modelID: modelID, threads: threads, console: console) {
             let scorers = reference.models.map { SentenceScorer(model: $0) }
             return { batch in
-                batch.map { item in
-                    item.text.withUnsafeBytes { DocumentPerplexity.measure($0, scorer: scorers[reference.index(for: item.fold)]) }
-                }
+                batch.map { item in DocumentPerplexity.measure(item.analysis, scorer: scorers[reference.index(for: item.fold)]) }
             }
         }
     }
@@ -148,93 +156,29 @@ public final class PerplexityScorer {
         return id
     }
 
-    struct Scored: Sendable {
-        var seq: Int64
-        var id: Int64
-        var bytes: Int
-        var language: String
-        var result: DocumentPerplexity
+    /// The measure of the scoring pass that stores this model's perplexities (run alone by `run()`, or
+    /// with other measures in one `MeasurePass`, then `finish`).
+    public func makeMeasure() throws -> PerplexityMeasure {
+        try PerplexityMeasure(store: store, modelID: modelID, makeScorer: makeScorer)
     }
 
     public func run() throws -> PerplexityScoreSummary {
         let started = DispatchTime.now()
-        var summary = PerplexityScoreSummary()
-        summary.modelID = modelID
-        let total = try store.countUnscored(table: "perplexity", modelID: modelID)
-        if total > 0 {
-            try score(total: total, summary: &summary)
-        }
-        summary.cutoffs = try assignBuckets()
+        let measure = try makeMeasure()
+        let pass = MeasurePass(store: store, measures: [measure], threads: threads, console: console)
+        pass.commitInterval = commitInterval
+        _ = try pass.run()
+        var summary = try finish(measure)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }
 
-    private func score(total: Int64, summary: inout PerplexityScoreSummary) throws {
-        let path = store.path
-        let makeScorer = self.makeScorer
-        let insert = try store.connection.prepare("""
-            INSERT OR REPLACE INTO perplexity (model_id, seq, document_id, language, lines, tokens, oov, log10_prob, perplexity,
-                                               bits_per_byte, max_line_perplexity, median_line_perplexity, bucket)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-            """)
-        let transaction = GroupedTransaction(store: store, interval: commitInterval)
-        defer { transaction.rollback() }
-        var progress = ProgressMeter(stage: "score", total: total, measure: .documents)
-        let modelID = self.modelID
-
-        try OrderedPipeline.run(
-            workers: max(1, threads),
-            capacity: max(1, threads) * 2 + 2,
-            produce: { emit in try Store.readUnscored(path: path, table: "perplexity", modelID: modelID, emit: emit) },
-            makeWorker: {
-                let scorer = makeScorer()
-                let decompressor = ZstdDecompressor()
-                let analyzer = TextAnalyzer()
-                let identifier = ScriptStopWordIdentifier()
-                return { (batch: [PendingDocument]) throws -> [Scored] in
-                    let texts = try batch.map { try $0.text(with: decompressor) }
-                    let results = scorer(zip(texts, batch).map { ($0, $1.foldID) })
-                    return zip(batch, zip(texts, results)).map { pending, item in
-                        let (text, result) = item
-                        return text.withUnsafeBytes { bytes in
-                            // Without a stored language (heuristics not scored), guess it from the first 4 KB:
-                            // enough for the guess, a fraction of a second segmentation pass on long documents.
-                            let head = UnsafeRawBufferPointer(rebasing: bytes[..<UTF8Bytes.prefixLength(bytes, limit: 4096)])
-                            let language = pending.language ?? identifier.identify(head, words: analyzer.words(head)).language
-                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language, result: result)
-                        }
-                    }
-                }
-            },
-            consume: { batch in
-                try transaction.write {
-                    for scored in batch {
-                        let r = scored.result
-                        insert.bind(1, modelID)
-                        insert.bind(2, scored.seq)
-                        insert.bind(3, scored.id)
-                        insert.bind(4, scored.language)
-                        insert.bind(5, r.lines)
-                        insert.bind(6, r.tokens)
-                        insert.bind(7, r.oov)
-                        insert.bind(8, r.log10Probability)
-                        insert.bind(9, r.perplexity)
-                        insert.bind(10, r.bitsPerByte)
-                        insert.bind(11, r.maxLinePerplexity)
-                        insert.bind(12, r.medianLinePerplexity)
-                        try insert.run()
-                    }
-                }
-                for scored in batch {
-                    summary.documents += 1
-                    summary.bytes += Int64(scored.bytes)
-                    summary.tokens += Int64(scored.result.tokens)
-                }
-                progress.update(done: Int64(summary.documents), documents: Int64(summary.documents), bytes: summary.bytes)
-                if progress.due { console.progress(progress.line) }
-            })
-        try transaction.commit()
-        console.clearProgress()
+    /// After the pass: recomputes the per-language buckets; the summary of what the measure did.
+    public func finish(_ measure: PerplexityMeasure) throws -> PerplexityScoreSummary {
+        var summary = measure.summary
+        summary.modelID = modelID
+        summary.cutoffs = try assignBuckets()
+        return summary
     }
 
     /// cc_net's buckets: per language, head up to the 30th percentile of perplexity, middle up to the
@@ -299,5 +243,72 @@ public final class PerplexityScorer {
         statement.bind(1, id)
         guard try statement.step() else { return nil }
         return (statement.int64(0), statement.text(1) ?? "", statement.text(2))
+    }
+}
+
+/// Perplexity under one model as a measure of the scoring pass (`perplexity` rows of the model).
+public final class PerplexityMeasure: DocumentMeasure, @unchecked Sendable { // the statement is used on the writing thread only
+    public let name = "perplexity"
+    public let conditions: [String]
+    private let makeScorer: @Sendable () -> PerplexityScorer.BatchScorer
+    private let modelID: Int64
+    private let insert: SQLiteStatement
+    /// What the pass measured so far.
+    public private(set) var summary = PerplexityScoreSummary()
+
+    struct Scored: Sendable {
+        var language: String
+        var result: DocumentPerplexity
+    }
+
+    init(store: Store, modelID: Int64, makeScorer: @escaping @Sendable () -> PerplexityScorer.BatchScorer) throws {
+        self.modelID = modelID
+        self.makeScorer = makeScorer
+        conditions = ["NOT EXISTS (SELECT 1 FROM perplexity s WHERE s.model_id = \(modelID) AND s.seq = d.seq)"]
+        insert = try store.connection.prepare("""
+            INSERT OR REPLACE INTO perplexity (model_id, seq, document_id, language, lines, tokens, oov, log10_prob, perplexity,
+                                               bits_per_byte, max_line_perplexity, median_line_perplexity, bucket)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            """)
+    }
+
+    public func makeWorker() -> MeasureWorker {
+        let scorer = makeScorer()
+        return { inputs in
+            let results = scorer(inputs.map { ($0.analysis, $0.document.foldID) })
+            return zip(inputs, results).map { input, result in
+                // The stored language, or the one the heuristics told in this pass; without either (heuristics
+                // not scored), a guess from the first 4 KB: enough for the guess, a fraction of a
+                // segmentation pass on long documents.
+                let language = input.document.storedLanguage ?? input.analysis.knownLanguage?.language ?? input.analysis.text.withUnsafeBytes { bytes in
+                    let head = UnsafeRawBufferPointer(rebasing: bytes[..<UTF8Bytes.prefixLength(bytes, limit: 4096)])
+                    return input.analysis.identifier.identify(head, words: input.analysis.analyzer.words(head)).language
+                }
+                return Scored(language: language, result: result)
+            }
+        }
+    }
+
+    public func write(_ documents: [PassDocument], _ results: [any Sendable]) throws {
+        for (document, result) in zip(documents, results) {
+            let scored = result as! Scored
+            let r = scored.result
+            insert.bind(1, modelID)
+            insert.bind(2, document.seq)
+            insert.bind(3, document.id)
+            insert.bind(4, scored.language)
+            insert.bind(5, r.lines)
+            insert.bind(6, r.tokens)
+            insert.bind(7, r.oov)
+            insert.bind(8, r.log10Probability)
+            insert.bind(9, r.perplexity)
+            insert.bind(10, r.bitsPerByte)
+            insert.bind(11, r.maxLinePerplexity)
+            insert.bind(12, r.medianLinePerplexity)
+            try insert.run()
+            summary.documents += 1
+            summary.bytes += Int64(document.bytes)
+            summary.tokens += Int64(r.tokens)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Text
 /// Scores text with a model: tokenizes it as the model's options say and looks the tokens up.
 /// Not thread-safe: one per thread (it owns a tokenizer).
 public final class SentenceScorer {
@@ -29,6 +30,15 @@ public final class SentenceScorer {
     /// Every non-blank line of a document as a sentence; `body` gets each line's score.
     public func scoreLines(of text: UnsafeRawBufferPointer, _ body: (SentenceScore) -> Void) {
         tokenizer.forEachSentence(in: text) { tokens in
+            ids.removeAll(keepingCapacity: true)
+            tokens { token in ids.append(model.id(ofTokenHash: TokenHash.of(token))) }
+            body(model.score(ids))
+        }
+    }
+
+    /// The same, over a document's shared analysis.
+    public func scoreLines(of analysis: DocumentAnalysis, _ body: (SentenceScore) -> Void) {
+        tokenizer.forEachSentence(in: analysis) { tokens in
             ids.removeAll(keepingCapacity: true)
             tokens { token in ids.append(model.id(ofTokenHash: TokenHash.of(token))) }
             body(model.score(ids))

@@ -110,7 +110,20 @@ public final class FeatureExtractor {
         return (vector, language ?? LanguageGuess(language: "other", script: "Zyyy", confidence: 0))
     }
 
+    /// The feature vector (and with `identifyLanguage` the language of the first 4 KB) of a document's
+    /// shared analysis: from its NFKC form and tokens when the whole text is within `maxBytes`, the same
+    /// features `vector` finds in the text.
+    public func vector(_ analysis: DocumentAnalysis, identifyLanguage: Bool) -> (vector: SparseVector, language: LanguageGuess) {
+        let (vector, language) = vector(identifyLanguage: identifyLanguage) { seen, body in forEachFeature(analysis, tokensSeen: seen, body) }
+        return (vector, language ?? LanguageGuess(language: "other", script: "Zyyy", confidence: 0))
+    }
+
     private func vector(_ text: UnsafeRawBufferPointer, identifyLanguage: Bool) -> (vector: SparseVector, language: LanguageGuess?) {
+        vector(identifyLanguage: identifyLanguage) { seen, body in forEachFeature(text, describe: false, tokensSeen: seen, body) }
+    }
+
+    private func vector(identifyLanguage: Bool,
+                        features: (((UnsafeRawBufferPointer, [Word]) -> Void)?, (UInt64, String?) -> Void) -> Void) -> (vector: SparseVector, language: LanguageGuess?) {
         var language: LanguageGuess?
         let identifier = self.identifier
         let seen: ((UnsafeRawBufferPointer, [Word]) -> Void)? = identifyLanguage ? { bytes, tokens in
@@ -120,7 +133,7 @@ public final class FeatureExtractor {
         } : nil
         let bits = settings.bits, counts = self.counts
         counts.reset()
-        forEachFeature(text, describe: false, tokensSeen: seen) { hash, _ in
+        features(seen) { hash, _ in
             counts.add(Self.bucket(hash, bits: bits), hash >> 63 == 0 ? 1 : -1)
         }
         var vector = SparseVector()
@@ -155,10 +168,20 @@ public final class FeatureExtractor {
                                _ body: (UInt64, String?) -> Void) {
         let limited = UnsafeRawBufferPointer(rebasing: text[..<UTF8Bytes.prefixLength(text, limit: settings.maxBytes)])
         if let normalized = analyzer.nfkc(limited) {
-            normalized.withUnsafeBytes { features($0, describe: describe, tokensSeen: tokensSeen, body) }
+            normalized.withUnsafeBytes { features($0, tokens: analyzer.tokens($0), describe: describe, tokensSeen: tokensSeen, body) }
         } else {
-            features(limited, describe: describe, tokensSeen: tokensSeen, body)
+            features(limited, tokens: analyzer.tokens(limited), describe: describe, tokensSeen: tokensSeen, body)
         }
+    }
+
+    /// The same over a shared analysis (its NFKC form and tokens, when the text is within `maxBytes`).
+    private func forEachFeature(_ analysis: DocumentAnalysis, tokensSeen: ((UnsafeRawBufferPointer, [Word]) -> Void)?,
+                                _ body: (UInt64, String?) -> Void) {
+        guard analysis.text.count <= settings.maxBytes else {
+            return analysis.text.withUnsafeBytes { forEachFeature($0, describe: false, tokensSeen: tokensSeen, body) }
+        }
+        let tokens = analysis.tokens
+        analysis.withNormalized { features($0, tokens: tokens, describe: false, tokensSeen: tokensSeen, body) }
     }
 
     // Seeds that keep the kinds of feature apart (a word and a bigram never share a hash by construction).
@@ -169,9 +192,8 @@ public final class FeatureExtractor {
     private static let lengthSeed: UInt64 = 0x7175_616C_6974_7905
     private static let lineBreak: UInt64 = XXH3_64bits_withSeed("\n", 1, wordSeed)
 
-    private func features(_ text: UnsafeRawBufferPointer, describe: Bool, tokensSeen: ((UnsafeRawBufferPointer, [Word]) -> Void)?,
+    private func features(_ text: UnsafeRawBufferPointer, tokens: [Word], describe: Bool, tokensSeen: ((UnsafeRawBufferPointer, [Word]) -> Void)?,
                           _ body: (UInt64, String?) -> Void) {
-        let tokens = analyzer.tokens(text)
         tokensSeen?(text, tokens)
         var previous: UInt64? = nil
         var previousText = ""

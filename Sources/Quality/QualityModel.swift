@@ -219,3 +219,12 @@ public struct QualityError: HintedError, Sendable {
         self.hint = hint
     }
 }
+
+extension QualityModel {
+    /// Whether a file starts like a quality model (its magic), to tell it from a language model.
+    public static func recognizes(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: magic.count)).map(Array.init) == magic
+    }
+}

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import ScorePass
 import Store
 import Text
 
@@ -65,83 +66,33 @@ public final class QualityStoreScorer {
         return id
     }
 
-    struct Scored: Sendable {
-        var seq: Int64
-        var id: Int64
-        var bytes: Int
-        var language: String
-        var fold: Int
-        var score: Double
+    /// The measure of the scoring pass that stores this model's scores (run alone by `run()`, or with
+    /// other measures in one `MeasurePass`, then `finish`).
+    public func makeMeasure() throws -> QualityMeasure {
+        try QualityMeasure(store: store, model: model, modelID: modelID)
     }
 
     public func run() throws -> QualityScoreSummary {
         let started = DispatchTime.now()
-        var summary = QualityScoreSummary()
-        summary.modelID = modelID
-        summary.folds = model.header.folds
-        let total = try store.countUnscored(table: "quality_scores", modelID: modelID)
-        if total > 0 { try score(total: total, summary: &summary) }
-        try assignPercentiles()
-        summary.languages = try Self.languages(store: store, modelID: modelID)
+        let measure = try makeMeasure()
+        let pass = MeasurePass(store: store, measures: [measure], threads: threads, console: console)
+        pass.commitInterval = commitInterval
+        _ = try pass.run()
+        var summary = try finish(measure)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }
 
-    private func score(total: Int64, summary: inout QualityScoreSummary) throws {
-        let path = store.path
-        let insert = try store.connection.prepare("""
-            INSERT OR REPLACE INTO quality_scores (model_id, seq, document_id, language, fold, score, percentile)
-            VALUES (?, ?, ?, ?, ?, ?, NULL)
-            """)
-        let transaction = GroupedTransaction(store: store, interval: commitInterval)
-        defer { transaction.rollback() }
-        var progress = ProgressMeter(stage: "score", total: total, measure: .documents)
-        let scorer = QualityScorer(model: model)
-        let settings = model.header.features
-        let modelID = self.modelID
-
-        try OrderedPipeline.run(
-            workers: max(1, threads),
-            capacity: max(1, threads) * 2 + 2,
-            produce: { emit in try Store.readUnscored(path: path, table: "quality_scores", modelID: modelID, emit: emit) },
-            makeWorker: {
-                let extractor = FeatureExtractor(settings: settings)
-                let decompressor = ZstdDecompressor()
-                return { (batch: [PendingDocument]) throws -> [Scored] in
-                    try batch.map { pending in
-                        let text = try pending.text(with: decompressor)
-                        return text.withUnsafeBytes { bytes in
-                            let fold = scorer.model.fold(of: pending.foldID)
-                            // Without a stored language (heuristics not scored), it is told from the same segmentation.
-                            let (vector, language) = pending.language.map { (extractor.vector(bytes), $0) }
-                                ?? { let analysed = extractor.analyze(bytes); return (analysed.vector, analysed.language.language) }()
-                            return Scored(seq: pending.seq, id: pending.id, bytes: text.count, language: language, fold: fold,
-                                          score: scorer.score(vector, fold: fold))
-                        }
-                    }
-                }
-            },
-            consume: { batch in
-                try transaction.write {
-                    for scored in batch {
-                        insert.bind(1, modelID)
-                        insert.bind(2, scored.seq)
-                        insert.bind(3, scored.id)
-                        insert.bind(4, scored.language)
-                        insert.bind(5, scored.fold)
-                        insert.bind(6, scored.score)
-                        try insert.run()
-                    }
-                }
-                for scored in batch {
-                    summary.documents += 1
-                    summary.bytes += Int64(scored.bytes)
-                }
-                progress.update(done: Int64(summary.documents), documents: Int64(summary.documents), bytes: summary.bytes)
-                if progress.due { console.progress(progress.line) }
-            })
-        try transaction.commit()
-        console.clearProgress()
+    /// After the pass: sets the per-language percentiles; the summary of what the measure did.
+    public func finish(_ measure: QualityMeasure) throws -> QualityScoreSummary {
+        var summary = QualityScoreSummary()
+        summary.modelID = modelID
+        summary.folds = model.header.folds
+        summary.documents = measure.documents
+        summary.bytes = measure.bytes
+        try assignPercentiles()
+        summary.languages = try Self.languages(store: store, modelID: modelID)
+        return summary
     }
 
     /// Each document's percent rank within its language (ties broken by document id), 1 = best.
@@ -175,5 +126,64 @@ public final class QualityStoreScorer {
         statement.bind(1, id)
         guard try statement.step() else { return nil }
         return (statement.int64(0), statement.text(1) ?? "", statement.text(2))
+    }
+}
+
+/// A quality model's score as a measure of the scoring pass (`quality_scores` rows of the model). Each
+/// document is scored by the model of its cross-fitting fold.
+public final class QualityMeasure: DocumentMeasure, @unchecked Sendable { // the statement is used on the writing thread only
+    public let name = "quality"
+    public let conditions: [String]
+    private let scorer: QualityScorer
+    private let modelID: Int64
+    private let insert: SQLiteStatement
+    /// Documents scored so far and their bytes.
+    public private(set) var documents = 0
+    public private(set) var bytes: Int64 = 0
+
+    struct Scored: Sendable {
+        var language: String
+        var fold: Int
+        var score: Double
+    }
+
+    init(store: Store, model: QualityModel, modelID: Int64) throws {
+        scorer = QualityScorer(model: model)
+        self.modelID = modelID
+        conditions = ["NOT EXISTS (SELECT 1 FROM quality_scores s WHERE s.model_id = \(modelID) AND s.seq = d.seq)"]
+        insert = try store.connection.prepare("""
+            INSERT OR REPLACE INTO quality_scores (model_id, seq, document_id, language, fold, score, percentile)
+            VALUES (?, ?, ?, ?, ?, ?, NULL)
+            """)
+    }
+
+    public func makeWorker() -> MeasureWorker {
+        let scorer = self.scorer
+        let extractor = FeatureExtractor(settings: scorer.model.header.features)
+        return { inputs in
+            inputs.map { input in
+                let fold = scorer.model.fold(of: input.document.foldID)
+                // The stored language, or the heuristics' of this pass; without either (heuristics not
+                // scored), it is told from the same segmentation.
+                let known = input.document.storedLanguage ?? input.analysis.knownLanguage?.language
+                let (vector, told) = extractor.vector(input.analysis, identifyLanguage: known == nil)
+                return Scored(language: known ?? told.language, fold: fold, score: scorer.score(vector, fold: fold))
+            }
+        }
+    }
+
+    public func write(_ documents: [PassDocument], _ results: [any Sendable]) throws {
+        for (document, result) in zip(documents, results) {
+            let scored = result as! Scored
+            insert.bind(1, modelID)
+            insert.bind(2, document.seq)
+            insert.bind(3, document.id)
+            insert.bind(4, scored.language)
+            insert.bind(5, scored.fold)
+            insert.bind(6, scored.score)
+            try insert.run()
+            self.documents += 1
+            bytes += Int64(document.bytes)
+        }
     }
 }

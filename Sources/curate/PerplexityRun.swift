@@ -10,8 +10,11 @@ import Train
 
 /// Options of `curate score --metric perplexity`.
 struct PerplexityOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The model to score with: perplexity, a reference LM (ARPA, curate binary, or a GPT run); quality, a quality model (curate quality train).", valueName: "path"))
-    var model: String?
+    @Option(name: .customLong("model"), help: ArgumentHelp("The model to score with: perplexity, a reference LM (ARPA, curate binary, or a GPT run); quality, a quality model (curate quality train). A fused --metric list takes one of each.", valueName: "path"))
+    var models: [String] = []
+
+    /// The one model of a single-metric run.
+    var model: String? { models.last }
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("perplexity: clean text to train the reference model on (cc_net used Wikipedia); without --model or --reference, curate trains on the documents the heuristic filters keep. rouge, bleu: the exemplar documents.", valueName: "path"))
     var reference: [String] = []
@@ -90,7 +93,7 @@ struct PerplexityRun {
             setBLASThreads(1) // one evaluator per worker thread
             let scorer = PerplexityScorer(store: store, modelID: modelID, threads: threads, console: console) {
                 let evaluator = Evaluator(file: file)
-                return { batch in evaluator.measure(batch.map(\.text)).map(DocumentPerplexity.init(loss:)) }
+                return { batch in evaluator.measure(batch.map(\.analysis.text)).map(DocumentPerplexity.init(loss:)) }
             }
             let summary = try scorer.run()
             try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(summary.documents), "tokens": summary.tokens],

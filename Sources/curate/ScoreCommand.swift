@@ -25,7 +25,7 @@ struct ScoreCommand: ParsableCommand {
             """)
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, perplexity, quality, combined, rouge, bleu
+        case heuristics, gopher, gopherRepetition = "gopher-repetition", c4, fineweb, minhash, perplexity, quality, combined, rouge, bleu
 
         var filterNames: [String] {
             switch self {
@@ -34,13 +34,41 @@ struct ScoreCommand: ParsableCommand {
             case .gopherRepetition: [GopherRepetitionFilter.name]
             case .c4: [C4QualityFilter.name]
             case .fineweb: [FineWebQualityFilter.name]
-            case .perplexity, .quality, .combined, .rouge, .bleu: []
+            case .minhash, .perplexity, .quality, .combined, .rouge, .bleu: []
             }
         }
     }
 
-    @Option(name: .long, help: "What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, perplexity, quality, combined, rouge or bleu.")
-    var metric: Metric = .heuristics
+    @Option(name: .long, help: ArgumentHelp("What to measure: heuristics, gopher, gopher-repetition, c4, fineweb, minhash, perplexity, quality, combined, rouge or bleu; or a comma-separated list of heuristics (or filter names), minhash, perplexity and quality, measured in one pass over the store (one read and one segmentation per document).", valueName: "metric[,metric…]"))
+    var metric: String = "heuristics"
+
+    /// The metrics named by --metric.
+    var metrics: [Metric] {
+        get throws {
+            let names = metric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return try names.map { name in
+                guard let metric = Metric(rawValue: name) else {
+                    throw ValidationError("unknown metric '\(name)': expected \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return metric
+            }
+        }
+    }
+
+    func validate() throws {
+        let metrics = try self.metrics
+        guard !metrics.isEmpty else { throw ValidationError("--metric names nothing") }
+        if metrics.count > 1 || metrics == [.minhash] {
+            if let alone = metrics.first(where: { [.combined, .rouge, .bleu].contains($0) }) {
+                throw ValidationError("\(alone.rawValue) cannot be measured in a fused pass: run `curate score --metric \(alone.rawValue)` on its own")
+            }
+            if perplexityOptions.contrast || !perplexityOptions.reference.isEmpty || qualityOptions.given {
+                throw ValidationError("a fused --metric list scores with models given by --model or stored before; train them first (--contrast, --reference, --positive … run with one metric)")
+            }
+        } else if perplexityOptions.models.count > 1 {
+            throw ValidationError("--model is given \(perplexityOptions.models.count) times: several models only with a --metric list (heuristics,perplexity,quality)")
+        }
+    }
 
     @OptionGroup var perplexityOptions: PerplexityOptions
     @OptionGroup(title: "Quality model (--metric quality)") var qualityOptions: QualityTrainingArguments
@@ -52,6 +80,13 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        let metrics = try self.metrics
+        if metrics.count > 1 || metrics == [.minhash] {
+            try FusedScoreRun(metrics: metrics, models: perplexityOptions.models, selection: try profileOptions.selection(), global: global,
+                              rescore: rescore).run()
+            return
+        }
+        let metric = metrics[0]
         switch metric {
         case .perplexity:
             try PerplexityRun(options: perplexityOptions, global: global, rescore: rescore).run()
