@@ -27,7 +27,21 @@ struct curate_icu_analyzer {
     int32_t normalized8_capacity;
     curate_icu_word *found;
     int32_t found_capacity;
+    // What curate_icu_normalize_line does to each ASCII character (see line_class), asked of ICU once.
+    int8_t ascii_class[128];
 };
+
+enum { LINE_DROP = -1, LINE_SPACE = -2 };  // ascii_class: else the byte to write
+
+// The normalised form of one ASCII character, by the same ICU tests the general path applies (an
+// ASCII character is its own NFD): dropped (a mark or punctuation), white space, or the byte written.
+static int8_t line_class(UChar32 c) {
+    if (u_charType(c) == U_NON_SPACING_MARK) return LINE_DROP;
+    if (u_isUWhiteSpace(c)) return LINE_SPACE;
+    if (u_ispunct(c)) return LINE_DROP;
+    if (u_isdigit(c)) return '0';
+    return (int8_t)u_tolower(c);
+}
 
 static int grow(void **buffer, int32_t *capacity, int32_t needed, size_t element) {
     if (needed <= *capacity) return 1;
@@ -49,6 +63,7 @@ curate_icu_analyzer *curate_icu_analyzer_create(const char *locale) {
     a->sentences = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &sentence_status);
     a->nfkc = unorm2_getNFKCInstance(&status);
     a->nfd = unorm2_getNFDInstance(&status);
+    for (UChar32 c = 0; c < 128; c++) a->ascii_class[c] = line_class(c);
     if (U_FAILURE(status) || U_FAILURE(sentence_status)) {
         curate_icu_analyzer_destroy(a);
         return NULL;
@@ -218,7 +233,47 @@ int32_t curate_icu_fold(const uint8_t *utf8, int32_t length, int lowercase, int 
     return written;
 }
 
+// A line of only ASCII and CJK Unified Ideographs (U+4E00–9FFF: no decompositions, letters without
+// case, not marks, spaces, punctuation or digits) normalises without ICU: the ASCII characters by the
+// table ICU filled, the ideographs copied. Most lines of English and Chinese text are such lines; the
+// rest take the general path. Both give the same bytes (Tests/TextTests check every ASCII character).
+static int32_t normalize_simple_line(curate_icu_analyzer *a, const uint8_t *utf8, int32_t length, const uint8_t **out) {
+    for (int32_t i = 0; i < length;) {
+        if (utf8[i] < 0x80) { i++; continue; }
+        UChar32 c;
+        U8_NEXT(utf8, i, length, c);
+        if (c < 0x4E00 || c > 0x9FFF) return -2;
+    }
+    if (!grow((void **)&a->normalized8, &a->normalized8_capacity, length + 4, 1)) return -1;
+    int32_t written = 0;
+    int pending_space = 0;
+    for (int32_t i = 0; i < length;) {
+        uint8_t byte = utf8[i];
+        if (byte < 0x80) {
+            int8_t class = a->ascii_class[byte];
+            i++;
+            if (class == LINE_DROP) continue;
+            if (class == LINE_SPACE) { pending_space = written > 0; continue; }
+            if (pending_space) { a->normalized8[written++] = ' '; pending_space = 0; }
+            a->normalized8[written++] = (uint8_t)class;
+        } else {
+            if (pending_space) { a->normalized8[written++] = ' '; pending_space = 0; }
+            a->normalized8[written++] = utf8[i++];
+            a->normalized8[written++] = utf8[i++];
+            a->normalized8[written++] = utf8[i++];
+        }
+    }
+    *out = a->normalized8;
+    return written;
+}
+
 int32_t curate_icu_normalize_line(curate_icu_analyzer *a, const uint8_t *utf8, int32_t length, const uint8_t **out) {
+    int32_t simple = normalize_simple_line(a, utf8, length, out);
+    if (simple != -2) return simple;
+    return curate_icu_normalize_line_general(a, utf8, length, out);
+}
+
+int32_t curate_icu_normalize_line_general(curate_icu_analyzer *a, const uint8_t *utf8, int32_t length, const uint8_t **out) {
     UErrorCode status = U_ZERO_ERROR;
     int32_t units = 0;
     if (!grow((void **)&a->utf16, &a->utf16_capacity, length + 1, sizeof(UChar))) return -1;

@@ -47,8 +47,10 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
         // Band hashes go to an append-only table first; candidate search sorts them into the index
         // (random-key inserts into a large B-tree would make signing slower as the store grows).
         insertBand = try store.connection.prepare("INSERT INTO minhash_bands_pending (seq, band, hash) VALUES (?, ?, ?)")
+        // A line's example is the line as the second document that has it wrote it (the first one's is
+        // not kept: most lines are in one document only), whatever documents a transaction gathers.
         countLine = try store.connection.prepare("""
-            INSERT INTO repeated_lines (hash, documents, example) VALUES (?1, ?2, CASE WHEN ?2 > 1 THEN ?3 END)
+            INSERT INTO repeated_lines (hash, documents, example) VALUES (?1, ?2, CASE WHEN ?2 > 1 THEN ?4 END)
             ON CONFLICT(hash) DO UPDATE SET documents = documents + excluded.documents, example = coalesce(example, ?3)
             """)
         markLines = try store.connection.prepare("INSERT OR IGNORE INTO repeated_lines_documents (seq) VALUES (?)")
@@ -88,10 +90,13 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
                       bands: signature.map(hasher.bandHashes) ?? [], hasSignature: hasSignature, lines: lines, cpuSeconds: 0)
     }
 
+    /// Line counts gathered since the last commit: per distinct hash, the documents that have it and the
+    /// line as the first and the second of them wrote it.
+    private var lineCounts = HashIndex(expected: 1 << 16)
+    private var lineHashes: [UInt64] = [], lineDocuments: [Int] = [], lineExamples: [(first: String, second: String?)] = []
+
     public func write(_ documents: [PassDocument], _ results: [any Sendable]) throws {
         let batch = results.map { $0 as! Signed }
-        var lineCounts = HashIndex(expected: 256)
-        var lineHashes: [UInt64] = [], lineDocuments: [Int] = [], lineExamples: [String] = []
         for (document, signed) in zip(documents, batch) {
             if !signed.hasSignature {
                 insertSignature.bind(1, document.seq)
@@ -117,7 +122,9 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
                     if inserted {
                         lineHashes.append(hash)
                         lineDocuments.append(0)
-                        lineExamples.append(example)
+                        lineExamples.append((example, nil))
+                    } else if lineDocuments[index] == 1 {
+                        lineExamples[index].second = example
                     }
                     lineDocuments[index] += 1
                 }
@@ -128,11 +135,23 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
             bytes += Int64(document.bytes)
             cpuSeconds += signed.cpuSeconds
         }
-        for index in lineHashes.indices {
-            countLine.bind(1, Int64(bitPattern: lineHashes[index]))
+    }
+
+    /// Adds the gathered line counts to `repeated_lines`, in hash order (neighbouring keys share pages).
+    public func flush() throws {
+        guard !lineHashes.isEmpty else { return }
+        var order = lineHashes.enumerated().map { (key: Int64(bitPattern: $0.element), index: $0.offset) }
+        order.sort { $0.key < $1.key }
+        for (key, index) in order {
+            countLine.bind(1, key)
             countLine.bind(2, lineDocuments[index])
-            countLine.bind(3, lineExamples[index])
+            countLine.bind(3, lineExamples[index].first)
+            countLine.bind(4, lineExamples[index].second)
             try countLine.run()
         }
+        lineCounts = HashIndex(expected: 1 << 16)
+        lineHashes.removeAll(keepingCapacity: true)
+        lineDocuments.removeAll(keepingCapacity: true)
+        lineExamples.removeAll(keepingCapacity: true)
     }
 }

@@ -134,6 +134,17 @@ public final class TextAnalyzer {
         return body(UnsafeRawBufferPointer(start: output, count: Int(count)))
     }
 
+    /// `withNormalizedLine` by ICU alone, without the fast path for ASCII and ideographs (for tests).
+    func normalizedLineByICU(_ line: [UInt8]) -> [UInt8] {
+        line.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
+            var output: UnsafePointer<UInt8>?
+            let count = curate_icu_normalize_line_general(handle, base.assumingMemoryBound(to: UInt8.self), Int32(bytes.count), &output)
+            guard count >= 0, let output else { return line }
+            return Array(UnsafeBufferPointer(start: output, count: Int(count)))
+        }
+    }
+
     /// The number of sentences holding at least one letter or digit.
     public func sentenceCount(_ text: UnsafeRawBufferPointer) -> Int {
         guard let base = text.baseAddress, text.count > 0 else { return 0 }

@@ -1,5 +1,5 @@
 import Testing
-import Text
+@testable import Text
 
 @Suite struct TextAnalyzerTests {
     let analyzer = TextAnalyzer()
@@ -101,5 +101,36 @@ import Text
 
     @Test func englishKeywordSpamWithoutFunctionWordsIsNotEnglish() {
         #expect(identify("cheap flights best cheap flights cheap flight deals book cheap flights").language == "other")
+    }
+}
+
+/// cc_net's line normalisation: the table-driven path for ASCII and ideographs gives ICU's bytes.
+@Suite struct NormalizedLineTests {
+    let analyzer = TextAnalyzer()
+
+    func fast(_ line: [UInt8]) -> [UInt8] {
+        line.withUnsafeBytes { bytes in analyzer.withNormalizedLine(bytes) { Array($0) } }
+    }
+
+    @Test func everyASCIICharacterAndPairNormalisesAsICUDoes() {
+        for a in UInt8(0)..<128 {
+            #expect(fast([a]) == analyzer.normalizedLineByICU([a]), "\(a)")
+            for b in stride(from: UInt8(0), to: 128, by: 7) {
+                let pair: [UInt8] = [0x41, a, 0x20, b, 0x7A]
+                #expect(fast(pair) == analyzer.normalizedLineByICU(pair), "\(pair)")
+            }
+        }
+    }
+
+    @Test(arguments: ["  Hello, World! 123 — ok", "我们今天在北京大学学习。", "Mixed 中文 and English 2024年", "\t lead and trail \t",
+                      "Café déjà vu", "Ｆｕｌｌｗｉｄｔｈ", "$100 + 5% <tag> a|b ~x^y`z", "一丁七万丈三上下不与丐丑专且", "龟龠龢龥鿿 end"])
+    func linesNormaliseAsICUDoes(_ line: String) {
+        let bytes = Array(line.utf8)
+        #expect(fast(bytes) == analyzer.normalizedLineByICU(bytes))
+    }
+
+    @Test func theNormalFormIsCcNets() {
+        #expect(String(decoding: fast(Array("  Hello, World! 123   ok ".utf8)), as: UTF8.self) == "hello world 000 ok")
+        #expect(String(decoding: fast(Array("Café, 北京 2024!".utf8)), as: UTF8.self) == "cafe 北京 0000")
     }
 }

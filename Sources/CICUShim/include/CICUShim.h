@@ -72,6 +72,9 @@ int32_t curate_icu_fold(const uint8_t *utf8, int32_t length, int lowercase, int 
 /// combining marks dropped), digits replaced by '0', punctuation removed, white space collapsed to one
 /// space and trimmed. Returns the length written to `*out` (owned by the analyzer), or -1.
 int32_t curate_icu_normalize_line(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length, const uint8_t **out);
+// The same by ICU for every line (curate_icu_normalize_line takes a table-driven path for lines of
+// ASCII and CJK Unified Ideographs only); for tests that compare the two.
+int32_t curate_icu_normalize_line_general(curate_icu_analyzer *analyzer, const uint8_t *utf8, int32_t length, const uint8_t **out);
 
 /// Counts sentences in UTF-8 text with ICU's sentence break iterator (Unicode UAX #29 rules: "Dr. Smith"
 /// is two sentences, "10 a.m. on Monday" one). Segments holding no letter or digit are not counted.
