@@ -51,7 +51,9 @@ let package = Package(
         // The one driver of every per-document measure: each document read, decompressed and analysed once.
         .target(name: "ScorePass", dependencies: ["Core", "Store", "Text"]),
         .target(name: "Ingest", dependencies: ["Core", "Store", "CZlib", "CZstd"]),
-        .target(name: "LM", dependencies: ["Core", "Store", "Text", "ScorePass"]),
+        // A cache prefetch hint for the n-gram model's lookups.
+        .target(name: "CPrefetch"),
+        .target(name: "LM", dependencies: ["Core", "Store", "Text", "ScorePass", "CPrefetch"]),
         .target(name: "Overlap", dependencies: ["Core", "Store", "Text"]),
         // Learned quality: hashed n-gram features, linear models (logistic, least squares, Bradley–Terry).
         .target(name: "Quality", dependencies: ["Core", "Store", "Text", "ScorePass", "CXXHash"]),

@@ -69,7 +69,10 @@ STORE="$WORK/one.db"; BASE="$WORK/base.db"; SIGN="$WORK/sign.db"
 # reset before each signing run is this copy.)
 fresh() { rm -f "$SIGN" "$SIGN"-wal "$SIGN"-shm; cp "$BASE" "$SIGN"; if [ -f "$BASE-wal" ]; then cp "$BASE-wal" "$SIGN-wal"; fi; }
 
-# 1. The corpus.
+# 1. The corpus, and the machine: the 1-minute load average before anything runs tells whether other work
+# shares the cores (the table then warns that the timings are noisy).
+record cores "$(nproc)"
+record load_start "$(cut -d' ' -f1 /proc/loadavg)"
 python3 bench/one-pass/corpus_facts.py "$CORPUS" >"$WORK/corpus.json"
 record corpus_path "$CORPUS"
 echo "corpus facts: $(cat "$WORK/corpus.json")" >&2

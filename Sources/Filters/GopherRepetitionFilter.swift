@@ -41,9 +41,17 @@ public enum GopherRepetitionFilter: HeuristicFilter {
                     Double(dupParagraphs.characters), Double(pieces.count), Double(dupLines.count), Double(dupLines.characters)]
         }
         let grams = NGramStatistics(document)
-        for n in 2...4 { values.append(Double(grams.topNGramCharacters(n))) }
-        var seen = KeyTable(expected: 6 * max(1, document.words.count))
-        for n in 5...10 { values.append(Double(grams.duplicatedNGramCharacters(n, seen: &seen))) }
+        // One table, emptied between passes: a table per n (rather than one shared by all six) stays six
+        // times smaller, so its random probes stay in cache (10.8% of heuristic scoring before, in perf).
+        var table = KeyTable(expected: max(1, document.words.count))
+        for n in 2...4 {
+            table.reset()
+            values.append(Double(grams.topNGramCharacters(n, occurrences: &table)))
+        }
+        for n in 5...10 {
+            table.reset()
+            values.append(Double(grams.duplicatedNGramCharacters(n, seen: &table)))
+        }
         return values
     }
 
@@ -93,10 +101,9 @@ struct NGramStatistics {
 
     /// Characters of the most frequent n-gram joined by single spaces, times its count (ties go to the
     /// n-gram seen first).
-    func topNGramCharacters(_ n: Int) -> Int {
+    func topNGramCharacters(_ n: Int, occurrences: inout KeyTable) -> Int {
         let count = ids.count - n + 1
         guard count > 0 else { return 0 }
-        var occurrences = KeyTable(expected: count)
         for start in 0..<count {
             var key: UInt64 = 0xCBF2_9CE4_8422_2325
             for i in start..<start + n { key = (key ^ ids[i]) &* 0x100_0000_01B3 }
@@ -109,7 +116,7 @@ struct NGramStatistics {
 
     /// Characters inside duplicated n-grams: scanning left to right, an n-gram whose concatenated text
     /// was seen before adds its characters and the scan jumps past it; otherwise it is remembered.
-    /// `seen` may be shared between values of n (the key includes n).
+    /// `seen` may hold the n-grams of other values of n (the key includes n).
     func duplicatedNGramCharacters(_ n: Int, seen: inout KeyTable) -> Int {
         let last = ids.count - n + 1
         guard last > 0 else { return 0 }

@@ -59,4 +59,10 @@ struct KeyTable {
     }
 
     func contains(_ key: UInt64) -> Bool { counts[slot(key)] != 0 }
+
+    /// Empties the table, keeping its capacity (one table serves several passes over a document).
+    mutating func reset() {
+        counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        mostFrequent = (0, Int.max)
+    }
 }

@@ -95,11 +95,25 @@ public final class LMTokenizer {
                 count += 1
                 sentence { body in
                     for token in tokens {
-                        fold(UnsafeRawBufferPointer(rebasing: lineBytes[Int(token.start)..<Int(token.end)]), body)
+                        fold(UnsafeRawBufferPointer(rebasing: lineBytes[Int(token.start)..<Int(token.end)]), token: token, body)
                     }
                 }
             }
             return count
+        }
+    }
+
+    /// `fold` for a token whose kind the segmentation told: ideographs have no case and no digits and
+    /// pass as they are; short ASCII tokens fold byte by byte on the stack; the rest as `fold` does.
+    @inline(__always)
+    private func fold(_ bytes: UnsafeRawBufferPointer, token: Word, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard options.lowercase || options.foldDigits else { return body(bytes) }
+        if token.isIdeographic { return body(bytes) }
+        guard token.isASCII && bytes.count <= 64 else { return fold(bytes, body) }
+        let lowercase = options.lowercase, foldDigits = options.foldDigits
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = TokenFolding.foldASCII(byte, lowercase: lowercase, foldDigits: foldDigits) }
+            body(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<bytes.count]))
         }
     }
 

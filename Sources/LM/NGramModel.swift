@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// A probing hash table over raw memory (an array, or a region of a mapped file): 64-bit keys, each with
@@ -17,6 +18,12 @@ struct ProbingTable {
     @inline(__always)
     private func slot(_ key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - capacity.trailingZeroBitCount)) & (capacity - 1)
+    }
+
+    /// Asks for the slot where `key` would be to be brought into cache (a hint; no effect on results).
+    @inline(__always)
+    func prefetch(_ key: UInt64) {
+        curate_prefetch(base + slot(key) * Self.slotSize)
     }
 
     /// The values stored under `key`, or nil.
@@ -119,6 +126,7 @@ public final class NGramModel: @unchecked Sendable {
         let order = self.order
         return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: order) { history in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: order + 1) { backoffs in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: order) { hashes in
                 var total: Double = 0
                 var oov = 0
                 // history[k]: the word k+1 positions back. backoffs[j]: back-off of the context made of
@@ -130,21 +138,37 @@ public final class NGramModel: @unchecked Sendable {
                     contextLength = 1
                 }
                 var historyLength = contextLength
+                // hashes[k]: the hash of the n-gram of length k + 1 ending at the word about to be scored,
+                // made one word ahead (the words are known before any lookup) and its slot prefetched, so
+                // the memory of the next word's lookups is on its way while this word's are read.
+                var prepared = 0
+                func prepare(_ word: UInt32) {
+                    var hash = NGramHash.extend(NGramHash.empty, with: word)
+                    hashes[0] = hash
+                    tables[0].prefetch(hash)
+                    prepared = min(order, historyLength + 1)
+                    var length = 2
+                    while length <= prepared {
+                        hash = NGramHash.extend(hash, with: history[length - 2])
+                        hashes[length - 1] = hash
+                        tables[length - 1].prefetch(hash)
+                        length += 1
+                    }
+                }
+                prepare(ids.isEmpty ? Vocabulary.end : ids[0])
                 for position in 0...ids.count {
                     let word = position < ids.count ? ids[position] : Vocabulary.end
                     if word == Vocabulary.unknown { oov += 1 }
-                    var hash = NGramHash.extend(NGramHash.empty, with: word)
-                    var found = tables[0].find(hash)
+                    var found = tables[0].find(hashes[0])
                     var logProb = found?.0 ?? unknownLogProb
                     var newBackoff1 = found?.1 ?? 0
                     var matched = 1
                     // Longer n-grams: at most one longer than the context the model knows.
-                    let longest = min(order, contextLength + 1)
+                    let longest = min(order, contextLength + 1, prepared)
                     var length = 2
                     var pendingBackoffs: (Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0)
                     while length <= longest {
-                        hash = NGramHash.extend(hash, with: history[length - 2])
-                        found = tables[length - 1].find(hash)
+                        found = tables[length - 1].find(hashes[length - 1])
                         guard let (probability, backoff) = found else { break }
                         logProb = probability
                         matched = length
@@ -170,8 +194,10 @@ public final class NGramModel: @unchecked Sendable {
                         historyLength = min(historyLength + 1, order - 1)
                     }
                     newBackoff1 = 0
+                    if position < ids.count { prepare(position + 1 < ids.count ? ids[position + 1] : Vocabulary.end) }
                 }
                 return SentenceScore(log10Probability: total, tokens: ids.count, oov: oov)
+                }
             }
         }
     }

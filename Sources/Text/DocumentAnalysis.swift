@@ -56,10 +56,17 @@ public final class DocumentAnalysis {
         return computed
     }
 
-    /// The words of `normalized` (numbers, letters, kana, ideographs; not punctuation or symbols).
+    /// The words of `normalized` (numbers, letters, kana, ideographs; not punctuation or symbols): the
+    /// tokens with a word status when the tokens were made, else ICU's word segments directly (the same
+    /// segments, without making the others).
     public var words: [Word] {
         if let wordCache { return wordCache }
-        let computed = tokens.filter { $0.status >= 100 }
+        let computed: [Word]
+        if let tokens = tokenCache {
+            computed = tokens.filter { $0.status >= 100 }
+        } else {
+            computed = withNormalized { analyzer.words($0) }
+        }
         wordCache = computed
         return computed
     }

@@ -77,6 +77,10 @@ def main():
     print(f"one core: every timed command under taskset -c 0, curate with --threads 1 (best of 2, wall clock); "
           f"2 threads: no taskset, --threads 2")
     print(f"reference LM: {figures.get('lm_note', '?')}")
+    if "load_start" in figures:
+        busy = figures["load_start"] >= 0.5
+        print(f"machine: {int(figures['cores'])} cores, 1-minute load average {figures['load_start']:.2f} before the run"
+              + (": other work shares the cores, so the timings (the 2-thread ones most) are noisy" if busy else ""))
     print()
     header = f"{'stage':<22}{'curate 1t s':>13}{'curate 2t s':>13}{'1->2 x':>8}   {'peer (one core)':<56}{'peer s':>9}{'peer/curate':>13}"
     print(header)
@@ -101,7 +105,7 @@ def main():
     print()
     print(f"datatrove's signature stage includes its cold start (imports, spaCy's blank tokenizer; a one-document run takes "
           f"{peers['datatrove_signature']['one_document_seconds']} s);\nit signed {peers['datatrove_signature']['documents_signed']:,} of "
-          f"{peers['datatrove_signature']['documents']:,} documents (fewer than 5 words: none). kenlm on pre-tokenized text (score only): "
+          f"{peers['datatrove_signature']['documents']:,} documents (datatrove gives none to a document of fewer than 5 words). kenlm on pre-tokenized text (score only): "
           f"{peers['kenlm_regex']['score_only_seconds']:.2f} s.\nfastText: {peers['fasttext_predict']['prepare_seconds']:.2f} s preparation "
           f"+ {peers['fasttext_predict']['predict_seconds']:.2f} s predict (best of 3).")
     print()
