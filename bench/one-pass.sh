@@ -101,6 +101,9 @@ for threads in 1 2; do
     pin=(); [ "$threads" = 1 ] && pin=(taskset -c 0)
     timed "heuristics_$threads" 2 : "${pin[@]}" "$CURATE" score --metric heuristics --db "$STORE" --threads "$threads" --quiet --rescore
     timed "minhash_$threads" 2 fresh "${pin[@]}" "$CURATE" dedup --sign-only --threads "$threads" --db "$SIGN" --quiet
+    # The fused pass's MinHash measure also counts repeated lines (what `curate dedup` does besides signing):
+    # the same work alone, for the comparison with the fused pass.
+    timed "minhashlines_$threads" 2 fresh "${pin[@]}" "$CURATE" score --metric minhash --threads "$threads" --db "$SIGN" --quiet
     timed "perplexity_$threads" 2 : "${pin[@]}" "$CURATE" score --metric perplexity --model "$WORK/ref.bin" --threads "$threads" --rescore --db "$STORE" --quiet
     timed "quality_$threads" 2 : "${pin[@]}" "$CURATE" score --metric quality --model "$WORK/q.model" --threads "$threads" --rescore --db "$STORE" --quiet
 done

@@ -87,6 +87,8 @@ public final class Deduplicator {
             summary.seconds = summary.signatureSeconds
             return summary
         }
+        // The line hashes the pass appended become corpus-wide counts (which clustering's keep rule reads).
+        if options.lines { try LineCounts.fold(store: store) }
         let clustering = Clustering(store: store, hasher: hasher, options: options)
         if options.minhash {
             try clustering.confirmCandidates(&summary)
@@ -127,7 +129,7 @@ public final class Deduplicator {
     public static func reset(store: Store) throws {
         try store.connection.transaction {
             for table in ["dedup_signatures", "minhash_bands", "minhash_bands_pending", "dedup_pairs", "dedup_clusters", "repeated_lines",
-                          "repeated_lines_documents", "dedup_settings"] {
+                          "repeated_lines_pending", "repeated_lines_documents", "dedup_settings"] {
                 try store.connection.execute("DELETE FROM \(table)")
             }
         }

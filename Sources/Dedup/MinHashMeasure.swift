@@ -6,7 +6,7 @@ import Text
 
 /// Dedup's per-document work as a measure of the scoring pass: the normalised-text hash, the MinHash
 /// signature and its band hashes (`dedup_signatures`, `minhash_bands_pending`), and, unless only
-/// signing, the document's distinct normalised line hashes counted into `repeated_lines`.
+/// signing, the document's distinct normalised line hashes (`repeated_lines_pending`, which dedup counts).
 public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // statements are used on the writing thread only
     public let name = "minhash"
     public let conditions: [String]
@@ -15,7 +15,7 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
     private let countLines: Bool
     private let insertSignature: SQLiteStatement
     private let insertBand: SQLiteStatement
-    private let countLine: SQLiteStatement
+    private let insertLine: SQLiteStatement
     private let markLines: SQLiteStatement
     /// Documents signed (or whose lines were counted), their bytes, and the workers' CPU seconds.
     public private(set) var signed = 0
@@ -29,8 +29,8 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
         var bands: [Int64]
         /// Signed earlier (by a run that did not count lines): only the lines were measured now.
         var hasSignature: Bool
-        /// Normalised line hashes (distinct within the document) with an example of each.
-        var lines: [(UInt64, String)]
+        /// Normalised line hashes, distinct within the document.
+        var lines: [UInt64]
         var cpuSeconds: Double
     }
 
@@ -47,12 +47,8 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
         // Band hashes go to an append-only table first; candidate search sorts them into the index
         // (random-key inserts into a large B-tree would make signing slower as the store grows).
         insertBand = try store.connection.prepare("INSERT INTO minhash_bands_pending (seq, band, hash) VALUES (?, ?, ?)")
-        // A line's example is the line as the second document that has it wrote it (the first one's is
-        // not kept: most lines are in one document only), whatever documents a transaction gathers.
-        countLine = try store.connection.prepare("""
-            INSERT INTO repeated_lines (hash, documents, example) VALUES (?1, ?2, CASE WHEN ?2 > 1 THEN ?4 END)
-            ON CONFLICT(hash) DO UPDATE SET documents = documents + excluded.documents, example = coalesce(example, ?3)
-            """)
+        // Line hashes are appended; `curate dedup` counts them (LineCounts.fold).
+        insertLine = try store.connection.prepare("INSERT OR REPLACE INTO repeated_lines_pending (seq, hashes) VALUES (?, ?)")
         markLines = try store.connection.prepare("INSERT OR IGNORE INTO repeated_lines_documents (seq) VALUES (?)")
     }
 
@@ -75,25 +71,20 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
         // lines are wanted, and the shingles (ICU word segmentation, most of the cost) are not made again.
         let (shingles, normalizedHash) = hasSignature ? ([], Hash128(high: 0, low: 0)) : Shingles.of(analysis, n: shingleWords)
         let signature = hasSignature ? nil : hasher.signature(of: shingles)
-        var lines: [(UInt64, String)] = []
+        var lines: [UInt64] = []
         if countLines {
             analysis.text.withUnsafeBytes { raw in
                 var seen = HashIndex(expected: 32)
                 for line in analysis.lines {
                     let bytes = UnsafeRawBufferPointer(rebasing: raw[line.start..<line.end])
                     guard let hash = LineHash.of(bytes, analyzer: analysis.analyzer), seen.insert(hash).inserted else { continue }
-                    lines.append((hash, String(decoding: bytes.prefix(200), as: UTF8.self)))
+                    lines.append(hash)
                 }
             }
         }
         return Signed(normalizedHash: normalizedHash, shingles: shingles.count, signature: signature,
                       bands: signature.map(hasher.bandHashes) ?? [], hasSignature: hasSignature, lines: lines, cpuSeconds: 0)
     }
-
-    /// Line counts gathered since the last commit: per distinct hash, the documents that have it and the
-    /// line as the first and the second of them wrote it.
-    private var lineCounts = HashIndex(expected: 1 << 16)
-    private var lineHashes: [UInt64] = [], lineDocuments: [Int] = [], lineExamples: [(first: String, second: String?)] = []
 
     public func write(_ documents: [PassDocument], _ results: [any Sendable]) throws {
         let batch = results.map { $0 as! Signed }
@@ -117,17 +108,9 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
                 }
             }
             if countLines {
-                for (hash, example) in signed.lines {
-                    let (index, inserted) = lineCounts.insert(hash)
-                    if inserted {
-                        lineHashes.append(hash)
-                        lineDocuments.append(0)
-                        lineExamples.append((example, nil))
-                    } else if lineDocuments[index] == 1 {
-                        lineExamples[index].second = example
-                    }
-                    lineDocuments[index] += 1
-                }
+                insertLine.bind(1, document.seq)
+                signed.lines.map(\.littleEndian).withUnsafeBytes { insertLine.bind(2, blob: $0) }
+                try insertLine.run()
                 markLines.bind(1, document.seq)
                 try markLines.run()
             }
@@ -135,23 +118,5 @@ public final class MinHashMeasure: DocumentMeasure, @unchecked Sendable { // sta
             bytes += Int64(document.bytes)
             cpuSeconds += signed.cpuSeconds
         }
-    }
-
-    /// Adds the gathered line counts to `repeated_lines`, in hash order (neighbouring keys share pages).
-    public func flush() throws {
-        guard !lineHashes.isEmpty else { return }
-        var order = lineHashes.enumerated().map { (key: Int64(bitPattern: $0.element), index: $0.offset) }
-        order.sort { $0.key < $1.key }
-        for (key, index) in order {
-            countLine.bind(1, key)
-            countLine.bind(2, lineDocuments[index])
-            countLine.bind(3, lineExamples[index].first)
-            countLine.bind(4, lineExamples[index].second)
-            try countLine.run()
-        }
-        lineCounts = HashIndex(expected: 1 << 16)
-        lineHashes.removeAll(keepingCapacity: true)
-        lineDocuments.removeAll(keepingCapacity: true)
-        lineExamples.removeAll(keepingCapacity: true)
     }
 }

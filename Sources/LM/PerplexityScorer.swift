@@ -250,6 +250,7 @@ public final class PerplexityScorer {
 public final class PerplexityMeasure: DocumentMeasure, @unchecked Sendable { // the statement is used on the writing thread only
     public let name = "perplexity"
     public let conditions: [String]
+    public let usesTokens = true
     private let makeScorer: @Sendable () -> PerplexityScorer.BatchScorer
     private let modelID: Int64
     private let insert: SQLiteStatement

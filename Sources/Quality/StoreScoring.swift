@@ -134,6 +134,7 @@ public final class QualityStoreScorer {
 public final class QualityMeasure: DocumentMeasure, @unchecked Sendable { // the statement is used on the writing thread only
     public let name = "quality"
     public let conditions: [String]
+    public let usesTokens = true
     private let scorer: QualityScorer
     private let modelID: Int64
     private let insert: SQLiteStatement

@@ -37,16 +37,17 @@ public protocol DocumentMeasure: AnyObject, Sendable {
     /// SQL conditions on a first copy `documents d`: the measure wants the document when any holds, and
     /// its worker is told which hold.
     var conditions: [String] { get }
+    /// Whether the measure reads the analysis's tokens (not only its words): then every measure of the
+    /// pass takes its words from the tokens, and the text is segmented once.
+    var usesTokens: Bool { get }
     /// A worker for one thread (called on that thread).
     func makeWorker() -> MeasureWorker
     /// Writes the results of one batch (the measure's own prepared statements, the pass's transaction).
     func write(_ inputs: [PassDocument], _ results: [any Sendable]) throws
-    /// Stores what `write` gathered in memory, just before the pass's transaction commits.
-    func flush() throws
 }
 
 extension DocumentMeasure {
-    public func flush() throws {}
+    public var usesTokens: Bool { false }
 }
 
 /// What a pass did.
@@ -56,8 +57,11 @@ public struct PassSummary: Codable, Sendable {
     public var bytes: Int64 = 0
     /// Documents each measure measured, by measure name.
     public var measured: [String: Int] = [:]
-    /// Seconds the writing thread spent storing each measure's rows (the rest of a measure's cost is on
-    /// the worker threads).
+    /// CPU seconds the worker threads spent in each measure (the first measure to need a part of the
+    /// shared analysis pays for it) and in reading the stored text (decompression, checksum).
+    public var workerSeconds: [String: Double] = [:]
+    public var decodeSeconds = 0.0
+    /// Seconds the writing thread spent storing each measure's rows.
     public var writeSeconds: [String: Double] = [:]
     public var seconds = 0.0
 }
@@ -96,7 +100,8 @@ public final class MeasurePass {
     /// A batch measured by a worker: per measure, the documents it measured and its results.
     struct Measured: @unchecked Sendable { // results are Sendable values boxed as `any Sendable`
         var documents: [PassDocument]
-        var perMeasure: [(documents: [PassDocument], results: [any Sendable])]
+        var perMeasure: [(documents: [PassDocument], results: [any Sendable], cpuSeconds: Double)]
+        var decodeSeconds: Double
     }
 
     public func run() throws -> PassSummary {
@@ -123,13 +128,6 @@ public final class MeasurePass {
         let measures = self.measures
         let transaction = GroupedTransaction(store: store, interval: commitInterval)
         defer { transaction.rollback() }
-        transaction.beforeCommit = {
-            for measure in measures {
-                let flushStarted = DispatchTime.now().uptimeNanoseconds
-                try measure.flush()
-                summary.writeSeconds[measure.name, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - flushStarted) / 1e9
-            }
-        }
         var progress = ProgressMeter(stage: stage, total: total, measure: .documents)
         let conditionCount = conditions.count
 
@@ -150,7 +148,9 @@ public final class MeasurePass {
                 let identifier = ScriptStopWordIdentifier()
                 let decompressor = ZstdDecompressor()
                 let workers = measures.map { $0.makeWorker() }
+                let segmentTokens = measures.contains { $0.usesTokens }
                 return { (batch: [Pending]) throws -> Measured in
+                    let decodeStarted = threadCPUSeconds()
                     var inputs: [MeasureInput] = []
                     inputs.reserveCapacity(batch.count)
                     for pending in batch {
@@ -158,20 +158,23 @@ public final class MeasurePass {
                                                          document: pending.document.id, with: decompressor).get()
                         var document = pending.document
                         document.bytes = text.count
-                        inputs.append(MeasureInput(document: document, analysis: DocumentAnalysis(text: text, analyzer: analyzer, identifier: identifier),
-                                                   conditions: pending.conditions))
+                        let analysis = DocumentAnalysis(text: text, analyzer: analyzer, identifier: identifier, wordsFromTokens: segmentTokens)
+                        inputs.append(MeasureInput(document: document, analysis: analysis, conditions: pending.conditions))
                     }
                     // Measures run in the order given, each over the whole batch: a later measure finds what an
                     // earlier one computed (the segmentation, the language) in the shared analyses.
-                    var perMeasure: [(documents: [PassDocument], results: [any Sendable])] = []
+                    let decodeSeconds = threadCPUSeconds() - decodeStarted
+                    var perMeasure: [(documents: [PassDocument], results: [any Sendable], cpuSeconds: Double)] = []
                     for (index, worker) in workers.enumerated() {
                         let wanted = inputs.compactMap { input -> MeasureInput? in
                             let own = Array(input.conditions[ranges[index]])
                             return own.contains(true) ? MeasureInput(document: input.document, analysis: input.analysis, conditions: own) : nil
                         }
-                        perMeasure.append((wanted.map(\.document), wanted.isEmpty ? [] : try worker(wanted)))
+                        let started = threadCPUSeconds()
+                        let results = wanted.isEmpty ? [] : try worker(wanted)
+                        perMeasure.append((wanted.map(\.document), results, threadCPUSeconds() - started))
                     }
-                    return Measured(documents: inputs.map(\.document), perMeasure: perMeasure)
+                    return Measured(documents: inputs.map(\.document), perMeasure: perMeasure, decodeSeconds: decodeSeconds)
                 }
             },
             consume: { (batch: Measured) in
@@ -182,7 +185,11 @@ public final class MeasurePass {
                         summary.writeSeconds[measure.name, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e9
                     }
                 }
-                for (measure, measured) in zip(measures, batch.perMeasure) { summary.measured[measure.name, default: 0] += measured.documents.count }
+                for (measure, measured) in zip(measures, batch.perMeasure) {
+                    summary.measured[measure.name, default: 0] += measured.documents.count
+                    summary.workerSeconds[measure.name, default: 0] += measured.cpuSeconds
+                }
+                summary.decodeSeconds += batch.decodeSeconds
                 summary.documents += batch.documents.count
                 summary.bytes += batch.documents.reduce(0) { $0 + Int64($1.bytes) }
                 progress.update(done: Int64(summary.documents), documents: Int64(summary.documents), bytes: summary.bytes)

@@ -36,19 +36,9 @@ public final class GroupedTransaction {
         }
     }
 
-    /// Runs inside the open transaction just before each commit: for writers that gather rows in memory
-    /// across units of work (counts summed over many documents) and store them once per transaction.
-    public var beforeCommit: (() throws -> Void)?
-
     /// Commits what is pending.
     public func commit() throws {
         guard openedAt != nil else { return }
-        do {
-            try beforeCommit?()
-        } catch {
-            rollback()
-            throw error
-        }
         CrashPoint.reached("before-commit")
         try connection.execute("COMMIT")
         openedAt = nil

@@ -17,10 +17,15 @@ public final class DocumentAnalysis {
     public let analyzer: TextAnalyzer
     public let identifier: any LanguageIdentifier
 
-    public init(text: [UInt8], analyzer: TextAnalyzer, identifier: any LanguageIdentifier) {
+    /// Whether `words` are taken from `tokens` (made first if need be): set when some measure will read
+    /// the tokens anyway, so that the text is segmented once.
+    private let wordsFromTokens: Bool
+
+    public init(text: [UInt8], analyzer: TextAnalyzer, identifier: any LanguageIdentifier, wordsFromTokens: Bool = false) {
         self.text = text
         self.analyzer = analyzer
         self.identifier = identifier
+        self.wordsFromTokens = wordsFromTokens
     }
 
     private var nfkc: [UInt8]??
@@ -57,12 +62,12 @@ public final class DocumentAnalysis {
     }
 
     /// The words of `normalized` (numbers, letters, kana, ideographs; not punctuation or symbols): the
-    /// tokens with a word status when the tokens were made, else ICU's word segments directly (the same
-    /// segments, without making the others).
+    /// tokens with a word status when the tokens are wanted too, else ICU's word segments directly (the
+    /// same segments, without making the others).
     public var words: [Word] {
         if let wordCache { return wordCache }
         let computed: [Word]
-        if let tokens = tokenCache {
+        if wordsFromTokens || tokenCache != nil {
             computed = tokens.filter { $0.status >= 100 }
         } else {
             computed = withNormalized { analyzer.words($0) }

@@ -19,6 +19,8 @@ struct FusedScoreRun {
     let metrics: [ScoreCommand.Metric]
     let models: [String]
     let selection: ProfileSelection
+    /// The MinHash parameters (`curate dedup`'s: a pipeline's dedup section, or the defaults).
+    let dedup: DedupOptions
     let global: GlobalOptions
     var rescore = false
 
@@ -34,12 +36,12 @@ struct FusedScoreRun {
         var lmPaths: [String]?, qualityPath: String?
         for path in models {
             if QualityModel.recognizes(path) {
-                guard qualityPath == nil else { throw ValidationError("two quality models given: \(qualityPath!) and \(path)") }
+                if let earlier = qualityPath { throw ValidationError("two quality models given: \(earlier) and \(path)") }
                 qualityPath = path
             } else if ModelFile.recognizes(path) {
                 throw ValidationError("\(path) is a GPT run: it scores on its own (curate score --metric perplexity --model \(path))")
             } else {
-                guard lmPaths == nil else { throw ValidationError("two reference models given: \(lmPaths![0]) and \(path)") }
+                if let earlier = lmPaths?.first { throw ValidationError("two reference models given: \(earlier) and \(path)") }
                 lmPaths = [path]
             }
         }
@@ -60,26 +62,30 @@ struct FusedScoreRun {
             var minhash: MinHashMeasure?
             if wanted.contains(.minhash) {
                 if rescore { try Deduplicator.reset(store: store) }
-                let options = DedupOptions()
+                var options = dedup
+                options.signOnly = false
                 try Deduplicator.checkSettings(store: store, parameters: options.parameters)
-                minhash = try MinHashMeasure(store: store, options: options)
-                measures.append(minhash!)
+                let measure = try MinHashMeasure(store: store, options: options)
+                minhash = measure
+                measures.append(measure)
             }
             var perplexity: (scorer: PerplexityScorer, measure: PerplexityMeasure)?
             if let lms, let lmPaths {
                 let modelID = try PerplexityScorer.register(model: lms[0], paths: lmPaths, trainedOn: nil, runID: runID, store: store)
                 if rescore { try store.connection.execute("DELETE FROM perplexity WHERE model_id = \(modelID)") }
                 let scorer = PerplexityScorer(store: store, reference: ReferenceModels(lms), modelID: modelID, threads: global.threadCount, console: console)
-                perplexity = (scorer, try scorer.makeMeasure())
-                measures.append(perplexity!.measure)
+                let measure = try scorer.makeMeasure()
+                perplexity = (scorer, measure)
+                measures.append(measure)
             }
             var scoring: (scorer: QualityStoreScorer, measure: QualityMeasure)?
             if let quality, let qualityPath {
                 let modelID = try QualityStoreScorer.register(model: quality, path: qualityPath, runID: runID, store: store)
                 if rescore { try store.connection.execute("DELETE FROM quality_scores WHERE model_id = \(modelID)") }
                 let scorer = QualityStoreScorer(store: store, model: quality, modelID: modelID, threads: global.threadCount, console: console)
-                scoring = (scorer, try scorer.makeMeasure())
-                measures.append(scoring!.measure)
+                let measure = try scorer.makeMeasure()
+                scoring = (scorer, measure)
+                measures.append(measure)
             }
 
             let pass = try MeasurePass(store: store, measures: measures, threads: global.threadCount, console: console).run()
@@ -91,8 +97,9 @@ struct FusedScoreRun {
             report.minhashSigned = minhash?.signed
             if let perplexity { report.perplexity = try perplexity.scorer.finish(perplexity.measure) }
             if let scoring, let quality {
-                report.quality = try scoring.scorer.finish(scoring.measure)
-                report.combined = try quality.header.stacked.map { try CombinedScorer.run(store: store, modelID: report.quality!.modelID, model: $0) }
+                let summary = try scoring.scorer.finish(scoring.measure)
+                report.quality = summary
+                report.combined = try quality.header.stacked.map { try CombinedScorer.run(store: store, modelID: summary.modelID, model: $0) }
             }
             try store.finishRun(id: runID, status: .done, counts: ["documents": Int64(pass.documents), "bytes": pass.bytes],
                                 notes: ["metrics": report.metrics.joined(separator: ",")])

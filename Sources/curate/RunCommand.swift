@@ -142,9 +142,15 @@ struct PipelineRunner {
                 }
                 return PipelineStep(name: "ingest", store: store, commands: [command + passDown], extra: inputs)
             case .heuristics:
-                var command = ["score", "--metric", "heuristics", "--db", store]
+                // With dedup to follow on the same store, its signing and line counting join the heuristics'
+                // pass (one read and one segmentation per document); the dedup step then only clusters. A
+                // partition only signs, before its merge, so it keeps the two apart.
+                let fuseDedup = partition == nil && stages.contains(.dedup)
+                var command = ["score", "--metric", fuseDedup ? "heuristics,minhash" : "heuristics", "--db", store]
+                if fuseDedup { command += pipelineArguments }
                 if let profile = file.profile { command += ["--profile", profile] }
-                return PipelineStep(name: "heuristics", store: store, commands: [command + passDown], extra: file.sections["score"] ?? "")
+                return PipelineStep(name: "heuristics", store: store, commands: [command + passDown],
+                                    extra: (file.sections["score"] ?? "") + (fuseDedup ? file.sections["dedup"] ?? "" : ""))
             case .dedup:
                 // A partition only signs; candidates, clusters and line counts come after the merge.
                 return PipelineStep(name: "dedup", store: store,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Dedup
 import Filters
 import Foundation
 import Store
@@ -76,14 +77,19 @@ struct ScoreCommand: ParsableCommand {
     @Flag(name: .long, help: "Measure documents again even if they have statistics (after changing a profile's statistics section).")
     var rescore = false
 
+    @Option(name: .long, help: ArgumentHelp("minhash: pipeline settings (YAML) whose dedup section sets the shingles, bands and rows, as for `curate dedup --pipeline`.", valueName: "path"))
+    var pipeline: String?
+
     @OptionGroup var profileOptions: ProfileOptions
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let metrics = try self.metrics
         if metrics.count > 1 || metrics == [.minhash] {
-            try FusedScoreRun(metrics: metrics, models: perplexityOptions.models, selection: try profileOptions.selection(), global: global,
-                              rescore: rescore).run()
+            var dedup = DedupOptions()
+            if let pipeline { try dedup.apply(pipelineFile: pipeline) }
+            try FusedScoreRun(metrics: metrics, models: perplexityOptions.models, selection: try profileOptions.selection(), dedup: dedup,
+                              global: global, rescore: rescore).run()
             return
         }
         let metric = metrics[0]

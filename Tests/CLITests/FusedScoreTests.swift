@@ -9,7 +9,7 @@ import Testing
 
     /// Every table a per-document measure writes.
     static let tables = ["document_language", "stats_gopher_quality", "stats_gopher_repetition", "stats_c4", "stats_fineweb",
-                         "filter_verdicts", "dedup_signatures", "minhash_bands_pending", "repeated_lines", "repeated_lines_documents",
+                         "filter_verdicts", "dedup_signatures", "minhash_bands_pending", "repeated_lines_pending", "repeated_lines_documents",
                          "perplexity", "perplexity_cutoffs", "quality_scores"]
 
     /// All rows of a table, every column quoted, in a total order.
@@ -66,11 +66,17 @@ import Testing
         let rest = try runner.run(["score", "--metric", "heuristics,minhash", "--db", "models.db", "--json"])
         let restPass = try #require((try JSONSerialization.jsonObject(with: Data(rest.stdout.utf8)) as? [String: Any])?["pass"] as? [String: Any])
         #expect(restPass["measured"] as? [String: Int] == ["heuristics": 0, "minhash": firstCopies])
-        // And the dedup that follows finds the signatures and line counts made: it only clusters.
+        // And the dedup that follows finds the signatures and line hashes made: it counts the lines and clusters.
         let dedup = try runner.run(["dedup", "--db", "fused.db", "--json"])
         #expect(dedup.status == 0, "\(dedup.stderr)")
         let dedupSummary = (try JSONSerialization.jsonObject(with: Data(dedup.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any]
         #expect(dedupSummary?["signed"] as? Int == 0)
+        let folded = try Store(path: scratch.path + "/fused.db", create: false).connection
+        #expect(try folded.scalarInt("SELECT count(*) FROM repeated_lines_pending") == 0)
+        let pairs = try Store(path: scratch.path + "/separate.db", create: false).connection
+            .scalarInt("SELECT sum(length(hashes)) / 8 FROM repeated_lines_pending") ?? -1
+        let counted = try folded.scalarInt("SELECT sum(documents) FROM repeated_lines") ?? -2
+        #expect(pairs > 0 && counted == pairs)
     }
 
     @Test func aMeasureThatCannotBeFusedOrAMissingModelIsOneClearError() throws {
