@@ -139,9 +139,8 @@ public final class Deduplicator {
 
     private func sign(_ summary: inout DedupSummary) throws {
         let measure = try MinHashMeasure(store: store, options: options)
-        let pass = MeasurePass(store: store, measures: [measure], threads: options.threads, console: console, stage: "dedup")
-        pass.commitInterval = options.commitInterval
-        _ = try pass.run()
+        try MeasurePass.run(measure, store: store, threads: options.threads, commitInterval: options.commitInterval, console: console,
+                            stage: "dedup")
         summary.signed = measure.signed
         summary.bytes = measure.bytes
         summary.signingCPUSeconds = measure.cpuSeconds

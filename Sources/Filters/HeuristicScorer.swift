@@ -46,9 +46,8 @@ public final class HeuristicScorer {
 
     public func run() throws -> HeuristicScoreSummary {
         let measure = try HeuristicMeasure(store: store, filterNames: options.filterNames, selection: options.selection, rescore: options.rescore)
-        let pass = MeasurePass(store: store, measures: [measure], threads: options.threads, console: console)
-        pass.commitInterval = options.commitInterval
-        let seconds = try pass.run().seconds
+        let seconds = try MeasurePass.run(measure, store: store, threads: options.threads, commitInterval: options.commitInterval,
+                                          console: console).seconds
         var summary = measure.summary
         summary.seconds = seconds
         return summary

@@ -165,9 +165,7 @@ public final class PerplexityScorer {
     public func run() throws -> PerplexityScoreSummary {
         let started = DispatchTime.now()
         let measure = try makeMeasure()
-        let pass = MeasurePass(store: store, measures: [measure], threads: threads, console: console)
-        pass.commitInterval = commitInterval
-        _ = try pass.run()
+        try MeasurePass.run(measure, store: store, threads: threads, commitInterval: commitInterval, console: console)
         var summary = try finish(measure)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary

@@ -75,9 +75,7 @@ public final class QualityStoreScorer {
     public func run() throws -> QualityScoreSummary {
         let started = DispatchTime.now()
         let measure = try makeMeasure()
-        let pass = MeasurePass(store: store, measures: [measure], threads: threads, console: console)
-        pass.commitInterval = commitInterval
-        _ = try pass.run()
+        try MeasurePass.run(measure, store: store, threads: threads, commitInterval: commitInterval, console: console)
         var summary = try finish(measure)
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary

@@ -201,3 +201,14 @@ public final class MeasurePass {
         return summary
     }
 }
+
+extension MeasurePass {
+    /// Runs one measure alone over the store (what a single-metric `curate score` does).
+    @discardableResult
+    public static func run(_ measure: any DocumentMeasure, store: Store, threads: Int, commitInterval: Double, console: Console,
+                           stage: String = "score") throws -> PassSummary {
+        let pass = MeasurePass(store: store, measures: [measure], threads: threads, console: console, stage: stage)
+        pass.commitInterval = commitInterval
+        return try pass.run()
+    }
+}
