@@ -12,7 +12,8 @@ public struct PassDocument: Sendable {
     /// The language the heuristics stored, if they ran before this pass.
     public var storedLanguage: String?
     /// The id that decides the document's cross-fitting fold: its own, or for a dedup duplicate its
-    /// cluster's kept document's (see `PendingDocument.foldID`).
+    /// cluster's kept document's (the kept one may be in a model's training data and the duplicate is
+    /// not; a duplicate scored by the model that saw its near copy would look falsely good).
     public var foldID: Int64
 }
 
