@@ -150,8 +150,14 @@ struct FusedScoreRun {
         Output.line("score   \(name)  \(Formatting.count(pass.documents)) docs in \(Formatting.duration(pass.seconds)) (\(rate)), one pass: "
                     + Output.breakdown(each.filter { seen.insert($0.0).inserted }))
         if let funnel = report.funnel { FilterCommand.printKept(funnel) }
-        if let perplexity = report.perplexity { PerplexityTable.print(perplexity.cutoffs) }
-        if let quality = report.quality { QualityTable.print(quality.languages) }
+        if let perplexity = report.perplexity {
+            Output.line("perplexity, \(Formatting.count(perplexity.tokens)) tokens:")
+            PerplexityTable.print(perplexity.cutoffs)
+        }
+        if let quality = report.quality {
+            Output.line("quality, \(quality.folds > 1 ? "\(quality.folds) cross-fitted folds" : "one model"):")
+            QualityTable.print(quality.languages)
+        }
         if let combined = report.combined {
             Output.line("        combined ranking: \(Formatting.count(combined.documents)) docs over \(combined.signals.count) signals")
         }
