@@ -77,26 +77,53 @@ public enum GopherRepetitionFilter: HeuristicFilter {
 struct NGramStatistics {
     /// Exact hash of each word (word-sequence identity).
     private let ids: [UInt64]
-    /// Polynomial hash of each word's bytes and the multiplier for its length, so that the hash of a
-    /// concatenation can be formed from the parts (identity of `"".join(words)`, as the scan defines it).
-    private let concatenation: [(hash: UInt64, power: UInt64)]
+    /// Characters of each word.
     private let characters: [Int]
+    /// A run of words is identified by the polynomial hash of its bytes joined (`"".join(words)`, as the
+    /// scan defines it); each word has its bytes' hash and the multiplier for its length. Their prefix
+    /// forms let any run hash in O(1) rather than word by word: `prefix[k]` is
+    /// the hash of words 0..<k joined, `powers[k]` the product of their multipliers and `inverses[k]`
+    /// its inverse modulo 2^64 (every multiplier is a power of the odd base, so it has one). The hash of
+    /// words a..<b is then prefix[b] − prefix[a] · powers[b] · inverses[a], the value the word-by-word
+    /// loop gives.
+    private let prefix: [UInt64]
+    private let powers: [UInt64]
+    private let inverses: [UInt64]
+    /// Characters of words 0..<k.
+    private let characterPrefix: [Int]
 
     private static let base: UInt64 = 0x100000001B3
 
     init(_ document: AnalyzedDocument) {
         ids = document.wordHashes
         characters = document.words.map { Int($0.characters) }
-        concatenation = document.normalized.withUnsafeBytes { bytes in
-            document.words.map { word in
+        var prefix = [UInt64](repeating: 0, count: document.words.count + 1)
+        var powers = [UInt64](repeating: 1, count: document.words.count + 1)
+        var characterPrefix = [Int](repeating: 0, count: document.words.count + 1)
+        document.normalized.withUnsafeBytes { bytes in
+            for (index, word) in document.words.enumerated() {
                 var hash: UInt64 = 0, power: UInt64 = 1
                 for i in Int(word.start)..<Int(word.end) {
                     hash = hash &* Self.base &+ UInt64(bytes[i]) &+ 1
                     power = power &* Self.base
                 }
-                return (hash, power)
+                prefix[index + 1] = prefix[index] &* power &+ hash
+                powers[index + 1] = powers[index] &* power
+                characterPrefix[index + 1] = characterPrefix[index] + Int(word.characters)
             }
         }
+        inverses = powers.map(Self.inverse)
+        self.prefix = prefix
+        self.powers = powers
+        self.characterPrefix = characterPrefix
+    }
+
+    /// The inverse of an odd number modulo 2^64 (Newton's iteration: each step doubles the correct bits,
+    /// from 3 to 96).
+    static func inverse(_ x: UInt64) -> UInt64 {
+        var y = x
+        for _ in 0..<5 { y = y &* (2 &- x &* y) }
+        return y
     }
 
     /// Characters of the most frequent n-gram joined by single spaces, times its count (ties go to the
@@ -122,17 +149,16 @@ struct NGramStatistics {
         guard last > 0 else { return 0 }
         var repeated = 0
         var index = 0
+        let seed = UInt64(n) &* 0xD6E8_FEB8_6659_FD93
         while index < last {
-            var hash = UInt64(n) &* 0xD6E8_FEB8_6659_FD93
-            var length = 0
-            for i in index..<index + n {
-                hash = hash &* concatenation[i].power &+ concatenation[i].hash
-                length += characters[i]
-            }
+            // The seed, then words index..<index + n, hashed as the word-by-word loop would.
+            let end = index + n
+            let multiplier = powers[end] &* inverses[index]
+            let hash = seed &* multiplier &+ (prefix[end] &- prefix[index] &* multiplier)
             if seen.insert(hash) {
                 index += 1
             } else {
-                repeated += length
+                repeated += characterPrefix[end] - characterPrefix[index]
                 index += n
             }
         }
