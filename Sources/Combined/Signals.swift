@@ -94,11 +94,8 @@ public final class SignalMeasurer: @unchecked Sendable {
     public init(layout: SignalLayout, store: Store) throws {
         self.layout = layout
         func models(_ id: Int64?) throws -> ReferenceModels? {
-            guard let id else { return nil }
-            let statement = try store.connection.prepare("SELECT path, path_b FROM lm_models WHERE id = ?")
-            statement.bind(1, id)
-            guard try statement.step(), let path = statement.text(0) else { return nil }
-            return ReferenceModels(try ([path] + (statement.text(1).map { [$0] } ?? [])).map { try NGramModel.load(path: $0) })
+            guard let id, let paths = try store.languageModelPaths(id: id) else { return nil }
+            return ReferenceModels(try paths.map { try NGramModel.load(path: $0) })
         }
         references = try models(layout.reference)
         contrasts = try models(layout.contrast)

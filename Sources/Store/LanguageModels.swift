@@ -19,6 +19,17 @@ extension Store {
 }
 
 extension Store {
+    /// The files of a language model in `lm_models` (one, or the two of a cross-fitted pair), if it
+    /// exists (and is of `kind`, when given).
+    public func languageModelPaths(id: Int64, kind: String? = nil) throws -> [String]? {
+        let statement = try connection.prepare("SELECT path, path_b, kind FROM lm_models WHERE id = ?")
+        statement.bind(1, id)
+        guard try statement.step(), let path = statement.text(0), kind == nil || statement.text(2) == kind else { return nil }
+        return [path] + (statement.text(1).map { [$0] } ?? [])
+    }
+}
+
+extension Store {
     /// The newest quality model that has scored documents (`quality_models`).
     public func latestQualityModelID() throws -> Int64? {
         try connection.scalarInt("""

@@ -113,11 +113,7 @@ struct FusedScoreRun {
 
     /// The newest n-gram reference model of the store (its one file or its cross-fitted pair).
     private func storedReference(_ store: Store) throws -> [String] {
-        let statement = try store.connection.prepare("SELECT path, path_b FROM lm_models WHERE id = ? AND kind = 'ngram'")
-        if let id = try store.latestReferenceModelID() {
-            statement.bind(1, id)
-            if try statement.step(), let path = statement.text(0) { return [path] + (statement.text(1).map { [$0] } ?? []) }
-        }
+        if let id = try store.latestReferenceModelID(), let paths = try store.languageModelPaths(id: id, kind: "ngram") { return paths }
         throw ScoreError("perplexity in a fused pass needs a reference model",
                           hint: "give --model LM (ARPA or curate binary), or run `curate score --metric perplexity` once to train one")
     }
