@@ -21,7 +21,8 @@
 # targets, and writes every figure to WORK_DIR/one-pass.json. Takes about 10 minutes (datatrove: ~50
 # documents/s on each of its two stages).
 # ONE_PASS_RSS=1 also builds a ~1 GB corpus (the dev corpus 25 times, each copy perturbed) and prints the
-# max RSS of the fused pass (else of `score --metric heuristics`) on the 40 MB store and the 1 GB one.
+# max RSS of the fused pass (else of `score --metric heuristics`) on the 40 MB store and the 1 GB one, and
+# the 1 GB run's RSS through each tenth of its time (bench/one-pass/rss_trace.py).
 # Usage: bench/one-pass.sh [DEV_DIR] [WORK_DIR]   (defaults /work/devcorpus/out, /tmp/curate-bench-onepass)
 # Environment: PEERS_VENV (default /work/peers-venv), CURATE (a curate binary to use instead of building),
 #              ONE_PASS_RSS (1: the memory check).
@@ -163,7 +164,10 @@ if [ "${ONE_PASS_RSS:-0}" = 1 ]; then
     record rss_command "curate ${memory[*]//$WORK\//}"
     for size in small big; do
         if [ "$size" = small ]; then fresh; db=$SIGN; else db="$WORK/big.db"; fi
-        run /usr/bin/time -v -o "$WORK/time-$size.txt" "$CURATE" "${memory[@]}" --db "$db"
+        # On the big store the run is also traced (RSS each second: flat, or growing with the input?);
+        # /usr/bin/time's maximum covers the traced child.
+        trace=(); if [ "$size" = big ]; then trace=(python3 bench/one-pass/rss_trace.py --json "$WORK/rss-trace.json" --); fi
+        run /usr/bin/time -v -o "$WORK/time-$size.txt" "${trace[@]}" "$CURATE" "${memory[@]}" --db "$db"
         record rss_${size}_kb "$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time-$size.txt")"
         record rss_${size}_s "$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$WORK/time-$size.txt")"
     done

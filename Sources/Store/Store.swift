@@ -46,9 +46,11 @@ public final class Store {
         return 65536
     }
 
-    /// Where SQLite keeps temporary tables and sort runs: in memory, or in files under a --max-memory
-    /// budget (an in-memory sort grows with what it sorts; a file-backed one spills past the cache).
-    public static var tempStore: String { MemoryBudget.current == nil ? "MEMORY" : "FILE" }
+    /// Where SQLite keeps temporary tables and sort runs: in files. A file-backed sort still runs in
+    /// memory up to the page cache and spills past it; an in-memory one grows with what it sorts, and
+    /// the statements that end a pass (percent ranks of every quality score, perplexity cut-offs) sort
+    /// one row per document.
+    public static var tempStore: String { "FILE" }
 
     /// How much of the store a reader maps: `wanted`, or at most the --max-memory budget's share.
     public static func mapBytes(_ wanted: Int) -> Int {

@@ -130,6 +130,13 @@ def main():
         print(f"  {corpus['text_bytes'] / 1e6:>7.0f} MB store: max RSS {memory['small_kb'] / 1024:>7.0f} MB, {memory['small_s']:.1f} s")
         print(f"  {memory['big_text_bytes'] / 1e6:>7.0f} MB store: max RSS {memory['big_kb'] / 1024:>7.0f} MB, {memory['big_s']:.1f} s "
               f"({int(memory['big_documents']):,} documents)")
+        trace_path = os.path.join(work, "rss-trace.json")
+        if os.path.exists(trace_path):
+            trace = json.load(open(trace_path))
+            memory["trace"] = trace
+            print("  the 1 GB run, max RSS MB in each tenth of its time (anonymous + file-backed):")
+            print("   " + "  ".join(f"{row['rss_mb']:.0f}" for row in trace["tenths"]))
+            print("   " + "  ".join(f"{row['anon_mb']:.0f}+{row['file_mb']:.0f}" for row in trace["tenths"]))
 
     with open(os.path.join(work, "one-pass.json"), "w") as handle:
         json.dump({"corpus": corpus, "notes": {k: v for k, v in figures.items() if isinstance(v, str)},
