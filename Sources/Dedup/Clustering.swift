@@ -102,6 +102,11 @@ struct Clustering {
     /// the estimate at Jaccard 0.8 with 112 permutations (σ = √(0.8 · 0.2 / 112) ≈ 0.038).
     static let verificationMargin = 0.15
 
+    /// The stored pairs that verification compares exactly: not yet verified, estimated near the threshold or above.
+    var verificationCondition: String {
+        "exact IS NULL AND jaccard >= \(options.parameters.threshold - Self.verificationMargin)"
+    }
+
     struct VerifyBatch: Sendable {
         var pairs: [(Int64, Int64)]
         var texts: [Int64: (id: Int64, codec: Int, stored: [UInt8], hash: [UInt8])]
@@ -113,8 +118,7 @@ struct Clustering {
     /// rejected about one time in five. Costs one re-tokenisation per document in such a pair; both cores.
     func verifyCandidates(_ summary: inout DedupSummary, console: Console) throws {
         let connection = store.connection
-        let lower = options.parameters.threshold - Self.verificationMargin
-        let condition = "exact IS NULL AND jaccard >= \(lower)"
+        let condition = verificationCondition
         let total = try connection.scalarInt("SELECT count(*) FROM dedup_pairs WHERE \(condition)") ?? 0
         guard total > 0 else { return }
         let path = store.path

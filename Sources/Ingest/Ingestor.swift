@@ -29,7 +29,7 @@ public final class Ingestor {
 
         var problems = discovered.problems
         var plans: [SourcePlan] = []
-        let planner = SourcePlanner(store: store, textSplit: options.textSplit)
+        let planner = SourcePlanner(store: store, textSplit: options.textSplit, partitioned: options.partition != nil)
         for file in discovered.files {
             let (decision, changedFrom) = try planner.plan(file)
             switch decision {

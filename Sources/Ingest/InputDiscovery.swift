@@ -13,6 +13,9 @@ public struct InputFile: Sendable {
     public var format: InputFormat
     public var size: Int64
     public var mtime: Int64
+    /// The file's index among every file the arguments name, before a partition keeps its share: the
+    /// order one ingest of all of them reads the files in.
+    public var rank = 0
 }
 
 /// One of N deterministic groups of the input files: a file (or an unusable path) belongs to partition
@@ -100,6 +103,7 @@ public struct InputDiscovery {
                     seenFiles: &seenFiles, into: &result)
             }
         }
+        for index in result.files.indices { result.files[index].rank = index }
         if let partition {
             result.files = result.files.filter { partition.contains(key: $0.key) }
             result.problems = result.problems.filter { partition.contains(key: $0.path) }

@@ -27,6 +27,8 @@ struct SourcePlanner {
     /// How text files are cut: part of a text file's identity, since the same bytes cut another way are
     /// other documents.
     var textSplit = TextSplit.file
+    /// Whether this ingest reads one partition of the inputs: its sources then record their input rank.
+    var partitioned = false
 
     func plan(_ file: InputFile) throws -> (PlanDecision, changedFrom: SourceRecord?) {
         var fingerprint: Hash128
@@ -41,9 +43,10 @@ struct SourcePlanner {
             builder.update(textSplit.rawValue)
             fingerprint = builder.finish()
         }
-        let source = SourceFile(key: file.key, path: file.path, format: file.format.records.rawValue,
+        var source = SourceFile(key: file.key, path: file.path, format: file.format.records.rawValue,
                                 compression: file.format.compression.rawValue, size: file.size, mtime: file.mtime,
                                 fingerprint: fingerprint)
+        if partitioned { source.inputRank = file.rank }
         let context = SourceContext(id: source.id, key: file.key, path: file.path, displayPath: file.displayPath, format: file.format.records)
         if let existing = try store.source(id: source.id) {
             switch existing.status {

@@ -21,6 +21,8 @@ public struct SourceFile: Sendable {
     public var size: Int64
     public var mtime: Int64
     public var fingerprint: Hash128
+    /// The file's index among all the inputs of a partitioned run (`sources.input_rank`), nil otherwise.
+    public var inputRank: Int?
 
     public init(key: String, path: String, format: String, compression: String, size: Int64, mtime: Int64, fingerprint: Hash128) {
         self.key = key
@@ -80,9 +82,9 @@ extension Store {
     /// Records that reading `file` starts (or resumes); committed at once.
     public func beginSource(_ file: SourceFile, runID: Int64) throws {
         let statement = try connection.prepare("""
-            INSERT INTO sources (id, key, path, format, compression, size, mtime, fingerprint, status, started_at, run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reading', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
-            ON CONFLICT(id) DO UPDATE SET path = excluded.path, mtime = excluded.mtime
+            INSERT INTO sources (id, key, path, format, compression, size, mtime, fingerprint, status, started_at, run_id, input_rank)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'reading', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?)
+            ON CONFLICT(id) DO UPDATE SET path = excluded.path, mtime = excluded.mtime, input_rank = excluded.input_rank
             """)
         statement.bind(1, file.id)
         statement.bind(2, file.key)
@@ -93,6 +95,7 @@ extension Store {
         statement.bind(7, file.mtime)
         statement.bind(8, blob: file.fingerprint.bytes)
         statement.bind(9, runID)
+        if let rank = file.inputRank { statement.bind(10, rank) } else { statement.bindNull(10) }
         try statement.run()
     }
 

@@ -61,12 +61,36 @@ struct DedupCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A line is repeated when more than this many documents contain it (default 1).", valueName: "n"))
     var lineThreshold: Int?
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("Deduplicate across these partition stores without merging them (each ingested with --partition K/N and signed); each ends with its own share of the clusters and line counts.", valueName: "store"))
+    var partitionStores: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: where the tasks write their outputs (default: dedup/ beside the first store).", valueName: "dir"))
+    var work: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: run only this step (exact, prepare, near, cluster, apply; default: all, in that order).", valueName: "step"))
+    var step: PartitionedDedup.Step?
+
+    @Option(name: .long, help: ArgumentHelp("With --step: run only this task of the step (0-based; default: every task).", valueName: "k"))
+    var task: Int?
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: tasks sharing hash space in the exact and near steps (default: one per partition).", valueName: "b"))
+    var buckets: Int?
+
     @Option(name: .long, help: ArgumentHelp("Seconds between commits to the store; a crash loses at most this much work.", valueName: "seconds"))
     var commitInterval = DedupOptions().commitInterval
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        if partitionStores.isEmpty && (work != nil || step != nil || task != nil || buckets != nil) {
+            throw ValidationError("--work, --step, --task and --buckets go with --partition-stores")
+        }
+        if task != nil && step == nil { throw ValidationError("--task needs --step") }
+        if let buckets, buckets < 1 { throw ValidationError("--buckets must be at least 1") }
+        if !partitionStores.isEmpty && (signOnly || reset || report) {
+            throw ValidationError("--sign-only, --reset and --report work on one store, not with --partition-stores")
+        }
         if !(commitInterval >= 0) { throw ValidationError("--commit-interval must be 0 or more seconds") }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
         for (name, value) in [("--shingle-words", shingleWords), ("--bands", bands), ("--rows", rows), ("--line-threshold", lineThreshold)] {
@@ -97,6 +121,7 @@ struct DedupCommand: ParsableCommand {
     func run() throws {
         let console = global.makeConsole()
         let options = try options()
+        if !partitionStores.isEmpty { return try runAcrossPartitions(options: options, console: console) }
         let store = try Store(path: global.storePath, create: false)
         if reset { try Deduplicator.reset(store: store) }
         let runID = try store.beginRun(command: "dedup", arguments: Invocation.arguments)
@@ -120,6 +145,30 @@ struct DedupCommand: ParsableCommand {
         guard !global.quiet else { return }
         printSummary(summary, options: options)
         if let loaded { Self.printReport(loaded) }
+    }
+
+    /// `--partition-stores`: the steps of `PartitionedDedup`, all or one (task).
+    private func runAcrossPartitions(options: DedupOptions, console: Console) throws {
+        let first = partitionStores[0]
+        let work = self.work ?? ((first as NSString).deletingLastPathComponent as NSString).appendingPathComponent("dedup")
+        let dedup = PartitionedDedup(partitions: partitionStores, work: work, options: options, buckets: buckets ?? partitionStores.count)
+        let started = DispatchTime.now()
+        var summary = PartitionedDedupSummary()
+        if let step {
+            for task in task.map({ [$0] }) ?? Array(0..<dedup.tasks(step)) { summary.add(try dedup.run(step, task: task, console: console)) }
+        } else {
+            summary = try dedup.runAll(console: console)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if global.json {
+            try Output.json(summary)
+            return
+        }
+        guard !global.quiet else { return }
+        Output.line("dedup   \(partitionStores.count) partition\(partitionStores.count == 1 ? "" : "s"), \(dedup.buckets) bucket task\(dedup.buckets == 1 ? "" : "s"): \(summary.tasks) task\(summary.tasks == 1 ? "" : "s") run in \(Formatting.duration(seconds)) (outputs in \(Output.displayPath(work)))")
+        Output.line("        copies across partitions: \(Formatting.count(summary.exactDuplicates)); candidate pairs: \(Formatting.count(summary.candidatePairs)), \(Formatting.count(summary.verifiedPairs)) verified exactly")
+        Output.line("        \(Formatting.count(summary.clusters)) clusters; duplicates left out: " + Output.breakdown([
+            ("normalized", Int64(summary.removedNormalized)), ("minhash", Int64(summary.removedMinhash))]))
     }
 
     private func printSummary(_ summary: DedupSummary, options: DedupOptions) {
@@ -198,3 +247,4 @@ struct DedupOutput: Codable {
     var summary: DedupSummary
     var report: DedupReport?
 }
+extension PartitionedDedup.Step: ExpressibleByArgument {}
