@@ -1,0 +1,173 @@
+import Foundation
+import Store
+import Testing
+
+/// `curate dedup --partition-stores`: partitions deduplicated without merging them decide exactly what
+/// dedup on their merged store decides, whatever the numbers of partitions and bucket tasks, and a task
+/// killed part-way runs again to the same result.
+@Suite(.serialized) struct PartitionedDedupTests {
+    /// The samples' English and Chinese documents, and two more files holding, for 60 of them, an exact
+    /// copy, a near copy (two words changed, a boilerplate line added) and for every fifth an upper-case
+    /// copy (equal once normalised): duplicates that fall in other partitions than their originals.
+    static func corpus(_ scratch: Scratch) throws -> String {
+        let samples = ExportCommandTests.samples
+        var texts: [String] = []
+        for directory in ["en", "zh"] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: samples + "/" + directory).sorted()
+            for name in names where name.hasSuffix(".jsonl") {
+                let source = try String(contentsOfFile: samples + "/" + directory + "/" + name, encoding: .utf8)
+                scratch.write("in/\(directory)/\(name)", source)
+                for line in source.split(separator: "\n") {
+                    let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                    texts.append(record["text"] as! String)
+                }
+            }
+        }
+        func record(_ text: String) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: ["text": text], options: [.sortedKeys]), as: UTF8.self)
+        }
+        var copies: [String] = [], near: [String] = []
+        for (index, text) in texts.prefix(60).enumerated() {
+            copies.append(try record(text))
+            var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            if words.count > 40 {
+                words[(index * 7) % words.count] += "x"
+                words[(index * 13 + 5) % words.count] += "y"
+            }
+            near.append(try record(words.joined(separator: " ") + "\nShare this page on social media"))
+            if index % 5 == 0 { near.append(try record(text.uppercased())) }
+        }
+        scratch.write("in/dups-a.jsonl", copies.joined(separator: "\n") + "\n")
+        scratch.write("in/dups-b.jsonl", near.joined(separator: "\n") + "\n")
+        return scratch.path + "/in"
+    }
+
+    /// Ingests, scores and signs `count` partitions of the corpus; returns their store paths.
+    static func partitions(_ count: Int, _ scratch: Scratch, directory: String) throws -> [String] {
+        let runner = scratch.runner
+        try FileManager.default.createDirectory(atPath: scratch.path + "/" + directory, withIntermediateDirectories: true)
+        return try (0..<count).map { index in
+            let store = "\(directory)/part-\(index).db"
+            for command in [["ingest", "in", "--partition", "\(index)/\(count)"], ["score", "--metric", "heuristics"], ["dedup", "--sign-only"]] {
+                let result = try runner.run(command + ["--db", store, "--quiet"])
+                #expect(result.status == 0, "\(command): \(result.stderr)")
+            }
+            return store
+        }
+    }
+
+    struct Decisions: Equatable {
+        /// document id → (duplicate_of, method, kept_by, similarity to 6 places)
+        var clusters: [Int64: String] = [:]
+        /// document id → ingest's duplicate_of
+        var copies: [Int64: Int64] = [:]
+        /// line hash → documents, for the lines of these stores
+        var lines: [Int64: Int64] = [:]
+    }
+
+    static func decisions(_ paths: [String]) throws -> Decisions {
+        var result = Decisions()
+        for path in paths {
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            let clusters = try connection.prepare(
+                "SELECT document_id, coalesce(duplicate_of, 0), method, coalesce(kept_by, ''), round(coalesce(similarity, -1), 6) FROM dedup_clusters")
+            while try clusters.step() {
+                result.clusters[clusters.int64(0)] = "\(clusters.int64(1)) \(clusters.text(2)!) \(clusters.text(3)!) \(clusters.double(4))"
+            }
+            let documents = try connection.prepare("SELECT id, coalesce(duplicate_of, 0) FROM documents")
+            while try documents.step() { result.copies[documents.int64(0)] = documents.int64(1) }
+            let lines = try connection.prepare("SELECT hash, documents FROM repeated_lines")
+            while try lines.step() { result.lines[lines.int64(0)] = lines.int64(1) }
+        }
+        return result
+    }
+
+    /// What dedup decides on the merged store of `paths`.
+    static func merged(_ paths: [String], _ scratch: Scratch) throws -> Decisions {
+        let runner = scratch.runner
+        var result = try runner.run(["merge"] + paths + ["--out", "merged.db", "--root", "in", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try runner.run(["dedup", "--db", "merged.db", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try decisions([scratch.path + "/merged.db"])
+    }
+
+    @Test func partitionsDeduplicatedInPlaceDecideWhatTheirMergedStoreDecides() throws {
+        let scratch = Scratch()
+        _ = try Self.corpus(scratch)
+        for (count, buckets) in [(1, 1), (4, 3), (7, 16)] {
+            let directory = "p\(count)"
+            let paths = try Self.partitions(count, scratch, directory: directory)
+            // The merge reads the partitions before they are changed in place.
+            let copies = paths.map { $0.replacingOccurrences(of: "part-", with: "copy-") }
+            for (path, copy) in zip(paths, copies) {
+                try FileManager.default.copyItem(atPath: scratch.path + "/" + path, toPath: scratch.path + "/" + copy)
+            }
+            let expected = try Self.merged(copies, scratch)
+            try? FileManager.default.removeItem(atPath: scratch.path + "/merged.db")
+            #expect(expected.clusters.count > 100, "the corpus has clusters to find (\(expected.clusters.count))")
+            #expect(expected.clusters.values.contains { $0.contains(" normalized ") } && expected.clusters.values.contains { $0.contains(" minhash ") })
+
+            let result = try scratch.runner.run(["dedup", "--partition-stores"] + paths + ["--buckets", "\(buckets)", "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let found = try Self.decisions(paths.map { scratch.path + "/" + $0 })
+            #expect(found.clusters == expected.clusters, "\(count) partitions, \(buckets) buckets")
+            #expect(found.copies == expected.copies, "\(count) partitions, \(buckets) buckets")
+            #expect(!found.lines.isEmpty && found.lines.allSatisfy { expected.lines[$0.key] == $0.value },
+                    "every partition's line counts are the corpus-wide ones")
+        }
+    }
+
+    @Test func aTaskKilledPartWayRunsAgainToTheSameResult() throws {
+        let scratch = Scratch()
+        _ = try Self.corpus(scratch)
+        let paths = try Self.partitions(3, scratch, directory: "p")
+        let runner = scratch.runner
+        let steps = ["exact", "prepare", "near", "cluster", "apply"]
+        // Reference: every step run straight through on copies of the partitions.
+        let copies = paths.map { $0.replacingOccurrences(of: "part-", with: "copy-") }
+        for (path, copy) in zip(paths, copies) {
+            try FileManager.default.copyItem(atPath: scratch.path + "/" + path, toPath: scratch.path + "/" + copy)
+        }
+        var result = try runner.run(["dedup", "--partition-stores"] + copies + ["--work", "reference", "--buckets", "2", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = try Self.decisions(copies.map { scratch.path + "/" + $0 })
+
+        // A near task killed while building its output leaves only a temporary file; every step then
+        // runs task by task, the near step's task 1 twice (the second time finds it done).
+        for step in steps {
+            if step == "near" {
+                scratch.write("work/near-00001.db.building", "half-written")
+            }
+            for task in 0..<(step == "cluster" ? 1 : step == "prepare" || step == "apply" ? 3 : 2) {
+                result = try runner.run(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", step,
+                                                                                   "--task", "\(task)", "--quiet"])
+                #expect(result.status == 0, "\(step) \(task): \(result.stderr)")
+            }
+            if step == "near" {
+                #expect(!FileManager.default.fileExists(atPath: scratch.path + "/work/near-00001.db.building"))
+                result = try runner.run(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", "near",
+                                                                                   "--task", "1", "--json"])
+                #expect(result.status == 0 && result.stdout.contains("\"tasks\" : 0"), "a finished task is not run again: \(result.stdout)")
+            }
+        }
+        // The apply step run twice changes nothing.
+        result = try runner.run(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", "apply", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.decisions(paths.map { scratch.path + "/" + $0 }) == expected)
+    }
+
+    @Test func aStepBeforeItsInputsExistSaysWhichStepIsMissing() throws {
+        let scratch = Scratch()
+        _ = try Self.corpus(scratch)
+        let paths = try Self.partitions(2, scratch, directory: "p")
+        let result = try scratch.runner.run(["dedup", "--partition-stores"] + paths + ["--step", "cluster"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("the near step has not finished"), "\(result.stderr)")
+        // A store ingested without --partition has no input ranks to order documents across stores.
+        let plain = try scratch.runner.run(["ingest", "in", "--db", "plain.db", "--quiet"])
+        #expect(plain.status == 0)
+        let refused = try scratch.runner.run(["dedup", "--partition-stores", "plain.db", "--work", "w2"])
+        #expect(refused.status != 0 && refused.stderr.contains("was not ingested as a partition"), "\(refused.stderr)")
+    }
+}
