@@ -88,7 +88,18 @@ public struct PartitionedDedup {
     func output(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
     func exactPath(_ bucket: Int) -> String { output(String(format: "exact-%05d.db", bucket)) }
     func nearPath(_ bucket: Int) -> String { output(String(format: "near-%05d.db", bucket)) }
-    var clusterPath: String { output("cluster.db") }
+    /// The cluster step's output: one per reference model the partitions were scored with (none at
+    /// first), since the kept copy of a cluster depends on the perplexities (dedup runs again once the
+    /// documents are scored; the pairs stay).
+    var clusterPath: String {
+        get throws {
+            let store = try SQLiteConnection(path: partitions[0], readOnly: true)
+            guard let model = try store.scalarInt("""
+                SELECT m.id FROM lm_models m WHERE m.contrast_for IS NULL ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+                """) else { return output("cluster.db") }
+            return output(String(format: "cluster-%016llx.db", UInt64(bitPattern: model)))
+        }
+    }
 
     /// Builds `path` under a temporary name and renames it when `body` returns; nothing when it exists.
     func produce(_ path: String, _ body: (String) throws -> Void) throws -> Bool {
@@ -413,7 +424,7 @@ public struct PartitionedDedup {
     func cluster(console: Console) throws -> PartitionedDedupSummary {
         let nears = try required((0..<buckets).map(nearPath), step: .near)
         var summary = PartitionedDedupSummary()
-        summary.tasks = try produce(clusterPath) { path in
+        summary.tasks = try produce(try clusterPath) { path in
             let store = try Store(path: path)
             let connection = store.connection
             try connection.execute(Self.membersTable)
@@ -443,6 +454,13 @@ public struct PartitionedDedup {
             }
             try copy(table: "documents", of: "temp.clustered", into: connection)
             try copy(table: "filter_verdicts", of: "temp.clustered", into: connection)
+            // Scored with a reference: the models and the clustered documents' perplexities.
+            for index in partitions.indices {
+                try withPartition(index, on: connection) {
+                    try connection.execute("INSERT OR IGNORE INTO main.lm_models SELECT * FROM p.lm_models")
+                }
+            }
+            try copy(table: "perplexity", of: "temp.clustered", into: connection)
             if options.lines { try copyLineCounts(store: store, nears: nears) }
             var dedup = DedupSummary()
             if options.minhash { try clustering.closePairs(in: groups, &dedup, console: console) }
@@ -502,7 +520,7 @@ public struct PartitionedDedup {
     // MARK: 5. Each partition: its clusters and its lines' counts
 
     func apply(partition index: Int) throws -> PartitionedDedupSummary {
-        let cluster = try required([clusterPath], step: .cluster)[0]
+        let cluster = try required([try clusterPath], step: .cluster)[0]
         let nears = try required((0..<buckets).map(nearPath), step: .near)
         let store = try Store(path: partitions[index], create: false)
         let connection = store.connection

@@ -182,8 +182,15 @@ public final class PerplexityScorer {
     /// cc_net's buckets: per language, head up to the 30th percentile of perplexity, middle up to the
     /// 60th, tail above (nearest-rank percentiles over the scored documents).
     private func assignBuckets() throws -> [PerplexityCutoff] {
-        let connection = store.connection
         let cutoffs = try Self.cutoffs(store: store, modelID: modelID)
+        try Self.writeBuckets(cutoffs, store: store, modelID: modelID)
+        return cutoffs
+    }
+
+    /// Records `cutoffs` for the model and sets each scored document's bucket by them (head ≤ p30 <
+    /// middle ≤ p60 < tail), in one transaction.
+    public static func writeBuckets(_ cutoffs: [PerplexityCutoff], store: Store, modelID: Int64) throws {
+        let connection = store.connection
         try connection.transaction {
             try connection.execute("DELETE FROM perplexity_cutoffs WHERE model_id = \(modelID)")
             let update = try connection.prepare("""
@@ -205,7 +212,6 @@ public final class PerplexityScorer {
                 try record.run()
             }
         }
-        return cutoffs
     }
 
     /// Per-language cut-offs and summary of the documents scored with a model (read-only).

@@ -95,3 +95,51 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The texts of the documents of several partition stores that are not duplicates (optionally only
+    /// those the heuristic filters keep, optionally one cross-fitting half by id parity), taken in the
+    /// order of a seeded hash of their ids until `maxBytes` of text have been given: a uniform sample
+    /// that is the same however the corpus was partitioned (every document when they fit). Each store
+    /// sorts its own candidates; the streams are merged holding one row per store, and only the texts
+    /// given are read. Returns the documents and bytes given.
+    @discardableResult
+    public static func forEachSampledText(partitions: [String], keptByFilters: Bool, half: Int?, seed: UInt64, maxBytes: Int64,
+                                          _ body: (_ id: Int64, _ text: UnsafeRawBufferPointer) throws -> Void) throws -> (documents: Int, bytes: Int64) {
+        let kept = keptByFilters ? " AND EXISTS (SELECT 1 FROM filter_verdicts v WHERE v.seq = d.seq AND v.kept = 1)" : ""
+        let parity = half.map { " AND (d.id & 1) = \($0)" } ?? ""
+        var connections: [SQLiteConnection] = [], keys: [SQLiteStatement] = [], texts: [SQLiteStatement] = []
+        for path in partitions {
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            try connection.defineMixFunction()
+            let statement = try connection.prepare("""
+                SELECT curate_mix(?, d.id) AS k, d.seq, d.byte_length FROM documents d WHERE \(notDuplicate)\(kept)\(parity) ORDER BY k
+                """)
+            statement.bind(1, Int64(bitPattern: seed))
+            connections.append(connection)
+            keys.append(statement)
+            texts.append(try connection.prepare("SELECT d.id, d.codec, d.text, d.content_hash FROM documents d WHERE d.seq = ?"))
+        }
+        var heads: [(key: Int64, seq: Int64, bytes: Int64)?] = try keys.map { try $0.step() ? ($0.int64(0), $0.int64(1), $0.int64(2)) : nil }
+        let decompressor = ZstdDecompressor()
+        var documents = 0
+        var bytes: Int64 = 0
+        while bytes < maxBytes {
+            var best: Int?
+            for index in heads.indices { if let head = heads[index], best.map({ head.key < heads[$0]!.key }) ?? true { best = index } }
+            guard let index = best, let head = heads[index] else { break }
+            let next = keys[index]
+            heads[index] = try next.step() ? (next.int64(0), next.int64(1), next.int64(2)) : nil
+            let text = texts[index]
+            text.bind(1, head.seq)
+            defer { text.reset() }
+            guard try text.step() else { continue }
+            let decoded = try StoredText.decode(text.blobBytes(2), codec: text.int(1), hash: text.blobBytes(3), document: text.int64(0),
+                                                with: decompressor)
+            try decoded.withUnsafeBytes { try body(text.int64(0), $0) }
+            documents += 1
+            bytes += head.bytes
+        }
+        return (documents, bytes)
+    }
+}

@@ -80,11 +80,41 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("minhash: pipeline settings (YAML) whose dedup section sets the shingles, bands and rows, as for `curate dedup --pipeline`.", valueName: "path"))
     var pipeline: String?
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("perplexity: score these partition stores without merging them: the reference trained once from all of them, each scored where it lies, the cut-offs taken across them.", valueName: "store"))
+    var partitionStores: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: where the reference and the cut-offs are written (default: reference/ beside the first store).", valueName: "dir"))
+    var work: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: run only this step (train, score, cutoffs, buckets; default: all, in that order).", valueName: "step"))
+    var step: PartitionedPerplexity.Step?
+
+    @Option(name: .long, help: ArgumentHelp("With --step: run only this task of the step (0-based).", valueName: "k"))
+    var task: Int?
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: text each half of the reference is trained on at most, a sample by a hash of the ids (default 1G).", valueName: "bytes"))
+    var referenceBytes: String = "1G"
+
     @OptionGroup var profileOptions: ProfileOptions
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let metrics = try self.metrics
+        if !partitionStores.isEmpty {
+            guard metrics == [.perplexity], perplexityOptions.models.isEmpty, perplexityOptions.reference.isEmpty, !perplexityOptions.contrast else {
+                throw ValidationError("--partition-stores scores --metric perplexity with the reference it trains (no --model, --reference or --contrast)")
+            }
+            if task != nil && step == nil { throw ValidationError("--task needs --step") }
+            guard let bytes = MemoryBudget.parseBytes(referenceBytes).map(Int64.init), bytes > 0 else {
+                throw ValidationError("--reference-bytes: expected a size such as 512M or 2G, found '\(referenceBytes)'")
+            }
+            let first = partitionStores[0]
+            let work = self.work ?? ((first as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reference")
+            try PartitionedPerplexity(partitions: partitionStores, work: work, order: perplexityOptions.lmOrder, maxBytes: bytes,
+                                      global: global).run(step: step, task: task)
+            return
+        }
         if metrics.count > 1 || metrics == [.minhash] {
             var dedup = DedupOptions()
             if let pipeline { try dedup.apply(pipelineFile: pipeline) }
