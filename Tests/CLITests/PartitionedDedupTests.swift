@@ -37,6 +37,15 @@ import Testing
             near.append(try record(words.joined(separator: " ") + "\nShare this page on social media"))
             if index % 5 == 0 { near.append(try record(text.uppercased())) }
         }
+        // Near copies with nothing repeated added: their clusters keep the copy with the lower perplexity.
+        var plain: [String] = []
+        for (index, text) in texts.dropFirst(60).prefix(30).enumerated() {
+            var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            guard words.count > 40 else { continue }
+            words[(index * 11 + 3) % words.count] += "z"
+            plain.append(try record(words.joined(separator: " ")))
+        }
+        scratch.write("in/dups-c.jsonl", plain.joined(separator: "\n") + "\n")
         scratch.write("in/dups-a.jsonl", copies.joined(separator: "\n") + "\n")
         scratch.write("in/dups-b.jsonl", near.joined(separator: "\n") + "\n")
         return scratch.path + "/in"
@@ -116,6 +125,61 @@ import Testing
             #expect(!found.lines.isEmpty && found.lines.allSatisfy { expected.lines[$0.key] == $0.value },
                     "every partition's line counts are the corpus-wide ones")
         }
+    }
+
+    /// document id → perplexity (9 places) and bucket, under the newest reference of each store; and
+    /// the cut-offs of the stores (every store must hold the same).
+    static func perplexities(_ paths: [String]) throws -> (scores: [Int64: String], cutoffs: Set<String>) {
+        var scores: [Int64: String] = [:]
+        var cutoffs = Set<String>()
+        for path in paths {
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            let model = try connection.scalarInt("SELECT id FROM lm_models ORDER BY created_at DESC LIMIT 1") ?? -1
+            let rows = try connection.prepare("SELECT document_id, perplexity, bucket FROM perplexity WHERE model_id = ?")
+            rows.bind(1, model)
+            while try rows.step() { scores[rows.int64(0)] = String(format: "%.9g", rows.double(1)) + " " + (rows.text(2) ?? "") }
+            let table = try connection.prepare("SELECT language, documents, p30, p60 FROM perplexity_cutoffs WHERE model_id = ? ORDER BY language")
+            table.bind(1, model)
+            var all: [String] = []
+            while try table.step() { all.append("\(table.text(0)!) \(table.int64(1)) \(table.double(2)) \(table.double(3))") }
+            cutoffs.insert(all.joined(separator: "; "))
+        }
+        return (scores, cutoffs)
+    }
+
+    @Test func partitionsScoredWhereTheyLieMatchTheMergedStore() throws {
+        let scratch = Scratch()
+        _ = try Self.corpus(scratch)
+        let runner = scratch.runner
+        let paths = try Self.partitions(3, scratch, directory: "p")
+        let copies = paths.map { $0.replacingOccurrences(of: "part-", with: "copy-") }
+        for (path, copy) in zip(paths, copies) {
+            try FileManager.default.copyItem(atPath: scratch.path + "/" + path, toPath: scratch.path + "/" + copy)
+        }
+        // The pipeline's dedup, perplexity, dedup again: on the merged store, and on the partitions in place.
+        for command in [["merge"] + copies + ["--out", "merged.db", "--root", "in"], ["dedup", "--db", "merged.db"],
+                        ["score", "--metric", "perplexity", "--db", "merged.db"], ["dedup", "--db", "merged.db"],
+                        ["dedup", "--partition-stores"] + paths + ["--buckets", "2"],
+                        ["score", "--metric", "perplexity", "--partition-stores"] + paths,
+                        ["dedup", "--partition-stores"] + paths + ["--buckets", "2"]] {
+            let result = try runner.run(command + ["--quiet"])
+            #expect(result.status == 0, "\(command.prefix(3)): \(result.stderr)")
+        }
+        let expected = try Self.perplexities([scratch.path + "/merged.db"])
+        let found = try Self.perplexities(paths.map { scratch.path + "/" + $0 })
+        #expect(expected.scores.count > 300 && found.scores == expected.scores)
+        #expect(found.cutoffs == expected.cutoffs, "every partition holds the corpus-wide cut-offs")
+        let clusters = try Self.decisions([scratch.path + "/merged.db"])
+        #expect(clusters.clusters.values.contains { $0.hasSuffix(" kept perplexity -1.0") }, "some clusters keep the copy with the lower perplexity")
+        #expect(try Self.decisions(paths.map { scratch.path + "/" + $0 }).clusters == clusters.clusters)
+        // Only the sample's texts were read to train the reference: a cap of 1 byte trains each half on one
+        // document, and the partitions' scores then differ from the merged store's.
+        let small = try runner.run(["score", "--metric", "perplexity", "--partition-stores"] + paths
+                                   + ["--work", "small", "--reference-bytes", "1", "--step", "train", "--quiet"])
+        #expect(small.status == 0, "\(small.stderr)")
+        let sizes = try ["even", "odd"].map { try FileManager.default.attributesOfItem(atPath: scratch.path + "/small/reference-\($0).bin")[.size] as! Int }
+        let full = try ["even", "odd"].map { try FileManager.default.attributesOfItem(atPath: scratch.path + "/p/reference/reference-\($0).bin")[.size] as! Int }
+        #expect(zip(sizes, full).allSatisfy { $0 < $1 / 4 }, "\(sizes) against \(full)")
     }
 
     @Test func aTaskKilledPartWayRunsAgainToTheSameResult() throws {
