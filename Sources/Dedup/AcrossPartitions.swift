@@ -59,8 +59,12 @@ public struct PartitionedDedup {
         }
     }
 
-    /// Runs every step here, one task after another (what `--executor local` does with one worker).
+    /// Runs every step here, one task after another, from the start: the work directory's earlier
+    /// outputs are removed first (they describe the partitions as they were then; the partitions'
+    /// own state makes `prepare` and `apply` idempotent). A caller running the steps one by one
+    /// (`curate run`, Slurm) owns that directory.
     public func runAll(console: Console) throws -> PartitionedDedupSummary {
+        try? FileManager.default.removeItem(atPath: work)
         var summary = PartitionedDedupSummary()
         for step in Step.allCases {
             for task in 0..<tasks(step) { summary.add(try run(step, task: task, console: console)) }
@@ -223,7 +227,7 @@ public struct PartitionedDedup {
     /// Per-document rows a merged store does not hold for a document that turns out to be a copy.
     static let measuredTables = ["document_language", "stats_gopher_quality", "stats_gopher_repetition", "stats_c4", "stats_fineweb",
                                  "filter_verdicts", "dedup_signatures", "minhash_bands_pending", "minhash_bands",
-                                 "repeated_lines_pending", "repeated_lines_documents"]
+                                 "repeated_lines_pending", "repeated_lines_documents", "perplexity"]
 
     func prepare(partition index: Int) throws -> PartitionedDedupSummary {
         let exacts = try required((0..<buckets).map(exactPath), step: .exact)
@@ -269,7 +273,14 @@ public struct PartitionedDedup {
         try MeasurePass.run(measure, store: store, threads: options.threads, commitInterval: options.commitInterval,
                             console: Console(quiet: true), stage: "dedup")
         summary.signed = measure.signed
-        if options.lines { try LineCounts.fold(store: store) }
+        if options.lines {
+            try LineCounts.fold(store: store)
+            // The partition's own counts, once: after `apply`, repeated_lines holds the corpus-wide ones.
+            try connection.execute("""
+                INSERT INTO repeated_lines_local (hash, documents) SELECT hash, documents FROM repeated_lines
+                WHERE NOT EXISTS (SELECT 1 FROM repeated_lines_local)
+                """)
+        }
         try connection.transaction {
             try connection.execute("""
                 INSERT OR IGNORE INTO minhash_bands (band, hash, seq)
@@ -347,7 +358,9 @@ public struct PartitionedDedup {
                         if options.lines {
                             try connection.execute("""
                                 INSERT INTO temp.lines (hash, documents, example, partition)
-                                SELECT hash, documents, example, \(index) FROM p.repeated_lines WHERE hash BETWEEN \(low) AND \(high)
+                                SELECT l.hash, l.documents, r.example, \(index)
+                                FROM p.repeated_lines_local l LEFT JOIN p.repeated_lines r ON r.hash = l.hash
+                                WHERE l.hash BETWEEN \(low) AND \(high)
                                 """)
                         }
                     }

@@ -128,7 +128,7 @@ public final class Deduplicator {
     /// Drops every signature, band, pair, cluster and line count.
     public static func reset(store: Store) throws {
         try store.connection.transaction {
-            for table in ["dedup_signatures", "minhash_bands", "minhash_bands_pending", "dedup_pairs", "dedup_clusters", "repeated_lines",
+            for table in ["dedup_signatures", "minhash_bands", "minhash_bands_pending", "dedup_pairs", "dedup_clusters", "repeated_lines", "repeated_lines_local",
                           "repeated_lines_pending", "repeated_lines_documents", "dedup_settings"] {
                 try store.connection.execute("DELETE FROM \(table)")
             }

@@ -197,12 +197,7 @@ public final class Exporter {
                 .map { ($0 as NSString).lastPathComponent },
             counts: counts, selected: selected, written: state.written, cappedOut: state.cappedOut, emptied: state.emptied,
             droppedLines: state.droppedLines, textBytes: state.textBytes, tokens: state.tokens, shards: shards)
-        if options.score.keys.contains(QualityMetric.combined.rawValue) {
-            manifest.qualityModel = try store.connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestCombinedModel)")
-        } else if options.score.keys.contains(QualityMetric.quality.rawValue) {
-            manifest.qualityModel = try store.connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestQualityModel)")
-                .map { ($0 as NSString).lastPathComponent }
-        }
+        manifest.qualityModel = try Self.qualityModel(options: options, connection: store.connection)
         try manifest.write(to: directory)
         finished = true
         return ExportSummary(directory: directory, manifest: manifest,
@@ -211,6 +206,10 @@ public final class Exporter {
 
     /// Where the selection starts in the best-first ranking.
     private func offset(ranked: Int, selected: Int, metrics: [(QualityMetric, Double)]) -> Int {
+        Self.offset(options: options, ranked: ranked, selected: selected, metrics: metrics)
+    }
+
+    static func offset(options: ExportOptions, ranked: Int, selected: Int, metrics: [(QualityMetric, Double)]) -> Int {
         guard let band = options.band else { return 0 }
         // Does best-first run from low metric values to high? (One metric ranked by its own direction.)
         let ascending = metrics.count == 1 && options.sampleTemperature == nil && metrics[0].0.lowerIsBetter == (metrics[0].1 > 0)
@@ -221,6 +220,17 @@ public final class Exporter {
         }
     }
 
+    /// The quality model the score reads, as the manifest names it.
+    static func qualityModel(options: ExportOptions, connection: SQLiteConnection) throws -> String? {
+        if options.score.keys.contains(QualityMetric.combined.rawValue) {
+            return try connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestCombinedModel)")
+        } else if options.score.keys.contains(QualityMetric.quality.rawValue) {
+            return try connection.scalarText("SELECT path FROM quality_models WHERE id = \(QualityMetric.newestQualityModel)")
+                .map { ($0 as NSString).lastPathComponent }
+        }
+        return nil
+    }
+
     private func removeUnfinished(_ directory: String) throws {
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             try FileManager.default.removeItem(atPath: directory + "/" + name)
@@ -229,6 +239,10 @@ public final class Exporter {
 
     /// Creates the directory, and removes the shards and manifest of an earlier export in it (only those).
     private func prepare(_ directory: String) throws {
+        try Self.clearShards(in: directory)
+    }
+
+    static func clearShards(in directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: directory)
         where (name.hasPrefix("shard-") || name.hasPrefix(".shard-")) && (name.hasSuffix(".jsonl.zst") || name.hasSuffix(".jsonl.zst.tmp"))

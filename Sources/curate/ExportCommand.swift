@@ -73,9 +73,30 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Pipeline settings (YAML; its export section). See pipelines/default.yaml.", valueName: "path"))
     var pipeline: String?
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("Export from these partition stores without merging them: the shards and manifest an export of their merged store would write (one metric in its own direction; no per-language ranking or repeated-line removal yet).", valueName: "store"))
+    var partitionStores: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: where the runs, the plan and the shards' records go (default: export-work/ beside the first store).", valueName: "dir"))
+    var work: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: run only this step (rank, plan, write, manifest; default: all, in that order).", valueName: "step"))
+    var step: PartitionedExport.Step?
+
+    @Option(name: .long, help: ArgumentHelp("With --step: run only this task of the step (0-based).", valueName: "k"))
+    var task: Int?
+
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: writer tasks, each writing a contiguous range of the shards (default 1).", valueName: "k"))
+    var writers = 1
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        if partitionStores.isEmpty && (work != nil || step != nil || task != nil) {
+            throw ValidationError("--work, --step and --task go with --partition-stores")
+        }
+        if task != nil && step == nil { throw ValidationError("--task needs --step") }
+        if writers < 1 { throw ValidationError("--writers must be at least 1") }
         if verify == nil && out == nil { throw ValidationError("name the output directory with --out, or a directory to check with --verify") }
         if let top, !(top > 0 && top <= 1) { throw ValidationError("--top must be more than 0 and at most 1") }
         if let sampleTemperature, !(sampleTemperature > 0) { throw ValidationError("--sample-temperature must be more than 0") }
@@ -130,8 +151,13 @@ struct ExportCommand: ParsableCommand {
     static func recordedCommand(_ arguments: [String]) -> [String] {
         var result: [String] = []
         var skip = false
+        var skipList = false
         for argument in arguments.drop(while: { $0 != "export" }) {
+            if skipList && !argument.hasPrefix("--") { continue }
+            skipList = false
+            if argument == "--partition-stores" { skipList = true; continue }
             if skip { skip = false; continue }
+            if ["--work", "--step", "--task", "--writers"].contains(argument) { skip = true; continue }
             if ["--out", "--db", "--pipeline", "--threads", "--max-memory"].contains(argument) { skip = true; continue }
             if ["--out=", "--db=", "--pipeline=", "--threads=", "--max-memory="].contains(where: argument.hasPrefix) || ["--quiet", "--json"].contains(argument) { continue }
             result.append(argument)
@@ -156,6 +182,24 @@ struct ExportCommand: ParsableCommand {
         }
         let console = global.makeConsole()
         var options = try options()
+        if !partitionStores.isEmpty {
+            let first = partitionStores[0]
+            let work = self.work ?? ((first as NSString).deletingLastPathComponent as NSString).appendingPathComponent("export-work")
+            let store = try Store(path: first, create: false)
+            if score == nil && options.score == ExportOptions().score,
+               try store.connection.scalarInt("SELECT EXISTS (SELECT 1 FROM combined_scores)") == 1 {
+                options.score = ["combined": 1]
+            }
+            let export = PartitionedExport(partitions: partitionStores, work: work, directory: out!, options: options, writers: writers,
+                                           command: Self.recordedCommand(Invocation.arguments))
+            try export.run(step, task: task)
+            if !global.quiet && !global.json && (step == nil || step == .manifest) {
+                let manifest = try Manifest.read(from: out!)
+                Output.line("export  \(Formatting.count(manifest.written)) docs (\(Formatting.bytes(manifest.textBytes)) of text) in "
+                            + "\(manifest.shards.count) shard\(manifest.shards.count == 1 ? "" : "s") from \(partitionStores.count) partition stores → \(Output.displayPath(out!))")
+            }
+            return
+        }
         let store = try Store(path: global.storePath, create: false)
         // The combined ranking is the default once it exists (a score given here or in the pipeline wins).
         if score == nil && options.score == ExportOptions().score,
@@ -207,3 +251,5 @@ enum YAMLNumber {
     /// A score for a summary line: four significant digits.
     static func short(_ value: Double) -> String { String(format: "%.4g", value) }
 }
+
+extension PartitionedExport.Step: ExpressibleByArgument {}

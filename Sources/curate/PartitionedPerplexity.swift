@@ -40,7 +40,14 @@ struct PartitionedPerplexity {
     var models: [String] { ["even", "odd"].map { (work as NSString).appendingPathComponent("reference-\($0).bin") } }
     var cutoffsPath: String { (work as NSString).appendingPathComponent("cutoffs.json") }
 
-    func run(step: Step?, task: Int?) throws {
+    /// Runs one task, every task of one step, or (`step` nil) all of them. A whole run keeps a reference
+    /// trained earlier (unless `retrain`) but takes the cut-offs again; a caller running the steps one by
+    /// one (`curate run`, Slurm) owns the work directory.
+    func run(step: Step?, task: Int?, retrain: Bool = false) throws {
+        if step == nil {
+            try? FileManager.default.removeItem(atPath: cutoffsPath)
+            if retrain { for model in models { try? FileManager.default.removeItem(atPath: model) } }
+        }
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let console = global.makeConsole()
         for step in step.map({ [$0] }) ?? Step.allCases {

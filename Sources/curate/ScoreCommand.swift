@@ -112,7 +112,7 @@ struct ScoreCommand: ParsableCommand {
             let first = partitionStores[0]
             let work = self.work ?? ((first as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reference")
             try PartitionedPerplexity(partitions: partitionStores, work: work, order: perplexityOptions.lmOrder, maxBytes: bytes,
-                                      global: global).run(step: step, task: task)
+                                      global: global).run(step: step, task: task, retrain: perplexityOptions.retrain)
             return
         }
         if metrics.count > 1 || metrics == [.minhash] {

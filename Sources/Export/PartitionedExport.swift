@@ -1,0 +1,407 @@
+import Core
+import Foundation
+import Store
+import Text
+
+/// `curate export --partition-stores …`: the shards and manifest one export of the merged store would
+/// write, made from the partition stores without merging them, as a range-partitioned merge (TeraSort's
+/// shape): every partition sorts its own ranked documents into a run of small records, one task merges
+/// the runs' records to fix the global order, the cut, the caps and the shard boundaries, and writer
+/// tasks each write a contiguous range of shards, reading their documents from the partitions. Only
+/// the writers read texts for the output; no process reads every document.
+///
+/// Steps (outputs in the work directory under temporary names, renamed when complete; a finished task
+/// is skipped, a killed one runs again):
+/// 1. `rank` (a task per partition): `run-P.db`, the partition's ranked documents best first with what
+///    placing them needs (sort key, id, score, text bytes, tokens, the JSON line's length).
+/// 2. `plan` (one task): `plan.db`, the exported documents in output order with their shard.
+/// 3. `write` (K tasks): shards [k·S/K, (k+1)·S/K) of the S planned, and `shard-N.json` for each.
+/// 4. `manifest` (one task).
+///
+/// The ranking must be one metric in its own direction (the default: perplexity); a combined or sampled
+/// score (z-scores over the whole corpus), `per_language` and `drop_repeated_lines` (which depend on
+/// every document before in the output) are refused here.
+public struct PartitionedExport {
+    public enum Step: String, CaseIterable, Sendable { case rank, plan, write, manifest }
+
+    public let partitions: [String]
+    public let work: String
+    public let directory: String
+    public let options: ExportOptions
+    public let writers: Int
+    /// The arguments the manifest records (as a one-store export's: without stores and paths).
+    public let command: [String]
+
+    public init(partitions: [String], work: String, directory: String, options: ExportOptions, writers: Int, command: [String]) {
+        self.partitions = partitions
+        self.work = work
+        self.directory = directory
+        self.options = options
+        self.writers = max(1, writers)
+        self.command = command
+    }
+
+    public func tasks(_ step: Step) -> Int {
+        switch step {
+        case .rank: partitions.count
+        case .plan, .manifest: 1
+        case .write: writers
+        }
+    }
+
+    func path(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
+    func runPath(_ partition: Int) -> String { path(String(format: "run-%05d.db", partition)) }
+    var planPath: String { path("plan.db") }
+    func shardRecord(_ shard: Int) -> String { path(String(format: "shard-%05d.json", shard)) }
+
+    /// Runs one task, every task of one step, or (`step` nil) the whole export from the start: the
+    /// work directory's earlier outputs are removed first, since they describe the partitions as they
+    /// were then. A caller running the steps one by one (`curate run`, Slurm) owns that directory.
+    public func run(_ step: Step?, task: Int?) throws {
+        try check()
+        if step == nil { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        for step in step.map({ [$0] }) ?? Step.allCases {
+            for task in task.map({ [$0] }) ?? Array(0..<tasks(step)) {
+                guard (0..<tasks(step)).contains(task) else {
+                    throw ExportError("\(step.rawValue) has \(tasks(step)) task\(tasks(step) == 1 ? "" : "s"); there is no task \(task)")
+                }
+                switch step {
+                case .rank: try rank(partition: task)
+                case .plan: try plan()
+                case .write: try write(writer: task)
+                case .manifest: try manifest()
+                }
+            }
+        }
+    }
+
+    /// The options this way of exporting supports.
+    func check() throws {
+        let metrics = try options.metrics()
+        if metrics.count > 1 || options.sampleTemperature != nil {
+            throw ExportError("a combined or sampled score is not exported across partitions yet (its z-scores need the whole corpus's moments)",
+                              hint: "rank by one metric, or merge the partitions (curate merge) and export the merged store")
+        }
+        if options.perLanguage || options.dropRepeatedLines {
+            throw ExportError("per_language and drop_repeated_lines are not exported across partitions yet",
+                              hint: "merge the partitions (curate merge) and export the merged store")
+        }
+    }
+
+    /// Writes `path` through `body(temporary path)`, renamed when complete; nothing when it exists.
+    func produce(_ path: String, _ body: (String) throws -> Void) throws {
+        if FileManager.default.fileExists(atPath: path) { return }
+        let building = path + ".building"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+        do { try body(building) } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+            throw error
+        }
+        try ShardFile.rename(building, path)
+    }
+
+    func required(_ paths: [String], step: Step) throws -> [String] {
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            throw ExportError("\(path) is missing: the \(step.rawValue) step has not finished", hint: "run every task of \(step.rawValue) first")
+        }
+        return paths
+    }
+
+    // MARK: 1. Each partition's run
+
+    func rank(partition index: Int) throws {
+        try produce(runPath(index)) { out in
+            let store = try Store(path: partitions[index], create: false)
+            let ranking = Ranking(store: store, options: options)
+            let model = try ranking.modelID()
+            let metrics = try options.metrics()
+            if metrics.contains(where: { $0.0 == .perplexity || $0.0 == .bitsPerByte }) && model == nil {
+                throw ExportError("\(partitions[index]) has no perplexity scores", hint: "score the partitions first (curate score --metric perplexity --partition-stores …)")
+            }
+            let (counts, built) = try ranking.build()
+            guard let list = built else {
+                throw ExportError("\(partitions[index]) ranks more documents than fit the sorting budget in memory",
+                                  hint: "split the corpus into more partitions, or raise --max-memory")
+            }
+            let connection = try SQLiteConnection(path: out)
+            try connection.execute("""
+                PRAGMA journal_mode = OFF;
+                CREATE TABLE run (position INTEGER PRIMARY KEY, key REAL NOT NULL, id INTEGER NOT NULL, seq INTEGER NOT NULL,
+                                  score REAL NOT NULL, language TEXT, perplexity REAL, text_bytes INTEGER NOT NULL,
+                                  tokens INTEGER NOT NULL, line_bytes INTEGER NOT NULL);
+                CREATE TABLE counts (value TEXT NOT NULL);
+                """)
+            let countsJSON = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
+            try connection.execute("INSERT INTO counts (value) VALUES ('\(countsJSON)')")
+            let insert = try connection.prepare("""
+                INSERT INTO run (position, key, id, seq, score, language, perplexity, text_bytes, tokens, line_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let analyzer = TextAnalyzer(), decompressor = ZstdDecompressor()
+            var scratch: [UInt8] = []
+            var line = JSONLine()
+            var failure: Error?
+            try connection.transaction {
+                _ = try Exporter.readRows(path: store.path, keys: .list(list), model: model ?? -1, countTokens: options.maxTokens != nil) { batch in
+                    do {
+                        try batch.bytes.withUnsafeBytes { fields in
+                            for row in batch.rows {
+                                let entry = list.entries[row.rank]
+                                var textBytes = 0, tokens = row.tokens ?? 0
+                                line.reset()
+                                try StoredText.withDecoded(UnsafeRawBufferPointer(rebasing: fields[row.stored]), codec: row.codec,
+                                                           hash: UnsafeRawBufferPointer(rebasing: fields[row.hash]), document: row.id,
+                                                           with: decompressor, scratch: &scratch) { text in
+                                    textBytes = text.count
+                                    if options.maxTokens != nil && row.tokens == nil { tokens = Int64(analyzer.words(text).count) }
+                                    // The line with rank 0: its length with rank r is that minus one plus r's digits.
+                                    WriteState.encode(row, fields: fields, text: text, rank: 0, into: &line)
+                                }
+                                insert.bind(1, row.rank)
+                                insert.bind(2, entry.key)
+                                insert.bind(3, row.id)
+                                insert.bind(4, row.seq)
+                                insert.bind(5, row.score)
+                                insert.bind(6, row.language)
+                                if let perplexity = row.perplexity { insert.bind(7, perplexity) } else { insert.bindNull(7) }
+                                insert.bind(8, textBytes)
+                                insert.bind(9, tokens)
+                                insert.bind(10, line.bytes.count - 1)
+                                try insert.run()
+                            }
+                        }
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                    return true
+                }
+                if let failure { throw failure }
+            }
+        }
+    }
+
+    // MARK: 2. The plan
+
+    func plan() throws {
+        let runs = try required(partitions.indices.map(runPath), step: .rank)
+        try produce(planPath) { out in
+            // The writers write into the output directory: an earlier export's shards and manifest go first.
+            try Exporter.clearShards(in: directory)
+            let connection = try SQLiteConnection(path: out)
+            try connection.execute("""
+                PRAGMA journal_mode = OFF; PRAGMA temp_store = FILE;
+                CREATE TABLE selected (position INTEGER PRIMARY KEY, partition INTEGER NOT NULL, seq INTEGER NOT NULL, id INTEGER NOT NULL,
+                                       score REAL NOT NULL, text_bytes INTEGER NOT NULL, tokens INTEGER NOT NULL, line_bytes INTEGER NOT NULL,
+                                       shuffle INTEGER);
+                CREATE TABLE plan (rank INTEGER PRIMARY KEY, partition INTEGER NOT NULL, seq INTEGER NOT NULL, shard INTEGER NOT NULL);
+                CREATE TABLE summary (value TEXT NOT NULL);
+                """)
+            // The runs' counts, and how many documents are ranked in all.
+            var counts = ExclusionCounts()
+            for run in runs {
+                let reader = try SQLiteConnection(path: run, readOnly: true)
+                let one = try JSONDecoder().decode(ExclusionCounts.self, from: Data((try reader.scalarText("SELECT value FROM counts") ?? "{}").utf8))
+                counts.documents += one.documents
+                counts.ingestDuplicates += one.ingestDuplicates
+                counts.dedupDuplicates += one.dedupDuplicates
+                counts.filtered += one.filtered
+                counts.ranked += one.ranked
+            }
+            counts = counts.finishing(ranked: counts.ranked)
+            let ranked = counts.ranked
+            let selected = options.fraction >= 1 ? ranked : Int((Double(ranked) * options.fraction).rounded())
+            let start = Exporter.offset(options: options, ranked: ranked, selected: selected, metrics: try options.metrics())
+            // 1. The runs merged best first (sort key, then id); positions start..<start+selected kept.
+            let cursors = try runs.map { run -> SQLiteStatement in
+                let reader = try SQLiteConnection(path: run, readOnly: true)
+                return try reader.prepare("SELECT key, id, seq, score, text_bytes, tokens, line_bytes FROM run ORDER BY position")
+            }
+            var heads: [(key: Double, id: Int64)?] = try cursors.map { try $0.step() ? ($0.double(0), $0.int64(1)) : nil }
+            let keep = try connection.prepare("""
+                INSERT INTO selected (position, partition, seq, id, score, text_bytes, tokens, line_bytes, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let shuffleSeed = RankedList.shuffleSeed(options.seed)
+            var position = 0
+            try connection.transaction {
+                while position < start + selected {
+                    var best: Int?
+                    for index in heads.indices {
+                        guard let head = heads[index] else { continue }
+                        if let current = best.flatMap({ heads[$0] }), !(head.key < current.key || (head.key == current.key && head.id < current.id)) { continue }
+                        best = index
+                    }
+                    guard let index = best else { break }
+                    let cursor = cursors[index]
+                    if position >= start {
+                        keep.bind(1, position)
+                        keep.bind(2, index)
+                        keep.bind(3, cursor.int64(2))
+                        keep.bind(4, cursor.int64(1))
+                        keep.bind(5, cursor.double(3))
+                        keep.bind(6, cursor.int64(4))
+                        keep.bind(7, cursor.int64(5))
+                        keep.bind(8, cursor.int64(6))
+                        keep.bind(9, RankedList.shuffle(seed: shuffleSeed, id: cursor.int64(1)))
+                        try keep.run()
+                    }
+                    position += 1
+                    heads[index] = try cursor.step() ? (cursor.double(0), cursor.int64(1)) : nil
+                }
+            }
+            // 2. In output order: the caps, and where each shard ends (as `WriteState` decides them).
+            let order: String
+            switch options.order {
+            case .quality: order = "position"
+            case .reverse: order = "position DESC"
+            case .random: order = "shuffle, id"
+            }
+            let walk = try connection.prepare("SELECT partition, seq, score, text_bytes, tokens, line_bytes FROM selected ORDER BY \(order)")
+            let place = try connection.prepare("INSERT INTO plan (rank, partition, seq, shard) VALUES (?, ?, ?, ?)")
+            var summary = PlanSummary(counts: counts, selected: selected)
+            var shard = 0, shardDocuments = 0, shardBytes: Int64 = 0
+            try connection.transaction {
+                while try walk.step() {
+                    let textBytes = walk.int64(3), tokens = walk.int64(4)
+                    if let maxBytes = options.maxBytes, summary.textBytes + textBytes > maxBytes { break }
+                    if let maxTokens = options.maxTokens, summary.tokens + tokens > maxTokens { break }
+                    let rank = summary.written
+                    let lineBytes = walk.int64(5) - 1 + Int64(String(rank).utf8.count)
+                    if shardDocuments > 0 && shardBytes + lineBytes > options.shardSize {
+                        shard += 1
+                        shardDocuments = 0
+                        shardBytes = 0
+                    }
+                    shardDocuments += 1
+                    shardBytes += lineBytes
+                    place.bind(1, rank)
+                    place.bind(2, walk.int64(0))
+                    place.bind(3, walk.int64(1))
+                    place.bind(4, shard)
+                    try place.run()
+                    summary.written += 1
+                    summary.textBytes += textBytes
+                    summary.tokens += tokens
+                }
+                walk.reset()
+                summary.shards = summary.written == 0 ? 0 : shard + 1
+                let encoded = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+                try connection.execute("INSERT INTO summary (value) VALUES ('\(encoded.replacingOccurrences(of: "'", with: "''"))')")
+                try connection.execute("DROP TABLE selected; CREATE INDEX plan_shard ON plan(shard, rank)")
+            }
+        }
+    }
+
+    struct PlanSummary: Codable {
+        var counts: ExclusionCounts
+        var selected: Int
+        var written = 0
+        var textBytes: Int64 = 0
+        var tokens: Int64 = 0
+        var shards = 0
+    }
+
+    func planSummary() throws -> PlanSummary {
+        let reader = try SQLiteConnection(path: try required([planPath], step: .plan)[0], readOnly: true)
+        return try JSONDecoder().decode(PlanSummary.self, from: Data((try reader.scalarText("SELECT value FROM summary") ?? "{}").utf8))
+    }
+
+    // MARK: 3. Writers
+
+    /// Writer `writer`'s shards: a contiguous share of them.
+    func shards(of writer: Int, total: Int) -> Range<Int> {
+        (total * writer / writers)..<(total * (writer + 1) / writers)
+    }
+
+    func write(writer: Int) throws {
+        let summary = try planSummary()
+        let mine = shards(of: writer, total: summary.shards)
+        guard !mine.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let plan = try SQLiteConnection(path: planPath, readOnly: true)
+        let documents = try plan.prepare("SELECT rank, partition, seq FROM plan WHERE shard = ? ORDER BY rank")
+        // Per partition: its documents, source keys and run (the ranking's language, perplexity, score).
+        let readers = try partitions.map { try SQLiteConnection(path: $0, readOnly: true) }
+        let lookups = try readers.map { try $0.prepare("SELECT id, codec, text, source_id, metadata, external_id, content_hash FROM documents WHERE seq = ?") }
+        let runs = try partitions.indices.map { try SQLiteConnection(path: runPath($0), readOnly: true) }
+        let ranked = try runs.map { try $0.prepare("SELECT score, language, perplexity FROM run WHERE seq = ?") }
+        var sources: [[Int64: String]] = []
+        for reader in readers {
+            var keys: [Int64: String] = [:]
+            let statement = try reader.prepare("SELECT id, key FROM sources")
+            while try statement.step() { keys[statement.int64(0)] = statement.text(1) ?? "" }
+            sources.append(keys)
+        }
+        let decompressor = ZstdDecompressor()
+        var scratch: [UInt8] = []
+        var line = JSONLine()
+        for shard in mine {
+            try produce(shardRecord(shard)) { out in
+                let file = try ShardFile(directory: directory, index: shard, level: options.compressionLevel)
+                documents.bind(1, shard)
+                defer { documents.reset() }
+                while try documents.step() {
+                    let rank = documents.int(0), partition = documents.int(1), seq = documents.int64(2)
+                    let lookup = lookups[partition], run = ranked[partition]
+                    lookup.bind(1, seq)
+                    run.bind(1, seq)
+                    defer { lookup.reset(); run.reset() }
+                    guard try lookup.step(), try run.step() else { throw StoreError("planned document seq \(seq) is not in \(partitions[partition])") }
+                    var batch = Exporter.RowBatch()
+                    let row = Exporter.Row(seq: seq, id: lookup.int64(0), score: run.double(0), codec: lookup.int(1),
+                                           stored: batch.append(lookup.blobBytes(2)), hash: batch.append(lookup.blobBytes(6)),
+                                           source: sources[partition][lookup.int64(3)] ?? "",
+                                           metadata: lookup.isNull(4) ? nil : batch.append(lookup.blobBytes(4)),
+                                           externalID: lookup.isNull(5) ? nil : batch.append(lookup.blobBytes(5)),
+                                           language: run.text(1), perplexity: run.isNull(2) ? nil : run.double(2), tokens: nil, rank: rank)
+                    line.reset()
+                    try batch.bytes.withUnsafeBytes { fields in
+                        try StoredText.withDecoded(UnsafeRawBufferPointer(rebasing: fields[row.stored]), codec: row.codec,
+                                                   hash: UnsafeRawBufferPointer(rebasing: fields[row.hash]), document: row.id,
+                                                   with: decompressor, scratch: &scratch) { text in
+                            WriteState.encode(row, fields: fields, text: text, rank: rank, into: &line)
+                        }
+                    }
+                    file.count(line.bytes.count, score: row.score)
+                    try line.bytes.withUnsafeBytes { try file.write($0) }
+                }
+                let finished = try file.finish()
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                try encoder.encode(finished).write(to: URL(fileURLWithPath: out))
+            }
+        }
+    }
+
+    // MARK: 4. The manifest
+
+    func manifest() throws {
+        let summary = try planSummary()
+        let shards = try (0..<summary.shards).map { shard in
+            try JSONDecoder().decode(Manifest.Shard.self, from: Data(contentsOf: URL(fileURLWithPath: try required([shardRecord(shard)], step: .write)[0])))
+        }
+        // The fingerprint of every document's id in id order, merged from the partitions' id indexes.
+        let readers = try partitions.map { try SQLiteConnection(path: $0, readOnly: true) }
+        let ids = try readers.map { try $0.prepare("SELECT id FROM documents ORDER BY id") }
+        var heads: [Int64?] = try ids.map { try $0.step() ? $0.int64(0) : nil }
+        var builder = Hash128Builder(seed: 0x6578_706F_7274)
+        while true {
+            var best: Int?
+            for index in heads.indices where heads[index] != nil { if best.map({ heads[index]! < heads[$0]! }) ?? true { best = index } }
+            guard let index = best else { break }
+            builder.update(UInt64(bitPattern: heads[index]!))
+            heads[index] = try ids[index].step() ? ids[index].int64(0) : nil
+        }
+        let first = try Store(path: partitions[0], create: false)
+        let model = try first.latestReferenceModelID()
+        var manifest = Manifest(
+            curate: curateVersion, command: command, options: options, storeFingerprint: builder.finish().description,
+            model: try model.flatMap { try first.connection.scalarText("SELECT path FROM lm_models WHERE id = ?", [.integer($0)]) }
+                .map { ($0 as NSString).lastPathComponent },
+            counts: summary.counts, selected: summary.selected, written: summary.written, cappedOut: summary.selected - summary.written,
+            emptied: 0, droppedLines: 0, textBytes: summary.textBytes, tokens: summary.tokens, shards: shards)
+        manifest.qualityModel = try Exporter.qualityModel(options: options, connection: first.connection)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try manifest.write(to: directory)
+    }
+}
