@@ -155,11 +155,13 @@ public struct PartitionedDedup {
         return ("\(column) >= ? AND \(column) < ?", [.blob(bytes(low)), .blob(bytes(high &+ 1))])
     }
 
-    /// Runs `body` in a transaction of its own with the store at `path` attached as `alias` (SQLite
-    /// attaches and detaches only outside a transaction).
+    /// Runs `body` in a transaction of its own with the store at `path` attached read-only as `alias`
+    /// (SQLite attaches and detaches only outside a transaction; read-only, so that tasks running at once
+    /// can all read the same partition or bucket output).
     func attached<T>(_ path: String, as alias: String, on connection: SQLiteConnection, _ body: () throws -> T) throws -> T {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError("\(path) is missing") }
-        try connection.execute("ATTACH DATABASE '\(path.replacingOccurrences(of: "'", with: "''"))' AS \(alias)")
+        let uri = SQLiteConnection.readOnlyURI(path)
+        try connection.execute("ATTACH DATABASE '\(uri.replacingOccurrences(of: "'", with: "''"))' AS \(alias)")
         defer { try? connection.execute("DETACH DATABASE \(alias)") }
         return try connection.transaction(body)
     }

@@ -77,7 +77,7 @@ public struct PartitionedExport {
     }
 
     /// The options this way of exporting supports.
-    func check() throws {
+    public func check() throws {
         let metrics = try options.metrics()
         if metrics.count > 1 || options.sampleTemperature != nil {
             throw ExportError("a combined or sampled score is not exported across partitions yet (its z-scores need the whole corpus's moments)",

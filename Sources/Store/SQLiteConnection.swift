@@ -30,7 +30,8 @@ public final class SQLiteConnection {
     public init(path: String, readOnly: Bool = false) throws {
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        // URI file names (file:…?mode=ro) are understood, for attaching a store read-only (`readOnlyURI`).
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_close(db)
@@ -42,6 +43,14 @@ public final class SQLiteConnection {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// A URI naming the database at `path` read-only, for ATTACH: a database attached read-only takes no
+    /// write lock when a transaction begins on the connection (BEGIN IMMEDIATE locks every attached
+    /// database for writing), so many processes can read one store while each writes its own.
+    public static func readOnlyURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute) + "?mode=ro"
+    }
 
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws {

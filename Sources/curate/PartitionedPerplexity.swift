@@ -22,6 +22,8 @@ struct PartitionedPerplexity {
 
     let partitions: [String]
     let work: String
+    /// The reference's files are BASE-even.bin and BASE-odd.bin (as a store's own, `--model-out`).
+    let modelBase: String
     let order: Int
     /// Text per half the reference is trained on at most.
     let maxBytes: Int64
@@ -37,7 +39,7 @@ struct PartitionedPerplexity {
         }
     }
 
-    var models: [String] { ["even", "odd"].map { (work as NSString).appendingPathComponent("reference-\($0).bin") } }
+    var models: [String] { ["even", "odd"].map { modelBase + "-\($0).bin" } }
     var cutoffsPath: String { (work as NSString).appendingPathComponent("cutoffs.json") }
 
     /// Runs one task, every task of one step, or (`step` nil) all of them. A whole run keeps a reference

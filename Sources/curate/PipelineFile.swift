@@ -34,6 +34,10 @@ struct PipelineFile {
     var trainOut = "out/run"
     var partitions = 1
     var partitionDirectory: String?
+    /// Tasks sharing hash space in a partitioned dedup, and writing the shards of a partitioned export
+    /// (default: one per partition).
+    var buckets: Int?
+    var writers: Int?
     var slurm = Slurm()
     /// Each section's YAML as written, for the stages' fingerprints.
     var sections: [String: String] = [:]
@@ -91,7 +95,9 @@ struct PipelineFile {
             if let value = section["out"] { file.trainOut = try reader.string(value, "train.out") }
         }
         if let node = keys["partitions"] {
-            let section = try reader.keys(node.mapping, path: "partitions", allowed: ["count", "directory"])
+            let section = try reader.keys(node.mapping, path: "partitions", allowed: ["count", "directory", "buckets", "writers"])
+            if let value = section["buckets"] { file.buckets = try reader.integer(value, "partitions.buckets", range: 1...100_000) }
+            if let value = section["writers"] { file.writers = try reader.integer(value, "partitions.writers", range: 1...100_000) }
             if let value = section["count"] { file.partitions = try reader.integer(value, "partitions.count", range: 1...100_000) }
             if let value = section["directory"], !reader.isNull(value) { file.partitionDirectory = try reader.string(value, "partitions.directory") }
         }

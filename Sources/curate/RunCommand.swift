@@ -15,9 +15,11 @@ struct RunCommand: ParsableCommand {
             the store records it finished with the same settings and the same documents; a stage that was \
             interrupted runs again and resumes where it stopped. --partitions N splits the input files into \
             N groups (XXH3 of each file's name): each partition is ingested and measured into its own store, \
-            the stores are merged into the pipeline's store, and the corpus-wide stages run there, with the \
-            same result as one store. --executor local runs the partitions as --workers processes here; \
-            --executor slurm submits them as an sbatch array job and the rest as a job that depends on it.
+            and the corpus-wide stages run where the partitions lie, as phases of tasks (dedup's hash-range \
+            buckets, the reference trained once, export's writers), with the same result as one store; an \
+            export that needs one store merges the partitions first. --executor local runs the tasks as \
+            --workers processes here; --executor slurm submits the partitions and each phase as sbatch array \
+            jobs, each depending on the one before.
 
             Example: curate run pipelines/default.yaml --dry-run
             """)
@@ -48,6 +50,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: .hidden)
     var finish = false
 
+    @Flag(name: .long, help: .hidden)
+    var prepareWork = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -71,16 +76,26 @@ struct RunCommand: ParsableCommand {
             try runner.run(runner.steps(for: file.stages, store: runner.store))
             return
         }
+        if prepareWork {
+            try PartitionedRun(runner: runner).prepareWork()
+            return
+        }
+        let spread = PartitionedRun(runner: runner)
         if !finish {
             switch executor {
             case .local:
                 try runner.runPartitionsLocally(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
             case .slurm:
-                try SlurmSubmitter(runner: runner, pipeline: pipeline).submit(resume: resume)
+                try SlurmSubmitter(runner: runner, pipeline: pipeline).submit(resume: resume, spread: spread.exportsAcrossPartitions ? spread : nil)
                 return
             }
         }
-        try runner.finish()
+        if spread.exportsAcrossPartitions {
+            try spread.runLocally(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        } else {
+            if !global.quiet { Output.line("== the export needs one store (per_language, drop_repeated_lines or a combined score): merging the partitions") }
+            try runner.finish()
+        }
     }
 }
 
@@ -142,10 +157,10 @@ struct PipelineRunner {
                 }
                 return PipelineStep(name: "ingest", store: store, commands: [command + passDown], extra: inputs)
             case .heuristics:
-                // With dedup to follow on the same store, its signing and line counting join the heuristics'
-                // pass (one read and one segmentation per document); the dedup step then only clusters. A
-                // partition only signs, before its merge, so it keeps the two apart.
-                let fuseDedup = partition == nil && stages.contains(.dedup)
+                // With dedup to follow, its signing and line counting join the heuristics' pass (one read and
+                // one segmentation per document); the dedup step then only clusters (in a partition, its
+                // signing finds nothing left to sign).
+                let fuseDedup = stages.contains(.dedup)
                 var command = ["score", "--metric", fuseDedup ? "heuristics,minhash" : "heuristics", "--db", store]
                 if fuseDedup { command += pipelineArguments }
                 if let profile = file.profile { command += ["--profile", profile] }
@@ -315,6 +330,11 @@ struct PipelineRunner {
             Output.line(" partition \(index) of \(partitions) → \(file.partitionStore(index, store: store))")
             for step in try steps(for: file.stages.filter(\.inPartition), store: file.partitionStore(index, store: store),
                                   partition: InputPartition(index: index, count: partitions)) { show(step) }
+        }
+        let spread = PartitionedRun(runner: self)
+        if spread.exportsAcrossPartitions {
+            spread.printPlan()
+            return
         }
         Output.line(" merged → \(store)")
         Output.line("  " + Output.padded("merge", 11) + "          curate merge \(file.partitionStore(0, store: store)) … --out \(store)")

@@ -111,7 +111,9 @@ struct ScoreCommand: ParsableCommand {
             }
             let first = partitionStores[0]
             let work = self.work ?? ((first as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reference")
-            try PartitionedPerplexity(partitions: partitionStores, work: work, order: perplexityOptions.lmOrder, maxBytes: bytes,
+            try PartitionedPerplexity(partitions: partitionStores, work: work,
+                                      modelBase: perplexityOptions.modelOut ?? (work as NSString).appendingPathComponent("reference"),
+                                      order: perplexityOptions.lmOrder, maxBytes: bytes,
                                       global: global).run(step: step, task: task, retrain: perplexityOptions.retrain)
             return
         }

@@ -7,7 +7,7 @@ struct SlurmSubmitter {
     let runner: PipelineRunner
     let pipeline: String
 
-    func submit(resume: Bool) throws {
+    func submit(resume: Bool, spread: PartitionedRun? = nil) throws {
         let file = runner.file
         let cwd = FileManager.default.currentDirectoryPath
         let directory = absolute((runner.file.partitionDirectory ?? runner.store + ".parts") + "/slurm", cwd)
@@ -44,6 +44,10 @@ struct SlurmSubmitter {
                 """.write(toFile: script, atomically: true, encoding: .utf8)
             arrayJob = try sbatch([script])
         }
+        if let spread {
+            try submitPhases(spread, after: arrayJob, directory: directory, cwd: cwd, executable: executable, common: common, header: header)
+            return
+        }
         let finishScript = directory + "/finish.sh"
         try """
             \(header("curate-merge"))
@@ -65,6 +69,45 @@ struct SlurmSubmitter {
             }
             Output.line("        submitted job \(finishJob): merge and the corpus-wide stages, after the partitions succeed (\(finishScript))")
             Output.line("        logs in \(directory); a failed partition: curate run \(pipeline) --executor slurm --partitions \(runner.partitions) --resume")
+        }
+    }
+
+    /// The corpus-wide phases, each an array job (a task per `--task`) that starts when the one before has
+    /// succeeded; first a one-task job that stamps the work directory with the partitions' state. A task
+    /// whose output exists finishes at once, so resubmitting (`--resume`) reruns only what did not finish.
+    private func submitPhases(_ spread: PartitionedRun, after partitions: String?, directory: String, cwd: String, executable: String,
+                              common: [String], header: (String) -> String) throws {
+        var previous = partitions
+        var jobs: [(String, String)] = []
+        func submit(_ name: String, _ lines: String, tasks: Int) throws {
+            let slug = name.replacingOccurrences(of: " ", with: "-")
+            let script = directory + "/\(slug).sh"
+            try """
+                \(header("curate-" + slug))
+                \(tasks > 1 ? "#SBATCH --array=0-\(tasks - 1)" : "")
+                #SBATCH --output=\(directory)/\(slug)\(tasks > 1 ? "-%a" : "").log
+                # Written by curate run \(pipeline) --executor slurm: \(name).
+                set -euo pipefail
+                cd \(quoted(cwd))
+                \(lines)
+
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            let job = try sbatch((previous.map { ["--dependency=afterok:\($0)", "--kill-on-invalid-dep=yes"] } ?? []) + [script])
+            jobs.append((name, job))
+            previous = job
+        }
+        try submit("work", "exec \(quoted(executable)) \((common + ["--prepare-work"]).map(quoted).joined(separator: " "))", tasks: 1)
+        for phase in spread.phases {
+            let task = phase.stepped ? (phase.tasks > 1 ? " --task \"$SLURM_ARRAY_TASK_ID\"" : " --task 0") : ""
+            try submit(phase.name, "exec \(quoted(executable)) \(phase.command.map(quoted).joined(separator: " "))\(task) --threads \"${SLURM_CPUS_PER_TASK:-1}\" --quiet",
+                       tasks: phase.stepped ? phase.tasks : 1)
+        }
+        if runner.global.json {
+            try Output.json(["partitions": partitions ?? ""].merging(jobs.map { ($0.0, $0.1) }) { a, _ in a })
+        } else if !runner.global.quiet {
+            if let partitions { Output.line("slurm   submitted job \(partitions): the partition tasks") }
+            for (name, job) in jobs { Output.line("        submitted job \(job): \(name)") }
+            Output.line("        logs in \(directory); resubmit what failed: curate run \(pipeline) --executor slurm --partitions \(runner.partitions) --resume")
         }
     }
 
