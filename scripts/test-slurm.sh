@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Slurm integration test (run by scripts/test.sh): starts a one-node Slurm (scripts/slurm-local.sh),
-# runs the samples pipeline once on one store, then as a 4-partition sbatch array job plus the
-# dependent merge job, and checks that the two exports are byte-identical. Then a lost partition is
-# resubmitted alone with --resume.
+# runs the samples pipeline once on one store, then as a 4-partition sbatch array job followed by the
+# corpus-wide phases (one array job each, each depending on the one before; no merged store), and checks
+# that the two exports are byte-identical. Then a lost partition is resubmitted alone with --resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -39,28 +39,30 @@ wait_for() {  # wait_for JOB LOG
         case "$state" in
             COMPLETED) return 0 ;;
             FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|PREEMPTED|BOOT_FAIL|DEADLINE)
-                echo "slurm test: job $1 ended $state" >&2; cat "$2" >&2 || true; return 1 ;;
+                echo "slurm test: job $1 ended $state" >&2; tail -n 20 "$(dirname "$2")"/*.log >&2 || true; return 1 ;;
         esac
         sleep 0.5
     done
     echo "slurm test: job $1 still $state after 300 s" >&2
     return 1
 }
-finish_job() { python3 -c 'import json,sys; print(json.load(sys.stdin)["finish"])'; }
+last_job() { python3 -c 'import json,sys; print(json.load(sys.stdin)["last"])'; }
 
 (cd "$WORK/single" && "$CURATE" run pipeline.yaml --quiet)
-JOB=$(cd "$WORK/slurm" && "$CURATE" run pipeline.yaml --executor slurm --partitions 4 --json | finish_job)
-echo "slurm test: submitted 4 partition tasks and merge job $JOB"
-wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/finish.log"
+JOB=$(cd "$WORK/slurm" && "$CURATE" run pipeline.yaml --executor slurm --partitions 4 --json | last_job)
+echo "slurm test: submitted 4 partition tasks and the phases after them, the last job $JOB"
+wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/"*export-manifest.log
+test ! -e "$WORK/slurm/pipeline.db" || { echo "slurm test: a merged store was made" >&2; exit 1; }
 diff -r "$WORK/single/export" "$WORK/slurm/export"
 echo "slurm test: the 4-partition Slurm export is byte-identical to the single-store export ($(ls "$WORK/slurm/export" | wc -l) files)"
 
-# A lost partition: --resume submits that task alone, then the merge job, and the result is the same.
+# A lost partition: --resume submits that task alone, then the phases (their finished tasks end at
+# once), and the result is the same.
 rm -f "$WORK/slurm/pipeline.db.parts/part-00002.db"*
 OUT=$(cd "$WORK/slurm" && "$CURATE" run pipeline.yaml --executor slurm --partitions 4 --resume)
 echo "$OUT"
 echo "$OUT" | grep -q "1 partition task" || { echo "slurm test: --resume did not submit exactly the lost partition" >&2; exit 1; }
-JOB=$(echo "$OUT" | sed -n 's/.*submitted job \([0-9]*\): merge.*/\1/p')
-wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/finish.log"
+JOB=$(echo "$OUT" | sed -n 's/.*submitted job \([0-9]*\): export manifest.*/\1/p')
+wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/"*export-manifest.log
 diff -r "$WORK/single/export" "$WORK/slurm/export"
 echo "slurm test: passed"

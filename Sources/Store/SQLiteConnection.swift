@@ -40,6 +40,9 @@ public final class SQLiteConnection {
         handle = db
         self.path = path
         sqlite3_extended_result_codes(handle, 0)
+        // A reader waits for locks rather than failing at once: tasks that read one store at the same
+        // time meet while the first of them rebuilds its WAL index.
+        if readOnly { sqlite3_busy_timeout(handle, 10_000) }
     }
 
     deinit { sqlite3_close_v2(handle) }

@@ -45,7 +45,8 @@ struct SlurmSubmitter {
             arrayJob = try sbatch([script])
         }
         if let spread {
-            try submitPhases(spread, after: arrayJob, directory: directory, cwd: cwd, executable: executable, common: common, header: header)
+            try submitPhases(spread, after: arrayJob, partitionTasks: tasks.count, directory: directory, cwd: cwd, executable: executable,
+                             common: common, header: header)
             return
         }
         let finishScript = directory + "/finish.sh"
@@ -75,12 +76,12 @@ struct SlurmSubmitter {
     /// The corpus-wide phases, each an array job (a task per `--task`) that starts when the one before has
     /// succeeded; first a one-task job that stamps the work directory with the partitions' state. A task
     /// whose output exists finishes at once, so resubmitting (`--resume`) reruns only what did not finish.
-    private func submitPhases(_ spread: PartitionedRun, after partitions: String?, directory: String, cwd: String, executable: String,
-                              common: [String], header: (String) -> String) throws {
+    private func submitPhases(_ spread: PartitionedRun, after partitions: String?, partitionTasks: Int, directory: String, cwd: String,
+                              executable: String, common: [String], header: (String) -> String) throws {
         var previous = partitions
         var jobs: [(String, String)] = []
         func submit(_ name: String, _ lines: String, tasks: Int) throws {
-            let slug = name.replacingOccurrences(of: " ", with: "-")
+            let slug = String(format: "%02d-", jobs.count) + name.replacingOccurrences(of: " ", with: "-")
             let script = directory + "/\(slug).sh"
             try """
                 \(header("curate-" + slug))
@@ -103,9 +104,14 @@ struct SlurmSubmitter {
                        tasks: phase.stepped ? phase.tasks : 1)
         }
         if runner.global.json {
-            try Output.json(["partitions": partitions ?? ""].merging(jobs.map { ($0.0, $0.1) }) { a, _ in a })
+            try Output.json(["partitions": partitions ?? "", "last": jobs.last?.1 ?? "",
+                             "phases": jobs.map { "\($0.1) \($0.0)" }.joined(separator: "; ")])
         } else if !runner.global.quiet {
-            if let partitions { Output.line("slurm   submitted job \(partitions): the partition tasks") }
+            if let partitions {
+                Output.line("slurm   submitted job \(partitions): \(partitionTasks) partition task\(partitionTasks == 1 ? "" : "s") (\(directory)/partitions.sh)")
+            } else {
+                Output.line("slurm   every partition has finished: nothing to submit for them")
+            }
             for (name, job) in jobs { Output.line("        submitted job \(job): \(name)") }
             Output.line("        logs in \(directory); resubmit what failed: curate run \(pipeline) --executor slurm --partitions \(runner.partitions) --resume")
         }

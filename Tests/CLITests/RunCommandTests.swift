@@ -4,7 +4,7 @@ import Store
 import Testing
 
 /// `curate run`: one pipeline file, stages skipped when done, resumed after SIGKILL, and the same shards
-/// from partitioned stores merged as from one store.
+/// from partition stores (corpus-wide stages where they lie, or merged when the export needs one store) as from one store.
 @Suite(.serialized) struct RunCommandTests {
     static let samples = ExportCommandTests.samples
 
@@ -95,33 +95,66 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/export/manifest.json"))
     }
 
-    @Test func partitionsMergedGiveTheSameShardsAsOneStore() throws {
+    /// The documents of partition stores in the order one ingest of every input reads them (by input
+    /// rank, then position): id and duplicate_of each.
+    static func partitionDocuments(_ directory: String) throws -> [String] {
+        var rows: [(Int64, String)] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasPrefix("part-") && name.hasSuffix(".db") {
+            let store = try Store(path: directory + "/" + name, create: false)
+            let statement = try store.connection.prepare("""
+                SELECT ((s.input_rank + 1) << 32) | d.position, d.id || '|' || coalesce(d.duplicate_of, '')
+                FROM documents d JOIN sources s ON s.id = d.source_id
+                """)
+            while try statement.step() { rows.append((statement.int64(0), statement.text(1)!)) }
+        }
+        return rows.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    static func storeDocuments(_ path: String) throws -> [String] {
+        let store = try Store(path: path, create: false)
+        let statement = try store.connection.prepare("SELECT id || '|' || coalesce(duplicate_of, '') FROM documents ORDER BY seq")
+        var rows: [String] = []
+        while try statement.step() { rows.append(statement.text(0)!) }
+        return rows
+    }
+
+    @Test func partitionsGiveTheSameShardsAsOneStoreWithoutMerging() throws {
         let (cleanScratch, reference) = try Self.clean()
         let scratch = Scratch()
         scratch.write("pipeline.yaml", Self.pipeline())
         let result = try scratch.runner.run(["run", "pipeline.yaml", "--partitions", "4", "--workers", "2"])
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
-        #expect(result.stdout.contains("== partition 4 of 4: done") && result.stdout.contains("== merge: curate merge"))
-        #expect(try Self.files(scratch.path + "/export") == reference, "partitioned shards differ from one store's")
-        // The merged store holds the same documents, numbered the same, as the single store.
-        func rows(_ path: String) throws -> [String] {
-            let store = try Store(path: path, create: false)
-            let statement = try store.connection.prepare("SELECT seq || '|' || id || '|' || coalesce(duplicate_of, '') FROM documents ORDER BY seq")
-            var rows: [String] = []
-            while try statement.step() { rows.append(statement.text(0)!) }
-            return rows
-        }
-        #expect(try rows(scratch.path + "/pipeline.db") == rows(cleanScratch.path + "/pipeline.db"))
-        for index in 0..<4 {
-            #expect(FileManager.default.fileExists(atPath: scratch.path + "/pipeline.db.parts/part-0000\(index).db"))
-        }
-        // Run again: partitions, merge and stages are all skipped.
+        #expect(result.stdout.contains("== partition 4 of 4: done") && result.stdout.contains("== dedup near: 4 tasks")
+                && result.stdout.contains("== perplexity train: 2 tasks") && result.stdout.contains("== export write: 4 tasks"))
+        #expect(!result.stdout.contains("merge") && !FileManager.default.fileExists(atPath: scratch.path + "/pipeline.db"),
+                "no merged store is made")
+        #expect(try Self.files(scratch.path + "/export") == reference, "partitioned shards and manifest differ from one store's")
+        // The partitions hold the same documents, with the same exact copies, as the single store.
+        #expect(try Self.partitionDocuments(scratch.path + "/pipeline.db.parts") == Self.storeDocuments(cleanScratch.path + "/pipeline.db"))
+        // Run again: the partitions are skipped, the phases find their outputs, the export is the same.
         let again = try scratch.runner.run(["run", "pipeline.yaml", "--partitions", "4"])
-        #expect(again.status == 0 && again.stdout.contains("== merge: done earlier, skipped") && again.stdout.contains("== export: done earlier, skipped"))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.files(scratch.path + "/export") == reference)
+        let log = try String(contentsOfFile: scratch.path + "/pipeline.db.parts/part-00002.db.log", encoding: .utf8)
+        #expect(log.contains("== ingest: done earlier, skipped"), "\(log)")
+    }
+
+    /// An export that needs the whole corpus in one store (per-language ranking) merges the partitions
+    /// first, with the same shards as one store.
+    @Test func anExportThatNeedsOneStoreMergesThePartitions() throws {
+        let yaml = Self.pipeline().replacingOccurrences(of: "  shard_size: 65536\n", with: "  shard_size: 65536\n  per_language: true\n")
+        let single = Scratch(), parts = Scratch()
+        single.write("pipeline.yaml", yaml)
+        parts.write("pipeline.yaml", yaml)
+        #expect(try single.runner.run(["run", "pipeline.yaml", "--quiet"]).status == 0)
+        let result = try parts.runner.run(["run", "pipeline.yaml", "--partitions", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("merging the partitions") && result.stdout.contains("== merge: curate merge"))
+        #expect(try Self.files(parts.path + "/export") == Self.files(single.path + "/export"))
     }
 
     /// Two inputs given out of path order, split into more partitions than some inputs have files: the
-    /// merged store is numbered as one ingest of the inputs in that order, and the shards agree.
+    /// partitions order their documents as one ingest of the inputs in that order, and the shards agree.
     @Test func partitionsOfSeveralInputsKeepTheirOrder() throws {
         let yaml = """
             inputs: [\(Self.samples)/zh, \(Self.samples)/en, \(Self.samples)/txt]
@@ -139,15 +172,8 @@ import Testing
         let result = try parts.runner.run(["run", "pipeline.yaml", "--partitions", "7", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Self.files(parts.path + "/export") == Self.files(single.path + "/export"))
-        func ids(_ path: String) throws -> [Int64] {
-            let store = try Store(path: path, create: false)
-            let statement = try store.connection.prepare("SELECT id FROM documents ORDER BY seq")
-            var ids: [Int64] = []
-            while try statement.step() { ids.append(statement.int64(0)) }
-            return ids
-        }
-        let merged = try ids(parts.path + "/pipeline.db")
-        #expect(merged == (try ids(single.path + "/pipeline.db")) && merged.count == 220)
+        let ordered = try Self.partitionDocuments(parts.path + "/pipeline.db.parts")
+        #expect(ordered == (try Self.storeDocuments(single.path + "/pipeline.db")) && ordered.count == 220)
     }
 
     @Test func pipelineFileErrorsNameTheKey() throws {
