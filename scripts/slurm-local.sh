@@ -56,6 +56,9 @@ SlurmdPidFile=/run/slurmd.pid
 # --kill-on-invalid-dep=yes does the same); finished jobs stay visible to scontrol for an hour.
 DependencyParameters=kill_invalid_depend
 MinJobAge=3600
+# Schedule as soon as a job ends (the main scheduler otherwise waits at least 2 s between passes, and a
+# partitioned run is a chain of a dozen dependent jobs).
+SchedulerParameters=sched_min_interval=100000,batch_sched_delay=0
 NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEMORY State=UNKNOWN
 PartitionName=main Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONFIG
