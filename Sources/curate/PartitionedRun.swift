@@ -120,6 +120,25 @@ struct PartitionedRun {
         }
     }
 
+    /// `--dry-run --json`: every task's arguments, phase by phase (the partitions first, then the work
+    /// directory's stamp), for tools that run the tasks themselves (bench/partitioned).
+    func printPlanJSON(pipeline: String) throws {
+        struct Plan: Encodable {
+            struct Step: Encodable { var name: String; var tasks: [[String]] }
+            var acrossPartitions: Bool
+            var steps: [Step]
+        }
+        let common = ["run", pipeline, "--partitions", String(runner.partitions)] + (runner.global.db.map { ["--db", $0] } ?? [])
+        var steps = [Plan.Step(name: "partitions", tasks: (0..<runner.partitions).map { common + ["--task", String($0)] }),
+                     Plan.Step(name: "work", tasks: [common + ["--prepare-work"]])]
+        if exportsAcrossPartitions {
+            steps += phases.map { phase in Plan.Step(name: phase.name, tasks: (0..<phase.tasks).map(phase.arguments)) }
+        } else {
+            steps.append(Plan.Step(name: "merge and the corpus-wide stages", tasks: [common + ["--finish"]]))
+        }
+        try Output.json(Plan(acrossPartitions: exportsAcrossPartitions, steps: steps))
+    }
+
     func printPlan() {
         Output.line(" across the partitions (work in \(work)):")
         for phase in phases {

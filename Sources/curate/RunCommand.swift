@@ -69,6 +69,10 @@ struct RunCommand: ParsableCommand {
             return
         }
         if dryRun {
+            if global.json && runner.partitions > 1 {
+                try PartitionedRun(runner: runner).printPlanJSON(pipeline: pipeline)
+                return
+            }
             try runner.printPlan()
             return
         }
