@@ -105,30 +105,9 @@ public struct PartitionedDedup {
         }
     }
 
-    /// Builds `path` under a temporary name and renames it when `body` returns; nothing when it exists.
-    func produce(_ path: String, _ body: (String) throws -> Void) throws -> Bool {
-        if FileManager.default.fileExists(atPath: path) { return false }
-        let building = path + ".building"
-        func remove() { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: building + suffix) } }
-        remove()
-        do { try body(building) } catch { remove(); throw error }
-        guard rename(building, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            remove()
-            throw StoreError("cannot rename \(building) to \(path): \(reason)")
-        }
-        remove()
-        return true
-    }
+    func produce(_ path: String, _ body: (String) throws -> Void) throws -> Bool { try StepOutput.produce(path, body) }
 
-    /// The outputs of an earlier step, all of which must exist.
-    func required(_ paths: [String], step: Step) throws -> [String] {
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw DedupError(description: "\(path) is missing: the \(step.rawValue) step has not finished",
-                             hint: "run every task of \(step.rawValue) first")
-        }
-        return paths
-    }
+    func required(_ paths: [String], step: Step) throws -> [String] { try StepOutput.required(paths, step: step.rawValue) }
 
     // MARK: Hash ranges
 

@@ -89,24 +89,9 @@ public struct PartitionedExport {
         }
     }
 
-    /// Writes `path` through `body(temporary path)`, renamed when complete; nothing when it exists.
-    func produce(_ path: String, _ body: (String) throws -> Void) throws {
-        if FileManager.default.fileExists(atPath: path) { return }
-        let building = path + ".building"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
-        do { try body(building) } catch {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
-            throw error
-        }
-        try ShardFile.rename(building, path)
-    }
+    func produce(_ path: String, _ body: (String) throws -> Void) throws { try StepOutput.produce(path, body) }
 
-    func required(_ paths: [String], step: Step) throws -> [String] {
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw ExportError("\(path) is missing: the \(step.rawValue) step has not finished", hint: "run every task of \(step.rawValue) first")
-        }
-        return paths
-    }
+    func required(_ paths: [String], step: Step) throws -> [String] { try StepOutput.required(paths, step: step.rawValue) }
 
     // MARK: 1. Each partition's run
 

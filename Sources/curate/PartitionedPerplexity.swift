@@ -67,21 +67,9 @@ struct PartitionedPerplexity {
         }
     }
 
-    /// Writes `path` through `body(temporary path)`, renamed when complete; nothing when it exists.
-    private func produce(_ path: String, _ body: (String) throws -> Void) throws {
-        if FileManager.default.fileExists(atPath: path) { return }
-        let building = path + ".building"
-        try? FileManager.default.removeItem(atPath: building)
-        do { try body(building) } catch { try? FileManager.default.removeItem(atPath: building); throw error }
-        guard rename(building, path) == 0 else { throw StoreError("cannot rename \(building) to \(path): \(String(cString: strerror(errno)))") }
-    }
+    private func produce(_ path: String, _ body: (String) throws -> Void) throws { try StepOutput.produce(path, body) }
 
-    private func required(_ paths: [String], step: Step) throws -> [String] {
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw StoreError("\(path) is missing: the \(step.rawValue) step has not finished", hint: "run every task of \(step.rawValue) first")
-        }
-        return paths
-    }
+    private func required(_ paths: [String], step: Step) throws -> [String] { try StepOutput.required(paths, step: step.rawValue) }
 
     private func train(half: Int, console: Console) throws {
         for path in partitions {

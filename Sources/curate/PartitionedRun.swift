@@ -113,7 +113,7 @@ struct PartitionedRun {
         for phase in phases {
             if !runner.global.quiet { Output.line("== \(phase.name): \(phase.tasks) task\(phase.tasks == 1 ? "" : "s")") }
             let threads = runner.global.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, min(workers, phase.tasks)))
-            try ChildProcesses.run((0..<phase.tasks).map { task in
+            try ChildProcesses.runPhase((0..<phase.tasks).map { task in
                 (arguments: phase.arguments(task) + ["--threads", String(threads), "--quiet"],
                  log: logs + "/" + phase.name.replacingOccurrences(of: " ", with: "-") + "-\(task).log")
             }, workers: workers, name: phase.name)
@@ -121,12 +121,23 @@ struct PartitionedRun {
     }
 
     /// `--dry-run --json`: every task's arguments, phase by phase (the partitions first, then the work
-    /// directory's stamp), for tools that run the tasks themselves (bench/partitioned).
+    /// directory's stamp; on one store, each stage's commands), for tools that run the tasks themselves
+    /// (bench/partitioned).
     func printPlanJSON(pipeline: String) throws {
         struct Plan: Encodable {
             struct Step: Encodable { var name: String; var tasks: [[String]] }
             var acrossPartitions: Bool
             var steps: [Step]
+        }
+        if runner.partitions == 1 {
+            // One store: each stage's commands, one after another.
+            let steps = try runner.steps(for: file.stages, store: runner.store).flatMap { step in
+                step.commands.enumerated().map { index, command in
+                    Plan.Step(name: step.commands.count == 1 ? step.name : "\(step.name) \(index + 1)", tasks: [command])
+                }
+            }
+            try Output.json(Plan(acrossPartitions: false, steps: steps))
+            return
         }
         let common = ["run", pipeline, "--partitions", String(runner.partitions)] + (runner.global.db.map { ["--db", $0] } ?? [])
         var steps = [Plan.Step(name: "partitions", tasks: (0..<runner.partitions).map { common + ["--task", String($0)] }),
@@ -148,13 +159,15 @@ struct PartitionedRun {
     }
 }
 
-/// Child processes of this binary, `workers` at a time; a failed one is reported with its log.
+/// Child processes of this binary, `workers` at a time, each writing to its log.
 enum ChildProcesses {
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    static func run(_ tasks: [(arguments: [String], log: String)], workers: Int, name: String) throws {
+    /// Runs the tasks; `finished(index, status)` as each ends. Returns the indexes of those that failed.
+    static func run(_ tasks: [(arguments: [String], log: String)], workers: Int,
+                    finished: (Int, Int32) -> Void = { _, _ in }) throws -> [Int] {
         var pending = Array(tasks.indices)
         var running: [(Int, Process)] = []
         var failed: [Int] = []
@@ -175,14 +188,20 @@ enum ChildProcesses {
             running.removeAll { index, process in
                 guard !process.isRunning else { return false }
                 if process.terminationStatus != 0 { failed.append(index) }
+                finished(index, process.terminationStatus)
                 return true
             }
         }
-        if let first = failed.min() {
-            let log = (try? String(contentsOfFile: tasks[first].log, encoding: .utf8)) ?? ""
-            let reason = log.split(separator: "\n").last { $0.hasPrefix("curate: error") }.map(String.init) ?? "see its log"
-            throw StoreError("\(name): task\(failed.count == 1 ? "" : "s") \(failed.sorted().map(String.init).joined(separator: ", ")) failed (\(reason))",
-                             hint: "log: \(tasks[first].log); run again to resume")
-        }
+        return failed.sorted()
+    }
+
+    /// Runs the tasks of one phase; the first failure is an error quoting its log's last error line.
+    static func runPhase(_ tasks: [(arguments: [String], log: String)], workers: Int, name: String) throws {
+        let failed = try run(tasks, workers: workers)
+        guard let first = failed.first else { return }
+        let log = (try? String(contentsOfFile: tasks[first].log, encoding: .utf8)) ?? ""
+        let reason = log.split(separator: "\n").last { $0.hasPrefix("curate: error") }.map(String.init) ?? "see its log"
+        throw StoreError("\(name): task\(failed.count == 1 ? "" : "s") \(failed.map(String.init).joined(separator: ", ")) failed (\(reason))",
+                         hint: "log: \(tasks[first].log); run again to resume")
     }
 }

@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
             return
         }
         if dryRun {
-            if global.json && runner.partitions > 1 {
+            if global.json {
                 try PartitionedRun(runner: runner).printPlanJSON(pipeline: pipeline)
                 return
             }
@@ -283,40 +283,21 @@ struct PipelineRunner {
 
     /// The partitions as child processes of this binary, `workers` at a time; each writes a log beside its store.
     func runPartitionsLocally(workers: Int) throws {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let threads = global.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / min(workers, partitions))
-        var pending = Array(0..<partitions)
-        var running: [(Int, Process)] = []
-        var failed: [Int] = []
-        while !pending.isEmpty || !running.isEmpty {
-            while running.count < workers, let index = pending.first {
-                pending.removeFirst()
-                let store = file.partitionStore(index, store: self.store)
-                try FileManager.default.createDirectory(atPath: (store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: store + ".log", contents: nil)
-                let log = FileHandle(forWritingAtPath: store + ".log")
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["run", file.path, "--partitions", String(partitions), "--task", String(index), "--threads", String(threads)]
-                    + (global.db.map { ["--db", $0] } ?? [])
-                process.standardOutput = log
-                process.standardError = log
-                try process.run()
-                running.append((index, process))
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-            running.removeAll { index, process in
-                guard !process.isRunning else { return false }
-                if process.terminationStatus != 0 { failed.append(index) }
-                if !global.quiet {
-                    Output.line("== partition \(index + 1) of \(partitions): " + (process.terminationStatus == 0 ? "done" : "FAILED (exit \(process.terminationStatus))")
-                                + " (log: \(Output.displayPath(file.partitionStore(index, store: store)))).log")
-                }
-                return true
+        let tasks = try (0..<partitions).map { index -> (arguments: [String], log: String) in
+            let store = file.partitionStore(index, store: self.store)
+            try FileManager.default.createDirectory(atPath: (store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            return (["run", file.path, "--partitions", String(partitions), "--task", String(index), "--threads", String(threads)]
+                        + (global.db.map { ["--db", $0] } ?? []), store + ".log")
+        }
+        let failed = try ChildProcesses.run(tasks, workers: workers) { index, status in
+            if !global.quiet {
+                Output.line("== partition \(index + 1) of \(partitions): " + (status == 0 ? "done" : "FAILED (exit \(status))")
+                            + " (log: \(Output.displayPath(file.partitionStore(index, store: store)))).log")
             }
         }
         if !failed.isEmpty {
-            throw StoreError("partition\(failed.count == 1 ? "" : "s") \(failed.sorted().map(String.init).joined(separator: ", ")) failed",
+            throw StoreError("partition\(failed.count == 1 ? "" : "s") \(failed.map(String.init).joined(separator: ", ")) failed",
                              hint: "see the logs beside the partition stores; run again to resume them")
         }
     }
