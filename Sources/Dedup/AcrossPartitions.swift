@@ -23,13 +23,16 @@ import Text
 ///    partitions, each member compared with the window before it, near-threshold pairs verified on their
 ///    texts (only those are read); normalised-text groups; line counts summed across partitions. Writes
 ///    `near-K.db`, a curate store holding just those rows, by global key.
-/// 4. `cluster` (one task): union-find over the pairs and groups, the closure of small clusters and the
+/// 4. `lines` (per partition): the line hashes of this partition's documents that will be in clusters
+///    (the members of confirmed pairs and normalised groups), for the kept-copy rule. Writes `lines-P.db`.
+/// 5. `cluster` (one task): union-find over the pairs and groups, the closure of small clusters and the
 ///    kept copy, run by the same code as on one store (`Clustering`) over a store that holds only the
-///    documents in clusters. Writes `cluster.db`.
-/// 5. `apply` (per partition): the partition's rows of `dedup_clusters` and its lines' corpus-wide counts.
+///    documents in clusters, without their texts (only pairs still to verify bring theirs). Writes
+///    `cluster.db` (one per reference model: dedup runs again once the documents are scored).
+/// 6. `apply` (per partition): the partition's rows of `dedup_clusters` and its lines' corpus-wide counts.
 public struct PartitionedDedup {
     public enum Step: String, CaseIterable, Sendable {
-        case exact, prepare, near, cluster, apply
+        case exact, prepare, near, lines, cluster, apply
     }
 
     /// The partition stores, in partition order.
@@ -54,7 +57,7 @@ public struct PartitionedDedup {
     public func tasks(_ step: Step) -> Int {
         switch step {
         case .exact, .near: buckets
-        case .prepare, .apply: partitions.count
+        case .prepare, .lines, .apply: partitions.count
         case .cluster: 1
         }
     }
@@ -82,6 +85,7 @@ public struct PartitionedDedup {
         case .exact: return try exact(bucket: task)
         case .prepare: return try prepare(partition: task)
         case .near: return try near(bucket: task)
+        case .lines: return try lines(partition: task)
         case .cluster: return try cluster(console: console)
         case .apply: return try apply(partition: task)
         }
@@ -92,6 +96,7 @@ public struct PartitionedDedup {
     func output(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
     func exactPath(_ bucket: Int) -> String { output(String(format: "exact-%05d.db", bucket)) }
     func nearPath(_ bucket: Int) -> String { output(String(format: "near-%05d.db", bucket)) }
+    func linesPath(_ partition: Int) -> String { output(String(format: "lines-%05d.db", partition)) }
     /// The cluster step's output: one per reference model the partitions were scored with (none at
     /// first), since the kept copy of a cluster depends on the perplexities (dedup runs again once the
     /// documents are scored; the pairs stay).
@@ -389,7 +394,7 @@ public struct PartitionedDedup {
     /// Copies `table`'s rows of the documents listed in `list` (global keys) from every partition into
     /// the store on `connection`, seq replaced by the global key. `documents` takes the partition's input
     /// rank as its source (an id that is unique across partitions, as (source, position) must be).
-    func copy(table: String, of list: String, into connection: SQLiteConnection) throws {
+    func copy(table: String, of list: String, into connection: SQLiteConnection, withoutText: Bool = false) throws {
         let info = try connection.prepare("PRAGMA main.table_info(\(table))")
         var columns: [String] = []
         while try info.step() { columns.append(info.text(1)!) }
@@ -397,6 +402,8 @@ public struct PartitionedDedup {
             switch (table, column) {
             case (_, "seq"): "m.seq"
             case ("documents", "source_id"): "(SELECT s.input_rank + 1 FROM p.sources s WHERE s.id = t.source_id)"
+            case ("documents", "text") where withoutText: "X''"
+            case ("documents", "codec") where withoutText: "0"
             default: "t.\(column)"
             }
         }
@@ -413,10 +420,84 @@ public struct PartitionedDedup {
         }
     }
 
-    // MARK: 4. Clusters
+    // MARK: 4. The clustered documents' lines, where they lie
+
+    /// The line hashes and characters of the partition's documents that will be in clusters: the members
+    /// of the pairs the near tasks confirmed and of their normalised groups (exactly the documents
+    /// union-find joins). Reading texts stays with the partitions; the cluster task reads these records.
+    func lines(partition index: Int) throws -> PartitionedDedupSummary {
+        let nears = try required((0..<buckets).map(nearPath), step: .near)
+        var summary = PartitionedDedupSummary()
+        summary.tasks = try produce(linesPath(index)) { path in
+            let connection = try SQLiteConnection(path: path)
+            try connection.execute("""
+                PRAGMA journal_mode = OFF;
+                CREATE TABLE member_lines (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL);
+                CREATE TEMP TABLE members (seq INTEGER PRIMARY KEY, local INTEGER NOT NULL);
+                """)
+            guard options.lines else { return }
+            let threshold = options.parameters.threshold - Clustering.epsilon
+            let similarity = options.verifyExactly ? "exact" : "jaccard"
+            for near in nears {
+                try attached(near, as: "n", on: connection) {
+                    try connection.execute("""
+                        INSERT OR IGNORE INTO temp.members (seq, local)
+                        SELECT m.seq, m.local FROM n.partition_members m
+                        WHERE m.partition = \(index) AND (
+                            m.seq IN (SELECT seq_a FROM n.dedup_pairs WHERE \(similarity) >= \(threshold))
+                         OR m.seq IN (SELECT seq_b FROM n.dedup_pairs WHERE \(similarity) >= \(threshold))
+                         OR m.seq IN (SELECT seq FROM n.dedup_signatures WHERE normalized_hash IN
+                                      (SELECT normalized_hash FROM n.dedup_signatures GROUP BY normalized_hash HAVING count(*) > 1)))
+                        """)
+                }
+            }
+            let analyzer = TextAnalyzer(), decompressor = ZstdDecompressor()
+            let store = try SQLiteConnection(path: partitions[index], readOnly: true)
+            let text = try store.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")
+            let members = try connection.prepare("SELECT seq, local FROM temp.members ORDER BY local")
+            let insert = try connection.prepare("INSERT INTO member_lines (seq, lines) VALUES (?, ?)")
+            try connection.transaction {
+                while try members.step() {
+                    text.bind(1, members.int64(1))
+                    defer { text.reset() }
+                    guard try text.step() else { continue }
+                    let decoded = try StoredText.decode(text.blobBytes(2), codec: text.int(1), hash: text.blobBytes(3), document: text.int64(0),
+                                                        with: decompressor)
+                    let lines = decoded.withUnsafeBytes { LineHash.lines(of: $0, analyzer: analyzer) }
+                    insert.bind(1, members.int64(0))
+                    insert.bind(2, blob: Self.pack(lines))
+                    try insert.run()
+                    insert.reset()
+                }
+                members.reset()
+            }
+        } ? 1 : 0
+        return summary
+    }
+
+    /// Lines as 12 bytes each: the hash (UInt64) and the characters (UInt32), little-endian.
+    static func pack(_ lines: [(hash: UInt64, characters: Int)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.count * 12)
+        for line in lines {
+            withUnsafeBytes(of: line.hash.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(clamping: line.characters).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    static func unpack(_ bytes: UnsafeRawBufferPointer) -> [(hash: UInt64, characters: Int)] {
+        stride(from: 0, to: bytes.count - 11, by: 12).map { offset in
+            (UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+             Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))))
+        }
+    }
+
+    // MARK: 5. Clusters
 
     func cluster(console: Console) throws -> PartitionedDedupSummary {
         let nears = try required((0..<buckets).map(nearPath), step: .near)
+        let lineFiles = try required(partitions.indices.map(linesPath), step: .lines)
         var summary = PartitionedDedupSummary()
         summary.tasks = try produce(try clusterPath) { path in
             let store = try Store(path: path)
@@ -434,9 +515,12 @@ public struct PartitionedDedup {
             }
             let clustering = Clustering(store: store, hasher: MinHasher(parameters: options.parameters), options: options)
             let groups = try clustering.groups()
-            // Everything choosing the kept copy reads, for the documents in clusters only: their texts (for
-            // their lines, and the closure's verification), the filters' verdicts, the lines' counts.
-            try connection.execute("CREATE TEMP TABLE clustered (seq INTEGER PRIMARY KEY)")
+            // Everything choosing the kept copy reads, for the documents in clusters only: their rows (not
+            // their texts), the filters' verdicts, their perplexities, their lines and the lines' counts.
+            try connection.execute("""
+                CREATE TEMP TABLE clustered (seq INTEGER PRIMARY KEY);
+                CREATE TEMP TABLE member_lines_blobs (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL);
+                """)
             try connection.transaction {
                 let add = try connection.prepare("INSERT OR IGNORE INTO temp.clustered (seq) VALUES (?)")
                 for group in groups {
@@ -446,7 +530,7 @@ public struct PartitionedDedup {
                     }
                 }
             }
-            try copy(table: "documents", of: "temp.clustered", into: connection)
+            try copy(table: "documents", of: "temp.clustered", into: connection, withoutText: true)
             try copy(table: "filter_verdicts", of: "temp.clustered", into: connection)
             // Scored with a reference: the models and the clustered documents' perplexities.
             for index in partitions.indices {
@@ -455,10 +539,28 @@ public struct PartitionedDedup {
                 }
             }
             try copy(table: "perplexity", of: "temp.clustered", into: connection)
-            if options.lines { try copyLineCounts(store: store, nears: nears) }
+            if options.lines { try copyLineCounts(store: store, nears: nears, lineFiles: lineFiles) }
             var dedup = DedupSummary()
-            if options.minhash { try clustering.closePairs(in: groups, &dedup, console: console) }
-            try clustering.write(groups, &dedup)
+            if options.minhash {
+                // The closure's new pairs near the threshold are verified on their texts: only theirs come.
+                try clustering.closePairs(in: groups, &dedup, console: console, verify: false)
+                if options.verifyExactly {
+                    try connection.execute("""
+                        CREATE TEMP TABLE texts (seq INTEGER PRIMARY KEY);
+                        INSERT OR IGNORE INTO temp.texts SELECT seq_a FROM dedup_pairs WHERE \(clustering.verificationCondition);
+                        INSERT OR IGNORE INTO temp.texts SELECT seq_b FROM dedup_pairs WHERE \(clustering.verificationCondition);
+                        DELETE FROM documents WHERE seq IN (SELECT seq FROM temp.texts);
+                        """)
+                    try copy(table: "documents", of: "temp.texts", into: connection)
+                    try clustering.verifyCandidates(&dedup, console: console)
+                }
+            }
+            let lines = try connection.prepare("SELECT lines FROM temp.member_lines_blobs WHERE seq = ?")
+            try clustering.write(groups, &dedup) { seq in
+                lines.bind(1, seq)
+                defer { lines.reset() }
+                return try lines.step() ? Self.unpack(lines.blobBytes(0)) : []
+            }
             summary.clusters = dedup.clusters
             summary.removedNormalized = dedup.removedNormalized
             summary.removedMinhash = dedup.removedMinhash
@@ -468,29 +570,30 @@ public struct PartitionedDedup {
         return summary
     }
 
-    /// The corpus-wide count of every line of the clustered documents: summed by a near task when the
-    /// line is in several partitions, else the count of the one partition that has it.
-    func copyLineCounts(store: Store, nears: [String]) throws {
+    /// The clustered documents' lines (from the partitions' lines tasks), and the corpus-wide count of
+    /// each: summed by a near task when the line is in several partitions, else the count of the one
+    /// partition that has it.
+    func copyLineCounts(store: Store, nears: [String], lineFiles: [String]) throws {
         let connection = store.connection
         try connection.execute("CREATE TEMP TABLE member_lines (hash INTEGER NOT NULL, partition INTEGER NOT NULL, PRIMARY KEY (hash, partition))")
-        let texts = try connection.prepare("""
-            SELECT d.seq, d.id, d.codec, d.text, d.content_hash, m.partition
-            FROM documents d JOIN partition_members m ON m.seq = d.seq ORDER BY d.seq
-            """)
-        let add = try connection.prepare("INSERT OR IGNORE INTO temp.member_lines (hash, partition) VALUES (?, ?)")
-        let analyzer = TextAnalyzer(), decompressor = ZstdDecompressor()
-        try connection.transaction {
-            while try texts.step() {
-                let text = try StoredText.decode(texts.blobBytes(3), codec: texts.int(2), hash: texts.blobBytes(4), document: texts.int64(1),
-                                                 with: decompressor)
-                let lines = text.withUnsafeBytes { LineHash.lines(of: $0, analyzer: analyzer) }
-                for line in lines {
-                    add.bind(1, Int64(bitPattern: line.hash))
-                    add.bind(2, texts.int64(5))
-                    try add.run()
+        for (index, file) in lineFiles.enumerated() {
+            try attached(file, as: "l", on: connection) {
+                try connection.execute("""
+                    INSERT OR IGNORE INTO temp.member_lines_blobs (seq, lines)
+                    SELECT seq, lines FROM l.member_lines WHERE seq IN (SELECT seq FROM temp.clustered)
+                    """)
+                let blobs = try connection.prepare("SELECT lines FROM l.member_lines WHERE seq IN (SELECT seq FROM temp.clustered)")
+                let add = try connection.prepare("INSERT OR IGNORE INTO temp.member_lines (hash, partition) VALUES (?, ?)")
+                while try blobs.step() {
+                    for line in Self.unpack(blobs.blobBytes(0)) {
+                        add.bind(1, Int64(bitPattern: line.hash))
+                        add.bind(2, index)
+                        try add.run()
+                        add.reset()
+                    }
                 }
+                blobs.reset()
             }
-            texts.reset()
         }
         for near in nears {
             try attached(near, as: "n", on: connection) {

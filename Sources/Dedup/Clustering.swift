@@ -215,7 +215,7 @@ struct Clustering {
     /// did not propose: a pair that shares no band but is joined through other members may well be a near
     /// duplicate too (at Jaccard 0.8 no band is shared 7.6% of the time). Clusters do not change; the
     /// stored pairs become complete, and each member's similarity to the kept document is measured.
-    func closePairs(in groups: DocumentGroups, _ summary: inout DedupSummary, console: Console) throws {
+    func closePairs(in groups: DocumentGroups, _ summary: inout DedupSummary, console: Console, verify: Bool = true) throws {
         let connection = store.connection
         let loadSignature = try connection.prepare("SELECT signature FROM dedup_signatures WHERE seq = ?")
         let insertPair = try connection.prepare("INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard) VALUES (?, ?, ?)")
@@ -238,7 +238,7 @@ struct Clustering {
                 }
             }
         }
-        if options.verifyExactly { try verifyCandidates(&summary, console: console) }
+        if verify && options.verifyExactly { try verifyCandidates(&summary, console: console) }
     }
 
     /// The sets of documents joined by equal normalised text or by a confirmed pair. Union-find runs over
@@ -298,7 +298,11 @@ struct Clustering {
 
     /// Rewrites `dedup_clusters`: one kept document per group, chosen by `Member.compare`, with the rule
     /// that chose it.
-    func write(_ groups: DocumentGroups, _ summary: inout DedupSummary) throws {
+    /// `memberLines`, when given, gives each member's line hashes and characters (computed where the
+    /// document lies, for a store that holds the members without their texts); else they come from the
+    /// stored texts.
+    func write(_ groups: DocumentGroups, _ summary: inout DedupSummary,
+               memberLines: ((Int64) throws -> [(hash: UInt64, characters: Int)])? = nil) throws {
         let connection = store.connection
         let modelID = try store.latestReferenceModelID()
         let lookup = try connection.prepare("""
@@ -320,6 +324,7 @@ struct Clustering {
                                 signature: signature, passedFilters: lookup.isNull(4) ? nil : lookup.int(4) == 1,
                                 perplexity: lookup.isNull(5) ? nil : lookup.double(5))
             guard options.lines else { return (member, []) }
+            if let memberLines { return (member, try memberLines(seq)) }
             let text = try StoredText.decode(lookup.blobBytes(7), codec: lookup.int(6), hash: lookup.blobBytes(8),
                                              document: member.id, with: decompressor)
             return (member, text.withUnsafeBytes { LineHash.lines(of: $0, analyzer: analyzer) })

@@ -68,7 +68,7 @@ struct DedupCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --partition-stores: where the tasks write their outputs (default: dedup/ beside the first store).", valueName: "dir"))
     var work: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --partition-stores: run only this step (exact, prepare, near, cluster, apply; default: all, in that order).", valueName: "step"))
+    @Option(name: .long, help: ArgumentHelp("With --partition-stores: run only this step (exact, prepare, near, lines, cluster, apply; default: all, in that order).", valueName: "step"))
     var step: PartitionedDedup.Step?
 
     @Option(name: .long, help: ArgumentHelp("With --step: run only this task of the step (0-based; default: every task).", valueName: "k"))

@@ -9,7 +9,7 @@ import Store
 /// of a phase finishing before the next phase starts. Locally the tasks run as child processes, on
 /// Slurm as one array job per phase, each depending on the one before.
 ///
-///   dedup       exact (B) · prepare (P) · near (B) · cluster (1) · apply (P)
+///   dedup       exact (B) · prepare (P) · near (B) · lines (P) · cluster (1) · apply (P)
 ///   perplexity  train (2) · score (P) · cutoffs (1) · buckets (P), then dedup's cluster (1) · apply (P)
 ///               again (the kept copy now weighs perplexity)
 ///   export      rank (P) · plan (1) · write (K) · manifest (1)
@@ -54,7 +54,7 @@ struct PartitionedRun {
         }
         let p = runner.partitions
         if file.stages.contains(.dedup) {
-            phases += dedupPhases([("exact", buckets), ("prepare", p), ("near", buckets), ("cluster", 1), ("apply", p)])
+            phases += dedupPhases([("exact", buckets), ("prepare", p), ("near", buckets), ("lines", p), ("cluster", 1), ("apply", p)])
         }
         if file.stages.contains(.perplexity) {
             // The reference's files are named as a store's own would be (STORE.reference-even.bin …), so the

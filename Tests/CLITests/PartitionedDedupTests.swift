@@ -243,7 +243,7 @@ import Testing
         _ = try Self.corpus(scratch)
         let paths = try Self.partitions(3, scratch, directory: "p")
         let runner = scratch.runner
-        let steps = ["exact", "prepare", "near", "cluster", "apply"]
+        let steps = ["exact", "prepare", "near", "lines", "cluster", "apply"]
         // Reference: every step run straight through on copies of the partitions.
         let copies = paths.map { $0.replacingOccurrences(of: "part-", with: "copy-") }
         for (path, copy) in zip(paths, copies) {
@@ -265,7 +265,7 @@ import Testing
                 #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "the near task was killed")
                 #expect(!FileManager.default.fileExists(atPath: scratch.path + "/work/near-00001.db"))
             }
-            for task in 0..<(step == "cluster" ? 1 : step == "prepare" || step == "apply" ? 3 : 2) {
+            for task in 0..<(step == "cluster" ? 1 : ["prepare", "lines", "apply"].contains(step) ? 3 : 2) {
                 result = try runner.run(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", step,
                                                                                    "--task", "\(task)", "--quiet"])
                 #expect(result.status == 0, "\(step) \(task): \(result.stderr)")
