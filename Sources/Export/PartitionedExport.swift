@@ -202,21 +202,15 @@ public struct PartitionedExport {
                 let reader = try SQLiteConnection(path: run, readOnly: true)
                 return try reader.prepare("SELECT key, id, seq, score, text_bytes, tokens, line_bytes FROM run ORDER BY position")
             }
-            var heads: [(key: Double, id: Int64)?] = try cursors.map { try $0.step() ? ($0.double(0), $0.int64(1)) : nil }
+            func read(_ cursor: SQLiteStatement) throws -> (key: Double, id: Int64)? { try cursor.step() ? (cursor.double(0), cursor.int64(1)) : nil }
+            var merge = KWayMerge(heads: try cursors.map(read)) { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
             let keep = try connection.prepare("""
                 INSERT INTO selected (position, partition, seq, id, score, text_bytes, tokens, line_bytes, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let shuffleSeed = RankedList.shuffleSeed(options.seed)
             var position = 0
             try connection.transaction {
-                while position < start + selected {
-                    var best: Int?
-                    for index in heads.indices {
-                        guard let head = heads[index] else { continue }
-                        if let current = best.flatMap({ heads[$0] }), !(head.key < current.key || (head.key == current.key && head.id < current.id)) { continue }
-                        best = index
-                    }
-                    guard let index = best else { break }
+                while position < start + selected, let (index, _) = merge.first {
                     let cursor = cursors[index]
                     if position >= start {
                         keep.bind(1, position)
@@ -231,7 +225,7 @@ public struct PartitionedExport {
                         try keep.run()
                     }
                     position += 1
-                    heads[index] = try cursor.step() ? (cursor.double(0), cursor.int64(1)) : nil
+                    merge.advance(try read(cursor))
                 }
             }
             // 2. In output order: the caps, and where each shard ends (as `WriteState` decides them).
@@ -368,14 +362,11 @@ public struct PartitionedExport {
         // The fingerprint of every document's id in id order, merged from the partitions' id indexes.
         let readers = try partitions.map { try SQLiteConnection(path: $0, readOnly: true) }
         let ids = try readers.map { try $0.prepare("SELECT id FROM documents ORDER BY id") }
-        var heads: [Int64?] = try ids.map { try $0.step() ? $0.int64(0) : nil }
+        var merge = KWayMerge(heads: try ids.map { try $0.step() ? $0.int64(0) : nil }, by: <)
         var builder = Hash128Builder(seed: 0x6578_706F_7274)
-        while true {
-            var best: Int?
-            for index in heads.indices where heads[index] != nil { if best.map({ heads[index]! < heads[$0]! }) ?? true { best = index } }
-            guard let index = best else { break }
-            builder.update(UInt64(bitPattern: heads[index]!))
-            heads[index] = try ids[index].step() ? ids[index].int64(0) : nil
+        while let (index, id) = merge.first {
+            builder.update(UInt64(bitPattern: id))
+            merge.advance(try ids[index].step() ? ids[index].int64(0) : nil)
         }
         let first = try Store(path: partitions[0], create: false)
         let model = try first.latestReferenceModelID()

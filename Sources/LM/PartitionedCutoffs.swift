@@ -38,7 +38,7 @@ public enum PartitionedCutoffs {
             if a.perplexity != b.perplexity { return a.perplexity < b.perplexity }
             return a.id < b.id
         }
-        var heads = try cursors.indices.map(read)
+        var merge = KWayMerge(heads: try cursors.indices.map(read), by: precedes)
         var result: [PerplexityCutoff] = []
         var current: (cutoff: PerplexityCutoff, rank: Int, bits: Double)?
         func close() {
@@ -50,11 +50,8 @@ public enum PartitionedCutoffs {
         }
         // The rank (1-based) of the nearest-rank percentile p among n values, as `nearestRankPercentile`.
         func rank(_ p: Double, _ n: Int) -> Int { max(0, min(n - 1, Int((p * Double(n)).rounded(.up)) - 1)) + 1 }
-        while true {
-            var best: Int?
-            for index in heads.indices { if let head = heads[index], best.map({ precedes(head, heads[$0]!) }) ?? true { best = index } }
-            guard let index = best, let head = heads[index] else { break }
-            heads[index] = try read(index)
+        while let (index, head) = merge.first {
+            merge.advance(try read(index))
             if current?.cutoff.language != head.language {
                 close()
                 current = (PerplexityCutoff(language: head.language, documents: counts[head.language] ?? 0, p30: 0, p60: 0), 0, 0)

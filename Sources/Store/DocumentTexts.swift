@@ -120,16 +120,15 @@ extension Store {
             keys.append(statement)
             texts.append(try connection.prepare("SELECT d.id, d.codec, d.text, d.content_hash FROM documents d WHERE d.seq = ?"))
         }
-        var heads: [(key: Int64, seq: Int64, bytes: Int64)?] = try keys.map { try $0.step() ? ($0.int64(0), $0.int64(1), $0.int64(2)) : nil }
+        func read(_ statement: SQLiteStatement) throws -> (key: Int64, seq: Int64, bytes: Int64)? {
+            try statement.step() ? (statement.int64(0), statement.int64(1), statement.int64(2)) : nil
+        }
+        var merge = KWayMerge(heads: try keys.map(read)) { $0.key < $1.key }
         let decompressor = ZstdDecompressor()
         var documents = 0
         var bytes: Int64 = 0
-        while bytes < maxBytes {
-            var best: Int?
-            for index in heads.indices { if let head = heads[index], best.map({ head.key < heads[$0]!.key }) ?? true { best = index } }
-            guard let index = best, let head = heads[index] else { break }
-            let next = keys[index]
-            heads[index] = try next.step() ? (next.int64(0), next.int64(1), next.int64(2)) : nil
+        while bytes < maxBytes, let (index, head) = merge.first {
+            merge.advance(try read(keys[index]))
             let text = texts[index]
             text.bind(1, head.seq)
             defer { text.reset() }
