@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The critical path of a partitioned `curate run` without a merged store (docs/scaling.md): the real
-# mixed dev corpus repeated 25 times, each copy perturbed (bench/one-pass/repeat_corpus.py: ~1 GB of
-# real text), cut into 256 files, run as 1, 4 and 16 partitions. bench/partitioned/drive.py runs each
+# The critical path of a partitioned `curate run` without a merged store (docs/scaling.md): ~1 GB of
+# real text from the mixed dev corpus (bench/partitioned/mix_corpus.py: the corpus, then 24 rounds of
+# its documents' halves paired anew, so that the near-duplicate rate stays the corpus's own), cut into
+# 256 files, run as 1, 4 and 16 partitions. bench/partitioned/drive.py runs each
 # step's tasks two at a time (this machine's cores) and prints, per step: tasks, wall seconds, the
 # largest single task's seconds, the largest task's peak RSS, and the bytes the step wrote for the
 # steps after it. Then checks that the three exports are byte-identical. Takes about 20 minutes.
@@ -20,7 +21,7 @@ fi
 mkdir -p "$WORK"
 if [ ! -f "$WORK/corpus/.done" ]; then
     rm -rf "$WORK/corpus"; mkdir -p "$WORK/corpus"
-    python3 bench/one-pass/repeat_corpus.py "$DEV/corpus.jsonl" "$WORK/all.jsonl" 25 >"$WORK/corpus.json"
+    python3 bench/partitioned/mix_corpus.py "$DEV/corpus.jsonl" "$WORK/all.jsonl" 25 >"$WORK/corpus.json"
     split -n l/256 -d -a 3 --additional-suffix=.jsonl "$WORK/all.jsonl" "$WORK/corpus/part-"
     rm "$WORK/all.jsonl"
     touch "$WORK/corpus/.done"
