@@ -179,30 +179,28 @@ public struct PartitionedDedup {
                                          PRIMARY KEY (partition, key)) WITHOUT ROWID;
                 """)
             let (condition, arguments) = blobRange(bucket, column: "d.content_hash")
-            do {
-                for index in partitions.indices {
-                    try withPartition(index, on: connection) {
-                        let copy = try connection.prepare("""
-                            INSERT INTO copies (hash, key, id, duplicate_of, partition)
-                            SELECT d.content_hash, \(Self.globalKey), d.id, d.duplicate_of, \(index)
-                            FROM p.documents d JOIN p.sources s ON s.id = d.source_id WHERE \(condition)
-                            """)
-                        try copy.bind(arguments)
-                        try copy.run()
-                    }
+            for index in partitions.indices {
+                try withPartition(index, on: connection) {
+                    let copy = try connection.prepare("""
+                        INSERT INTO copies (hash, key, id, duplicate_of, partition)
+                        SELECT d.content_hash, \(Self.globalKey), d.id, d.duplicate_of, \(index)
+                        FROM p.documents d JOIN p.sources s ON s.id = d.source_id WHERE \(condition)
+                        """)
+                    try copy.bind(arguments)
+                    try copy.run()
                 }
-                // In each group of equal texts found in more than one partition, every copy after the first
-                // (in global order) is a duplicate of the first; within one partition ingest marked them.
-                try connection.transaction { try connection.execute("""
-                    INSERT INTO duplicates (partition, key, duplicate_of)
-                    SELECT c.partition, c.key, f.id
-                    FROM copies c JOIN copies f ON f.hash = c.hash
-                         AND f.key = (SELECT min(key) FROM copies WHERE hash = c.hash)
-                    WHERE c.key != f.key AND c.duplicate_of IS NOT f.id
-                      AND (SELECT count(DISTINCT partition) FROM copies WHERE hash = c.hash) > 1;
-                    DROP TABLE copies;
-                    """) }
             }
+            // In each group of equal texts found in more than one partition, every copy after the first
+            // (in global order) is a duplicate of the first; within one partition ingest marked them.
+            try connection.transaction { try connection.execute("""
+                INSERT INTO duplicates (partition, key, duplicate_of)
+                SELECT c.partition, c.key, f.id
+                FROM copies c JOIN copies f ON f.hash = c.hash
+                     AND f.key = (SELECT min(key) FROM copies WHERE hash = c.hash)
+                WHERE c.key != f.key AND c.duplicate_of IS NOT f.id
+                  AND (SELECT count(DISTINCT partition) FROM copies WHERE hash = c.hash) > 1;
+                DROP TABLE copies;
+                """) }
             summary.exactDuplicates = Int(try connection.scalarInt("SELECT count(*) FROM duplicates") ?? 0)
         } ? 1 : 0
         return summary
@@ -300,78 +298,75 @@ public struct PartitionedDedup {
                 CREATE TEMP TABLE lines (hash INTEGER NOT NULL, documents INTEGER NOT NULL, example TEXT, partition INTEGER NOT NULL);
                 CREATE TEMP TABLE band_rows (seq INTEGER, band INTEGER, hash INTEGER, local INTEGER);
                 """)
-            do {
-                for index in partitions.indices {
-                    try withPartition(index, on: connection) {
-                        let member = "\(Self.globalKey), \(index), d.seq FROM p.documents d JOIN p.sources s ON s.id = d.source_id"
-                        if options.minhash {
-                            // Band rows with their partition seq, then the rows and where their documents live.
-                            let bands = try connection.prepare("""
-                                INSERT INTO temp.band_rows (seq, band, hash, local)
-                                SELECT \(Self.globalKey), m.band, m.hash, m.seq
-                                FROM p.minhash_bands m JOIN p.documents d ON d.seq = m.seq JOIN p.sources s ON s.id = d.source_id
-                                WHERE m.band = ? AND m.hash BETWEEN ? AND ?
-                                """)
-                            for band in 0..<options.parameters.bands {
-                                bands.bind(1, band)
-                                bands.bind(2, low)
-                                bands.bind(3, high)
-                                try bands.run()
-                                bands.reset()
-                            }
-                            try connection.execute("""
-                                INSERT INTO minhash_bands_pending (seq, band, hash) SELECT seq, band, hash FROM temp.band_rows;
-                                INSERT OR IGNORE INTO partition_members (seq, partition, local) SELECT seq, \(index), local FROM temp.band_rows;
-                                DELETE FROM temp.band_rows;
-                                """)
+            for index in partitions.indices {
+                try withPartition(index, on: connection) {
+                    let member = "\(Self.globalKey), \(index), d.seq FROM p.documents d JOIN p.sources s ON s.id = d.source_id"
+                    if options.minhash {
+                        // Band rows with their partition seq, then the rows and where their documents live.
+                        let bands = try connection.prepare("""
+                            INSERT INTO temp.band_rows (seq, band, hash, local)
+                            SELECT \(Self.globalKey), m.band, m.hash, m.seq
+                            FROM p.minhash_bands m JOIN p.documents d ON d.seq = m.seq JOIN p.sources s ON s.id = d.source_id
+                            WHERE m.band = ? AND m.hash BETWEEN ? AND ?
+                            """)
+                        for band in 0..<options.parameters.bands {
+                            bands.bind(1, band)
+                            bands.bind(2, low)
+                            bands.bind(3, high)
+                            try bands.run()
+                            bands.reset()
                         }
-                        if options.exact {
-                            let groups = try connection.prepare("""
-                                INSERT INTO temp.normalized (hash, seq)
-                                SELECT g.normalized_hash, \(Self.globalKey)
-                                FROM p.dedup_signatures g JOIN p.documents d ON d.seq = g.seq JOIN p.sources s ON s.id = d.source_id
-                                WHERE \(normalized)
-                                """)
-                            try groups.bind(normalizedArguments)
-                            try groups.run()
-                            let members = try connection.prepare("""
-                                INSERT OR IGNORE INTO partition_members (seq, partition, local)
-                                SELECT \(member) JOIN p.dedup_signatures g ON g.seq = d.seq WHERE \(normalized)
-                                """)
-                            try members.bind(normalizedArguments)
-                            try members.run()
-                        }
-                        if options.lines {
-                            try connection.execute("""
-                                INSERT INTO temp.lines (hash, documents, example, partition)
-                                SELECT l.hash, l.documents, r.example, \(index)
-                                FROM p.repeated_lines_local l LEFT JOIN p.repeated_lines r ON r.hash = l.hash
-                                WHERE l.hash BETWEEN \(low) AND \(high)
-                                """)
-                        }
+                        try connection.execute("""
+                            INSERT INTO minhash_bands_pending (seq, band, hash) SELECT seq, band, hash FROM temp.band_rows;
+                            INSERT OR IGNORE INTO partition_members (seq, partition, local) SELECT seq, \(index), local FROM temp.band_rows;
+                            DELETE FROM temp.band_rows;
+                            """)
+                    }
+                    if options.exact {
+                        let groups = try connection.prepare("""
+                            INSERT INTO temp.normalized (hash, seq)
+                            SELECT g.normalized_hash, \(Self.globalKey)
+                            FROM p.dedup_signatures g JOIN p.documents d ON d.seq = g.seq JOIN p.sources s ON s.id = d.source_id
+                            WHERE \(normalized)
+                            """)
+                        try groups.bind(normalizedArguments)
+                        try groups.run()
+                        let members = try connection.prepare("""
+                            INSERT OR IGNORE INTO partition_members (seq, partition, local)
+                            SELECT \(member) JOIN p.dedup_signatures g ON g.seq = d.seq WHERE \(normalized)
+                            """)
+                        try members.bind(normalizedArguments)
+                        try members.run()
+                    }
+                    if options.lines {
+                        try connection.execute("""
+                            INSERT INTO temp.lines (hash, documents, example, partition)
+                            SELECT l.hash, l.documents, r.example, \(index)
+                            FROM p.repeated_lines_local l LEFT JOIN p.repeated_lines r ON r.hash = l.hash
+                            WHERE l.hash BETWEEN \(low) AND \(high)
+                            """)
                     }
                 }
-                // The documents whose signatures comparisons need: members of a band bucket or a normalised
-                // group of more than one.
-                try connection.transaction { try connection.execute("""
-                    CREATE TEMP TABLE wanted (seq INTEGER PRIMARY KEY);
-                    INSERT OR IGNORE INTO temp.wanted
-                    SELECT b.seq FROM minhash_bands_pending b
-                    JOIN (SELECT band, hash FROM minhash_bands_pending GROUP BY band, hash HAVING count(*) > 1) m
-                      ON m.band = b.band AND m.hash = b.hash;
-                    INSERT OR IGNORE INTO temp.wanted
-                    SELECT n.seq FROM temp.normalized n WHERE n.hash IN (SELECT hash FROM temp.normalized GROUP BY hash HAVING count(*) > 1);
-                    """) }
-                try copy(table: "dedup_signatures", of: "temp.wanted", into: connection)
-                // Line counts: the lines found in more than one partition, their counts summed (a line in one
-                // partition has its corpus-wide count there already).
-                try connection.transaction { try connection.execute("""
-                    INSERT INTO repeated_lines (hash, documents, example)
-                    SELECT hash, sum(documents),
-                           (SELECT example FROM temp.lines e WHERE e.hash = l.hash AND e.example IS NOT NULL ORDER BY e.partition LIMIT 1)
-                    FROM temp.lines l GROUP BY hash HAVING count(*) > 1
-                    """) }
             }
+            // The documents whose signatures comparisons need: members of a band bucket or a normalised
+            // group of more than one.
+            try connection.transaction { try connection.execute("""
+                CREATE TEMP TABLE wanted (seq INTEGER PRIMARY KEY);
+                INSERT OR IGNORE INTO temp.wanted
+                SELECT seq FROM (SELECT seq, count(*) OVER (PARTITION BY band, hash) AS members FROM minhash_bands_pending)
+                WHERE members > 1;
+                INSERT OR IGNORE INTO temp.wanted
+                SELECT n.seq FROM temp.normalized n WHERE n.hash IN (SELECT hash FROM temp.normalized GROUP BY hash HAVING count(*) > 1);
+                """) }
+            try copy(table: "dedup_signatures", of: "temp.wanted", into: connection)
+            // Line counts: the lines found in more than one partition, their counts summed (a line in one
+            // partition has its corpus-wide count there already).
+            try connection.transaction { try connection.execute("""
+                INSERT INTO repeated_lines (hash, documents, example)
+                SELECT hash, sum(documents),
+                       (SELECT example FROM temp.lines e WHERE e.hash = l.hash AND e.example IS NOT NULL ORDER BY e.partition LIMIT 1)
+                FROM temp.lines l GROUP BY hash HAVING count(*) > 1
+                """) }
             guard options.minhash else { return }
             var dedup = DedupSummary()
             let clustering = Clustering(store: store, hasher: MinHasher(parameters: options.parameters), options: options)
