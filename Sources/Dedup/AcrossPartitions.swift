@@ -267,6 +267,8 @@ public struct PartitionedDedup {
         }
         try connection.transaction {
             try connection.execute("""
+                INSERT OR IGNORE INTO partition_keys (seq, key)
+                SELECT d.seq, \(Self.globalKey) FROM documents d JOIN sources s ON s.id = d.source_id ORDER BY d.seq;
                 INSERT OR IGNORE INTO minhash_bands (band, hash, seq)
                 SELECT band, hash, seq FROM minhash_bands_pending ORDER BY band, hash, seq;
                 DELETE FROM minhash_bands_pending;
@@ -300,13 +302,12 @@ public struct PartitionedDedup {
                 """)
             for index in partitions.indices {
                 try withPartition(index, on: connection) {
-                    let member = "\(Self.globalKey), \(index), d.seq FROM p.documents d JOIN p.sources s ON s.id = d.source_id"
                     if options.minhash {
                         // Band rows with their partition seq, then the rows and where their documents live.
                         let bands = try connection.prepare("""
                             INSERT INTO temp.band_rows (seq, band, hash, local)
-                            SELECT \(Self.globalKey), m.band, m.hash, m.seq
-                            FROM p.minhash_bands m JOIN p.documents d ON d.seq = m.seq JOIN p.sources s ON s.id = d.source_id
+                            SELECT k.key, m.band, m.hash, m.seq
+                            FROM p.minhash_bands m JOIN p.partition_keys k ON k.seq = m.seq
                             WHERE m.band = ? AND m.hash BETWEEN ? AND ?
                             """)
                         for band in 0..<options.parameters.bands {
@@ -325,15 +326,16 @@ public struct PartitionedDedup {
                     if options.exact {
                         let groups = try connection.prepare("""
                             INSERT INTO temp.normalized (hash, seq)
-                            SELECT g.normalized_hash, \(Self.globalKey)
-                            FROM p.dedup_signatures g JOIN p.documents d ON d.seq = g.seq JOIN p.sources s ON s.id = d.source_id
+                            SELECT g.normalized_hash, k.key
+                            FROM p.dedup_signatures g JOIN p.partition_keys k ON k.seq = g.seq
                             WHERE \(normalized)
                             """)
                         try groups.bind(normalizedArguments)
                         try groups.run()
                         let members = try connection.prepare("""
                             INSERT OR IGNORE INTO partition_members (seq, partition, local)
-                            SELECT \(member) JOIN p.dedup_signatures g ON g.seq = d.seq WHERE \(normalized)
+                            SELECT k.key, \(index), g.seq FROM p.dedup_signatures g JOIN p.partition_keys k ON k.seq = g.seq
+                            WHERE \(normalized)
                             """)
                         try members.bind(normalizedArguments)
                         try members.run()
