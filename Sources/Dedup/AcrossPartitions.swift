@@ -297,7 +297,8 @@ public struct PartitionedDedup {
             let (normalized, normalizedArguments) = blobRange(bucket, column: "g.normalized_hash")
             try connection.execute("""
                 CREATE TEMP TABLE normalized (hash BLOB NOT NULL, seq INTEGER NOT NULL);
-                CREATE TEMP TABLE lines (hash INTEGER NOT NULL, documents INTEGER NOT NULL, example TEXT, partition INTEGER NOT NULL);
+                CREATE TEMP TABLE lines (hash INTEGER NOT NULL, documents INTEGER NOT NULL, example TEXT, partition INTEGER NOT NULL,
+                                         PRIMARY KEY (hash, partition)) WITHOUT ROWID;
                 CREATE TEMP TABLE band_rows (seq INTEGER, band INTEGER, hash INTEGER, local INTEGER);
                 """)
             for index in partitions.indices {
