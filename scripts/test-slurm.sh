@@ -24,6 +24,9 @@ export:
   out: export
   top: 0.3
   shard_size: 65536
+partitions:
+  buckets: 2                      # fewer array tasks per phase: each phase's tasks fit the 2 CPUs at once
+  writers: 2
 slurm:
   time: "00:10:00"
   mem: 1G
