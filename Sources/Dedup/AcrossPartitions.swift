@@ -393,6 +393,8 @@ public struct PartitionedDedup {
     /// the store on `connection`, seq replaced by the global key. `documents` takes the partition's input
     /// rank as its source (an id that is unique across partitions, as (source, position) must be).
     func copy(table: String, of list: String, into connection: SQLiteConnection, withoutText: Bool = false) throws {
+        // A table keyed by (model, seq) is read by its key: every model, then the document.
+        let byModel = table == "perplexity" ? " AND t.model_id IN (SELECT id FROM p.lm_models)" : ""
         let info = try connection.prepare("PRAGMA main.table_info(\(table))")
         var columns: [String] = []
         while try info.step() { columns.append(info.text(1)!) }
@@ -411,7 +413,7 @@ public struct PartitionedDedup {
                     INSERT OR IGNORE INTO main.\(table) (\(columns.joined(separator: ", ")))
                     SELECT \(selected.joined(separator: ", "))
                     FROM main.partition_members m JOIN p.\(table) t ON t.seq = m.local
-                    WHERE m.partition = \(index) AND m.seq IN (SELECT seq FROM \(list))
+                    WHERE m.partition = \(index) AND m.seq IN (SELECT seq FROM \(list))\(byModel)
                     ORDER BY m.seq
                     """)
             }
