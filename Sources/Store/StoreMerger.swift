@@ -77,19 +77,20 @@ public enum StoreMerger {
                     if !summary.notMerged.contains(table) { summary.notMerged.append(table) }
                 }
             }
-            var heap = MergeHeap(cursors)
+            // Ties (never expected: keys are unique) go to the earlier input.
+            var merge = KWayMerge(heads: cursors.map(\.current), by: DocumentOrder.precedes)
             try connection.transaction {
                 let insert = try connection.prepare("INSERT INTO merge_map (input, old, new) VALUES (?, ?, ?)")
                 var next: Int64 = 1
-                while let cursor = heap.first {
-                    let row = cursor.current!
+                while let (index, row) = merge.first {
+                    let cursor = cursors[index]
                     insert.bind(1, Int64(cursor.input))
                     insert.bind(2, row.seq)
                     insert.bind(3, next)
                     try insert.run()
                     next += 1
                     try cursor.advance()
-                    heap.replaceFirst(keeping: cursor.current != nil)
+                    merge.advance(cursor.current)
                 }
             }
             // 2. Copy each input's rows, documents renumbered.
@@ -256,46 +257,5 @@ final class MergeCursor {
         current = try statement.step()
             ? order.key(seq: statement.int64(0), path: statement.text(2) ?? "", key: statement.text(1) ?? "", position: statement.int64(3))
             : nil
-    }
-}
-
-/// A binary min-heap of cursors by their current row (ties: the lower input first), for the k-way merge.
-struct MergeHeap {
-    private var items: [MergeCursor]
-
-    init(_ cursors: [MergeCursor]) {
-        items = cursors
-        for index in stride(from: items.count / 2 - 1, through: 0, by: -1) { down(index) }
-    }
-
-    var first: MergeCursor? { items.first }
-
-    private func less(_ i: Int, _ j: Int) -> Bool {
-        let a = items[i].current!, b = items[j].current!
-        if DocumentOrder.precedes(a, b) { return true }
-        if DocumentOrder.precedes(b, a) { return false }
-        return items[i].input < items[j].input
-    }
-
-    /// After the first cursor advanced: restore the heap, dropping the cursor when it is exhausted.
-    mutating func replaceFirst(keeping: Bool) {
-        if !keeping {
-            items.swapAt(0, items.count - 1)
-            items.removeLast()
-        }
-        if !items.isEmpty { down(0) }
-    }
-
-    private mutating func down(_ start: Int) {
-        var index = start
-        while true {
-            let left = 2 * index + 1, right = left + 1
-            var smallest = index
-            if left < items.count && less(left, smallest) { smallest = left }
-            if right < items.count && less(right, smallest) { smallest = right }
-            if smallest == index { return }
-            items.swapAt(index, smallest)
-            index = smallest
-        }
     }
 }
