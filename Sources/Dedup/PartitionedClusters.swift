@@ -1,0 +1,269 @@
+import Core
+import Foundation
+import Store
+import Text
+
+/// The steps of `PartitionedDedup` that turn the near tasks' pairs into clusters and give each partition
+/// its share: the clustered documents' lines (per partition), the clusters (one task), and apply (per
+/// partition). The steps before them, which order and bucket the documents, are in AcrossPartitions.swift.
+extension PartitionedDedup {
+    // MARK: 4. The clustered documents' lines, where they lie
+
+    /// The line hashes and characters of the partition's documents that will be in clusters: the members
+    /// of the pairs the near tasks confirmed and of their normalised groups (exactly the documents
+    /// union-find joins). Reading texts stays with the partitions; the cluster task reads these records.
+    func lines(partition index: Int) throws -> PartitionedDedupSummary {
+        let nears = try required((0..<buckets).map(nearPath), step: .near)
+        var summary = PartitionedDedupSummary()
+        summary.tasks = try produce(linesPath(index)) { path in
+            let connection = try SQLiteConnection(path: path)
+            try connection.execute("""
+                PRAGMA journal_mode = OFF;
+                CREATE TABLE member_lines (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL);
+                CREATE TEMP TABLE members (seq INTEGER PRIMARY KEY, local INTEGER NOT NULL);
+                """)
+            guard options.lines else { return }
+            let threshold = options.parameters.threshold - Clustering.epsilon
+            let similarity = options.verifyExactly ? "exact" : "jaccard"
+            for near in nears {
+                try attached(near, as: "n", on: connection) {
+                    try connection.execute("""
+                        INSERT OR IGNORE INTO temp.members (seq, local)
+                        SELECT m.seq, m.local FROM n.partition_members m
+                        WHERE m.partition = \(index) AND (
+                            m.seq IN (SELECT seq_a FROM n.dedup_pairs WHERE \(similarity) >= \(threshold))
+                         OR m.seq IN (SELECT seq_b FROM n.dedup_pairs WHERE \(similarity) >= \(threshold))
+                         OR m.seq IN (SELECT seq FROM n.dedup_signatures WHERE normalized_hash IN
+                                      (SELECT normalized_hash FROM n.dedup_signatures GROUP BY normalized_hash HAVING count(*) > 1)))
+                        """)
+                }
+            }
+            let analyzer = TextAnalyzer(), decompressor = ZstdDecompressor()
+            let store = try SQLiteConnection(path: partitions[index], readOnly: true)
+            let text = try store.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")
+            let members = try connection.prepare("SELECT seq, local FROM temp.members ORDER BY local")
+            let insert = try connection.prepare("INSERT INTO member_lines (seq, lines) VALUES (?, ?)")
+            try connection.transaction {
+                while try members.step() {
+                    text.bind(1, members.int64(1))
+                    defer { text.reset() }
+                    guard try text.step() else { continue }
+                    let decoded = try StoredText.decode(text.blobBytes(2), codec: text.int(1), hash: text.blobBytes(3), document: text.int64(0),
+                                                        with: decompressor)
+                    let lines = decoded.withUnsafeBytes { LineHash.lines(of: $0, analyzer: analyzer) }
+                    insert.bind(1, members.int64(0))
+                    insert.bind(2, blob: Self.pack(lines))
+                    try insert.run()
+                    insert.reset()
+                }
+                members.reset()
+            }
+        } ? 1 : 0
+        return summary
+    }
+
+    /// Lines as 12 bytes each: the hash (UInt64) and the characters (UInt32), little-endian.
+    static func pack(_ lines: [(hash: UInt64, characters: Int)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.count * 12)
+        for line in lines {
+            withUnsafeBytes(of: line.hash.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(clamping: line.characters).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    static func unpack(_ bytes: UnsafeRawBufferPointer) -> [(hash: UInt64, characters: Int)] {
+        stride(from: 0, to: bytes.count - 11, by: 12).map { offset in
+            (UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+             Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))))
+        }
+    }
+
+    // MARK: 5. Clusters
+
+    func cluster(console: Console) throws -> PartitionedDedupSummary {
+        let nears = try required((0..<buckets).map(nearPath), step: .near)
+        let lineFiles = try required(partitions.indices.map(linesPath), step: .lines)
+        var summary = PartitionedDedupSummary()
+        summary.tasks = try produce(try clusterPath) { path in
+            let store = try Store(path: path)
+            let connection = store.connection
+            try connection.execute(Self.membersTable)
+            try Deduplicator.checkSettings(store: store, parameters: options.parameters)
+            for near in nears {
+                try attached(near, as: "n", on: connection) {
+                    try connection.execute("""
+                        INSERT OR IGNORE INTO partition_members SELECT * FROM n.partition_members;
+                        INSERT OR IGNORE INTO dedup_pairs SELECT * FROM n.dedup_pairs;
+                        INSERT OR IGNORE INTO dedup_signatures SELECT * FROM n.dedup_signatures;
+                        """)
+                }
+            }
+            let clustering = Clustering(store: store, hasher: MinHasher(parameters: options.parameters), options: options)
+            let groups = try clustering.groups()
+            // Everything choosing the kept copy reads, for the documents in clusters only: their rows (not
+            // their texts), the filters' verdicts, their perplexities, their lines and the lines' counts.
+            try connection.execute("""
+                CREATE TEMP TABLE clustered (seq INTEGER PRIMARY KEY);
+                CREATE TEMP TABLE member_lines_blobs (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL);
+                """)
+            try connection.transaction {
+                let add = try connection.prepare("INSERT OR IGNORE INTO temp.clustered (seq) VALUES (?)")
+                for group in groups {
+                    for seq in group {
+                        add.bind(1, seq)
+                        try add.run()
+                    }
+                }
+            }
+            try copy(table: "documents", of: "temp.clustered", into: connection, withoutText: true)
+            try copy(table: "filter_verdicts", of: "temp.clustered", into: connection)
+            // Scored with a reference: the models and the clustered documents' perplexities.
+            for index in partitions.indices {
+                try withPartition(index, on: connection) {
+                    try connection.execute("INSERT OR IGNORE INTO main.lm_models SELECT * FROM p.lm_models")
+                }
+            }
+            try copy(table: "perplexity", of: "temp.clustered", into: connection)
+            if options.lines { try copyLineCounts(store: store, nears: nears, lineFiles: lineFiles) }
+            var dedup = DedupSummary()
+            if options.minhash {
+                // The closure's new pairs near the threshold are verified on their texts: only theirs come.
+                try clustering.closePairs(in: groups, &dedup, console: console, verify: false)
+                if options.verifyExactly {
+                    try connection.execute("""
+                        CREATE TEMP TABLE texts (seq INTEGER PRIMARY KEY);
+                        INSERT OR IGNORE INTO temp.texts SELECT seq_a FROM dedup_pairs WHERE \(clustering.verificationCondition);
+                        INSERT OR IGNORE INTO temp.texts SELECT seq_b FROM dedup_pairs WHERE \(clustering.verificationCondition);
+                        DELETE FROM documents WHERE seq IN (SELECT seq FROM temp.texts);
+                        """)
+                    try copy(table: "documents", of: "temp.texts", into: connection)
+                    try clustering.verifyCandidates(&dedup, console: console)
+                }
+            }
+            let lines = try connection.prepare("SELECT lines FROM temp.member_lines_blobs WHERE seq = ?")
+            try clustering.write(groups, &dedup) { seq in
+                lines.bind(1, seq)
+                defer { lines.reset() }
+                return try lines.step() ? Self.unpack(lines.blobBytes(0)) : []
+            }
+            summary.clusters = dedup.clusters
+            summary.removedNormalized = dedup.removedNormalized
+            summary.removedMinhash = dedup.removedMinhash
+            summary.closurePairs = dedup.closurePairs
+            summary.verifiedPairs = dedup.verifiedPairs
+        } ? 1 : 0
+        return summary
+    }
+
+    /// The clustered documents' lines (from the partitions' lines tasks), and the corpus-wide count of
+    /// each: summed by a near task when the line is in several partitions, else the count of the one
+    /// partition that has it.
+    func copyLineCounts(store: Store, nears: [String], lineFiles: [String]) throws {
+        let connection = store.connection
+        try connection.execute("CREATE TEMP TABLE member_lines (hash INTEGER NOT NULL, partition INTEGER NOT NULL, PRIMARY KEY (hash, partition))")
+        for (index, file) in lineFiles.enumerated() {
+            try attached(file, as: "l", on: connection) {
+                try connection.execute("""
+                    INSERT OR IGNORE INTO temp.member_lines_blobs (seq, lines)
+                    SELECT seq, lines FROM l.member_lines WHERE seq IN (SELECT seq FROM temp.clustered)
+                    """)
+                let blobs = try connection.prepare("SELECT lines FROM l.member_lines WHERE seq IN (SELECT seq FROM temp.clustered)")
+                let add = try connection.prepare("INSERT OR IGNORE INTO temp.member_lines (hash, partition) VALUES (?, ?)")
+                while try blobs.step() {
+                    for line in Self.unpack(blobs.blobBytes(0)) {
+                        add.bind(1, Int64(bitPattern: line.hash))
+                        add.bind(2, index)
+                        try add.run()
+                        add.reset()
+                    }
+                }
+                blobs.reset()
+            }
+        }
+        for near in nears {
+            try attached(near, as: "n", on: connection) {
+                try connection.execute("""
+                    INSERT OR IGNORE INTO repeated_lines (hash, documents, example)
+                    SELECT hash, documents, example FROM n.repeated_lines WHERE hash IN (SELECT hash FROM temp.member_lines)
+                    """)
+            }
+        }
+        for index in partitions.indices {
+            try withPartition(index, on: connection) {
+                try connection.execute("""
+                    INSERT OR IGNORE INTO repeated_lines (hash, documents, example)
+                    SELECT hash, documents, example FROM p.repeated_lines
+                    WHERE hash IN (SELECT hash FROM temp.member_lines WHERE partition = \(index))
+                    """)
+            }
+        }
+    }
+
+    // MARK: 6. Each partition: its clusters and its lines' counts
+
+    func apply(partition index: Int) throws -> PartitionedDedupSummary {
+        let cluster = try required([try clusterPath], step: .cluster)[0]
+        let nears = try required((0..<buckets).map(nearPath), step: .near)
+        let store = try Store(path: partitions[index], create: false)
+        let connection = store.connection
+        var summary = PartitionedDedupSummary()
+        try attached(cluster, as: "c", on: connection) {
+            // `cluster` holds the kept document's global key: the kept copy may live in another partition.
+            try connection.execute("""
+                DELETE FROM dedup_clusters;
+                INSERT INTO dedup_clusters (seq, document_id, cluster, duplicate_of, method, similarity, kept_by)
+                SELECT m.local, k.document_id, k.cluster, k.duplicate_of, k.method, k.similarity, k.kept_by
+                FROM c.dedup_clusters k JOIN c.partition_members m ON m.seq = k.seq WHERE m.partition = \(index) ORDER BY m.local;
+                """)
+            summary.clusteredHere = connection.changes
+        }
+        // Each near task's corpus-wide line counts (a rerun writes the same values again).
+        if options.lines {
+            for near in nears {
+                try attached(near, as: "n", on: connection) {
+                    try connection.execute("""
+                        UPDATE repeated_lines SET documents = n.documents, example = coalesce(repeated_lines.example, n.example)
+                        FROM n.repeated_lines n WHERE repeated_lines.hash = n.hash
+                        """)
+                }
+            }
+            try connection.execute("INSERT OR REPLACE INTO dedup_settings (key, value) VALUES ('line_threshold', '\(options.lineThreshold)')")
+        }
+        summary.tasks = 1
+        return summary
+    }
+}
+
+/// What the tasks of a partitioned dedup did (summed over the tasks run).
+public struct PartitionedDedupSummary: Codable, Sendable {
+    /// Tasks that produced their output in this run (0 for a task finished earlier).
+    public var tasks = 0
+    public var exactDuplicates = 0
+    /// Documents the prepare step signed or counted the lines of (those a partition had not).
+    public var signed = 0
+    public var candidatePairs = 0
+    public var verifiedPairs = 0
+    public var closurePairs = 0
+    public var clusters = 0
+    public var removedNormalized = 0
+    public var removedMinhash = 0
+    /// Cluster rows written into partition stores by `apply`.
+    public var clusteredHere = 0
+
+    public init() {}
+
+    public mutating func add(_ other: PartitionedDedupSummary) {
+        tasks += other.tasks
+        exactDuplicates += other.exactDuplicates
+        signed += other.signed
+        candidatePairs += other.candidatePairs
+        verifiedPairs += other.verifiedPairs
+        closurePairs += other.closurePairs
+        clusters += other.clusters
+        removedNormalized += other.removedNormalized
+        removedMinhash += other.removedMinhash
+        clusteredHere += other.clusteredHere
+    }
+}
