@@ -20,19 +20,25 @@ import Text
 /// 2. `prepare` (per partition): marks those duplicates as a merged store would (their measures
 ///    dropped), folds the partition's line hashes into its own counts and indexes its band hashes.
 /// 3. `near` (B tasks, each a range of band-, normalised- and line-hash space): LSH buckets merged across
-///    partitions, each member compared with the window before it, near-threshold pairs verified on their
-///    texts (only those are read); normalised-text groups; line counts summed across partitions. Writes
-///    `near-K.db`, a curate store holding just those rows, by global key.
-/// 4. `lines` (per partition): the line hashes of this partition's documents that will be in clusters
-///    (the members of confirmed pairs and normalised groups), for the kept-copy rule. Writes `lines-P.db`.
-/// 5. `cluster` (one task): union-find over the pairs and groups, the closure of small clusters and the
-///    kept copy, run by the same code as on one store (`Clustering`) over a store that holds only the
-///    documents in clusters, without their texts (only pairs still to verify bring theirs). Writes
-///    `cluster.db` (one per reference model: dedup runs again once the documents are scored).
-/// 6. `apply` (per partition): the partition's rows of `dedup_clusters` and its lines' corpus-wide counts.
+///    partitions, each member compared with the window before it by its signature; normalised-text
+///    groups; line counts summed across partitions. Writes `near-K.db`, a curate store holding just
+///    those rows, by global key.
+/// 4. `verify` (B tasks, each a share of the pairs by a hash of the pair): each candidate pair once,
+///    however many near tasks found it; the pairs estimated near the threshold or above verified on their
+///    texts, read where they lie. Writes `verify-K.db`.
+/// 5. `groups` (one task): union-find over the confirmed pairs and the normalised groups (16 bytes a
+///    pair read, 24 a member held). Writes `groups.db`: each clustered document, its cluster's root and
+///    where it lies.
+/// 6. `lines` (per partition): the line hashes of this partition's documents in clusters, for the
+///    kept-copy rule. Writes `lines-P.db`.
+/// 7. `cluster` (B tasks, each the clusters whose root falls in its share): the closure of small clusters
+///    and the kept copy, run by the same code as on one store (`Clustering`) over a store that holds only
+///    its clusters' documents, without their texts. Writes `cluster-K.db` (one set per reference model:
+///    dedup runs again once the documents are scored).
+/// 8. `apply` (per partition): the partition's rows of `dedup_clusters` and its lines' corpus-wide counts.
 public struct PartitionedDedup {
     public enum Step: String, CaseIterable, Sendable {
-        case exact, prepare, near, lines, cluster, apply
+        case exact, prepare, near, verify, groups, lines, cluster, apply
     }
 
     /// The partition stores, in partition order.
@@ -56,9 +62,9 @@ public struct PartitionedDedup {
     /// How many tasks a step has.
     public func tasks(_ step: Step) -> Int {
         switch step {
-        case .exact, .near: buckets
+        case .exact, .near, .verify, .cluster: buckets
         case .prepare, .lines, .apply: partitions.count
-        case .cluster: 1
+        case .groups: 1
         }
     }
 
@@ -85,8 +91,10 @@ public struct PartitionedDedup {
         case .exact: return try exact(bucket: task)
         case .prepare: return try prepare(partition: task)
         case .near: return try near(bucket: task)
+        case .verify: return try verify(bucket: task)
+        case .groups: return try groups()
         case .lines: return try lines(partition: task)
-        case .cluster: return try cluster(console: console)
+        case .cluster: return try cluster(task: task, console: console)
         case .apply: return try apply(partition: task)
         }
     }
@@ -96,19 +104,24 @@ public struct PartitionedDedup {
     func output(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
     func exactPath(_ bucket: Int) -> String { output(String(format: "exact-%05d.db", bucket)) }
     func nearPath(_ bucket: Int) -> String { output(String(format: "near-%05d.db", bucket)) }
+    func verifyPath(_ bucket: Int) -> String { output(String(format: "verify-%05d.db", bucket)) }
+    var groupsPath: String { output("groups.db") }
     func linesPath(_ partition: Int) -> String { output(String(format: "lines-%05d.db", partition)) }
-    /// The cluster step's output: one per reference model the partitions were scored with (none at
+    /// The cluster step's outputs: one set per reference model the partitions were scored with (none at
     /// first), since the kept copy of a cluster depends on the perplexities (dedup runs again once the
-    /// documents are scored; the pairs stay).
-    var clusterPath: String {
-        get throws {
-            let store = try SQLiteConnection(path: partitions[0], readOnly: true)
-            guard let model = try store.scalarInt("""
-                SELECT m.id FROM lm_models m WHERE m.contrast_for IS NULL ORDER BY m.created_at DESC, m.id DESC LIMIT 1
-                """) else { return output("cluster.db") }
-            return output(String(format: "cluster-%016llx.db", UInt64(bitPattern: model)))
-        }
+    /// documents are scored; the pairs and groups stay).
+    func clusterPath(_ task: Int) throws -> String {
+        let store = try SQLiteConnection(path: partitions[0], readOnly: true)
+        guard let model = try store.scalarInt("""
+            SELECT m.id FROM lm_models m WHERE m.contrast_for IS NULL ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+            """) else { return output(String(format: "cluster-%05d.db", task)) }
+        return output(String(format: "cluster-%016llx-%05d.db", UInt64(bitPattern: model), task))
     }
+
+    /// The task (of `buckets`) that owns a pair of global keys, or a cluster by its root: a fixed mix of
+    /// the keys, the same in every task and run (SQL, so that an index can hold it).
+    func pairTask(_ a: String, _ b: String) -> String { "(((\(a) % 1000003) + (\(b) % 1000003)) % \(buckets))" }
+    func rootTask(_ root: String) -> String { "((\(root) % 1000003) % \(buckets))" }
 
     func produce(_ path: String, _ body: (String) throws -> Void) throws -> Bool { try StepOutput.produce(path, body) }
 
@@ -374,19 +387,73 @@ public struct PartitionedDedup {
             var dedup = DedupSummary()
             let clustering = Clustering(store: store, hasher: MinHasher(parameters: options.parameters), options: options)
             try clustering.confirmCandidates(&dedup)
-            if options.verifyExactly {
-                try connection.execute("""
-                    CREATE TEMP TABLE IF NOT EXISTS texts (seq INTEGER PRIMARY KEY);
-                    INSERT OR IGNORE INTO temp.texts SELECT seq_a FROM dedup_pairs WHERE \(clustering.verificationCondition);
-                    INSERT OR IGNORE INTO temp.texts SELECT seq_b FROM dedup_pairs WHERE \(clustering.verificationCondition);
-                    """)
-                try copy(table: "documents", of: "temp.texts", into: connection)
-                try clustering.verifyCandidates(&dedup, console: Console(quiet: true))
-            }
+            // Each verify task reads its share of the pairs by this index.
+            try connection.execute("CREATE INDEX dedup_pairs_task ON dedup_pairs(\(pairTask("seq_a", "seq_b")))")
             summary.candidatePairs = dedup.candidatePairs
+        } ? 1 : 0
+        return summary
+    }
+
+    // MARK: 4. Each pair once, verified
+
+    func verify(bucket: Int) throws -> PartitionedDedupSummary {
+        let nears = try required((0..<buckets).map(nearPath), step: .near)
+        var summary = PartitionedDedupSummary()
+        summary.tasks = try produce(verifyPath(bucket)) { path in
+            let store = try Store(path: path)
+            let connection = store.connection
+            try connection.execute(Self.membersTable)
+            try Deduplicator.checkSettings(store: store, parameters: options.parameters)
+            try connection.execute("CREATE TEMP TABLE paired (seq INTEGER PRIMARY KEY)")
+            for near in nears {
+                try attached(near, as: "n", on: connection) {
+                    try connection.execute("""
+                        INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard)
+                        SELECT seq_a, seq_b, jaccard FROM n.dedup_pairs WHERE \(pairTask("seq_a", "seq_b")) = \(bucket);
+                        """)
+                }
+            }
+            try connection.execute("""
+                INSERT OR IGNORE INTO temp.paired SELECT seq_a FROM dedup_pairs;
+                INSERT OR IGNORE INTO temp.paired SELECT seq_b FROM dedup_pairs;
+                """)
+            for near in nears {
+                try attached(near, as: "n", on: connection) {
+                    try connection.execute("""
+                        INSERT OR IGNORE INTO partition_members SELECT * FROM n.partition_members WHERE seq IN (SELECT seq FROM temp.paired)
+                        """)
+                }
+            }
+            guard options.verifyExactly else { return }
+            var dedup = DedupSummary()
+            let clustering = Clustering(store: store, hasher: MinHasher(parameters: options.parameters), options: options)
+            try clustering.verifyCandidates(&dedup, console: Console(quiet: true), texts: partitionTexts(path))
             summary.verifiedPairs = dedup.verifiedPairs
         } ? 1 : 0
         return summary
+    }
+
+    /// Texts read where they lie: a global key's partition and local seq from `partition_members` of the
+    /// store at `path`, the text from that partition (read-only), without copying any.
+    func partitionTexts(_ path: String) -> Clustering.TextSource {
+        let partitions = self.partitions
+        return {
+            let members = try SQLiteConnection(path: path)
+            let locate = try members.prepare("SELECT partition, local FROM partition_members WHERE seq = ?")
+            let stores = try partitions.map { try SQLiteConnection(path: $0, readOnly: true) }
+            let texts = try stores.map { try $0.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?") }
+            return { seq in
+                _ = (members, stores) // kept open while their statements are used
+                locate.bind(1, seq)
+                defer { locate.reset() }
+                guard try locate.step() else { return nil }
+                let text = texts[locate.int(0)]
+                text.bind(1, locate.int64(1))
+                defer { text.reset() }
+                guard try text.step() else { return nil }
+                return (text.int64(0), text.int(1), Array(text.blobBytes(2)), Array(text.blobBytes(3)))
+            }
+        }
     }
 
     /// Copies `table`'s rows of the documents listed in `list` (global keys) from every partition into

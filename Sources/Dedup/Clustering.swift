@@ -107,21 +107,43 @@ struct Clustering {
         "exact IS NULL AND jaccard >= \(options.parameters.threshold - Self.verificationMargin)"
     }
 
+    /// A document's stored text, as `documents` holds it.
+    typealias StoredDocument = (id: Int64, codec: Int, stored: [UInt8], hash: [UInt8])
+    /// Opens, on the thread that reads, what fetches a document's stored text by seq (nil when absent).
+    typealias TextSource = @Sendable () throws -> (Int64) throws -> StoredDocument?
+
     struct VerifyBatch: Sendable {
         var pairs: [(Int64, Int64)]
-        var texts: [Int64: (id: Int64, codec: Int, stored: [UInt8], hash: [UInt8])]
+        var texts: [Int64: StoredDocument]
+    }
+
+    /// The store's own `documents` table as a text source.
+    static func storedTexts(_ path: String) -> TextSource {
+        {
+            let reader = try SQLiteConnection(path: path)
+            let text = try reader.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")
+            return { seq in
+                text.bind(1, seq)
+                defer { text.reset() }
+                _ = reader // kept open while the statement is used
+                guard try text.step() else { return nil }
+                return (text.int64(0), text.int(1), Array(text.blobBytes(2)), Array(text.blobBytes(3)))
+            }
+        }
     }
 
     /// Replaces the estimate by the exact Jaccard of the two shingle sets, for every stored pair whose
     /// estimate is within `verificationMargin` of the threshold or above (NeMo Curator's "false positive
     /// check"): the 112-value estimate has a standard deviation near 0.04, so a pair at 0.83 is otherwise
     /// rejected about one time in five. Costs one re-tokenisation per document in such a pair; both cores.
-    func verifyCandidates(_ summary: inout DedupSummary, console: Console) throws {
+    /// `texts` says where the texts are read (by default, this store's documents).
+    func verifyCandidates(_ summary: inout DedupSummary, console: Console, texts: TextSource? = nil) throws {
         let connection = store.connection
         let condition = verificationCondition
         let total = try connection.scalarInt("SELECT count(*) FROM dedup_pairs WHERE \(condition)") ?? 0
         guard total > 0 else { return }
         let path = store.path
+        let texts = texts ?? Self.storedTexts(path)
         let shingleWords = options.parameters.shingleWords
         let update = try connection.prepare("UPDATE dedup_pairs SET exact = ? WHERE seq_a = ? AND seq_b = ?")
         let transaction = GroupedTransaction(store: store, interval: options.commitInterval)
@@ -135,7 +157,7 @@ struct Clustering {
                 let reader = try SQLiteConnection(path: path)
                 let pairs = try reader.prepare(
                     "SELECT seq_a, seq_b FROM dedup_pairs WHERE \(condition) AND (seq_a, seq_b) > (?, ?) ORDER BY seq_a, seq_b LIMIT 128")
-                let text = try reader.prepare("SELECT id, codec, text, content_hash FROM documents WHERE seq = ?")
+                let fetch = try texts()
                 var after: (Int64, Int64) = (0, 0)
                 while true {
                     pairs.bind(1, after.0)
@@ -146,9 +168,7 @@ struct Clustering {
                     guard let last = batch.pairs.last else { return }
                     after = last
                     for seq in batch.pairs.flatMap({ [$0.0, $0.1] }) where batch.texts[seq] == nil {
-                        text.bind(1, seq)
-                        if try text.step() { batch.texts[seq] = (text.int64(0), text.int(1), Array(text.blobBytes(2)), Array(text.blobBytes(3))) }
-                        text.reset()
+                        if let stored = try fetch(seq) { batch.texts[seq] = stored }
                     }
                     guard emit(batch) else { return }
                 }
@@ -215,7 +235,7 @@ struct Clustering {
     /// did not propose: a pair that shares no band but is joined through other members may well be a near
     /// duplicate too (at Jaccard 0.8 no band is shared 7.6% of the time). Clusters do not change; the
     /// stored pairs become complete, and each member's similarity to the kept document is measured.
-    func closePairs(in groups: DocumentGroups, _ summary: inout DedupSummary, console: Console, verify: Bool = true) throws {
+    func closePairs(in groups: DocumentGroups, _ summary: inout DedupSummary, console: Console, texts: TextSource? = nil) throws {
         let connection = store.connection
         let loadSignature = try connection.prepare("SELECT signature FROM dedup_signatures WHERE seq = ?")
         let insertPair = try connection.prepare("INSERT OR IGNORE INTO dedup_pairs (seq_a, seq_b, jaccard) VALUES (?, ?, ?)")
@@ -238,7 +258,7 @@ struct Clustering {
                 }
             }
         }
-        if verify && options.verifyExactly { try verifyCandidates(&summary, console: console) }
+        if options.verifyExactly { try verifyCandidates(&summary, console: console, texts: texts) }
     }
 
     /// The sets of documents joined by equal normalised text or by a confirmed pair. Union-find runs over
@@ -262,17 +282,13 @@ struct Clustering {
             arguments += [.real(threshold), .real(threshold)]
         }
         guard !parts.isEmpty else { return DocumentGroups(members: [], offsets: [0]) }
-        let limit = MemoryBudget.current?.clusteringBytes
         var sets = UnionFind()
         let nodes = try connection.prepare("SELECT seq FROM (\(parts.joined(separator: " UNION "))) ORDER BY seq")
         try nodes.bind(arguments)
         while try nodes.step() {
             sets.add(nodes.int64(0))
-            if let limit, sets.count * UnionFind.peakBytesPerMember > limit {
-                let total = try connection.scalarInt("SELECT count(*) FROM (\(parts.joined(separator: " UNION ")))", arguments) ?? Int64(sets.count)
-                throw DedupError(
-                    description: "clustering \(Formatting.count(Int(total))) documents that have duplicates needs about \((Int(total) * UnionFind.peakBytesPerMember) >> 20) MB; the --max-memory budget leaves \(limit >> 20) MB for it",
-                    hint: "raise --max-memory to at least \((Int(total) * UnionFind.peakBytesPerMember * 4) >> 20)M")
+            try UnionFind.checkBudget(members: sets.count) {
+                try connection.scalarInt("SELECT count(*) FROM (\(parts.joined(separator: " UNION ")))", arguments) ?? Int64(sets.count)
             }
         }
         if options.exact {
@@ -476,6 +492,16 @@ struct UnionFind {
     private var parent: [Int32] = []
 
     var count: Int { seqs.count }
+
+    /// Under --max-memory, refuses (with the figures) a union-find whose `members` so far would not fit in
+    /// the budget's share; `total` counts all that would be added.
+    static func checkBudget(members: Int, total: () throws -> Int64) throws {
+        guard let limit = MemoryBudget.current?.clusteringBytes, members * peakBytesPerMember > limit else { return }
+        let total = Int(try total())
+        throw DedupError(
+            description: "clustering \(Formatting.count(total)) documents that have duplicates needs about \((total * peakBytesPerMember) >> 20) MB; the --max-memory budget leaves \(limit >> 20) MB for it",
+            hint: "raise --max-memory to at least \((total * peakBytesPerMember * 4) >> 20)M")
+    }
 
     /// Adds a document; seqs must come in ascending order.
     mutating func add(_ seq: Int64) {

@@ -7,13 +7,108 @@ import Text
 /// its share: the clustered documents' lines (per partition), the clusters (one task), and apply (per
 /// partition). The steps before them, which order and bucket the documents, are in AcrossPartitions.swift.
 extension PartitionedDedup {
-    // MARK: 4. The clustered documents' lines, where they lie
+    // MARK: 5. Groups: union-find over every confirmed pair
 
-    /// The line hashes and characters of the partition's documents that will be in clusters: the members
-    /// of the pairs the near tasks confirmed and of their normalised groups (exactly the documents
-    /// union-find joins). Reading texts stays with the partitions; the cluster task reads these records.
-    func lines(partition index: Int) throws -> PartitionedDedupSummary {
+    /// The documents union-find joins (members of confirmed pairs and of normalised groups), each with
+    /// its set's root (the smallest global key) and where it lies. Reads 16 bytes a pair and holds 24 a
+    /// member (`UnionFind`), so the one serial step of clustering moves no rows but keys.
+    func groups() throws -> PartitionedDedupSummary {
         let nears = try required((0..<buckets).map(nearPath), step: .near)
+        let verifies = try required((0..<buckets).map(verifyPath), step: .verify)
+        var summary = PartitionedDedupSummary()
+        summary.tasks = try produce(groupsPath) { path in
+            let connection = try SQLiteConnection(path: path)
+            try connection.execute("""
+                PRAGMA journal_mode = OFF; PRAGMA temp_store = FILE;
+                CREATE TABLE members (seq INTEGER PRIMARY KEY, root INTEGER NOT NULL, partition INTEGER NOT NULL, local INTEGER NOT NULL,
+                                      task INTEGER NOT NULL);
+                CREATE TEMP TABLE nodes (seq INTEGER PRIMARY KEY, partition INTEGER NOT NULL, local INTEGER NOT NULL);
+                """)
+            let threshold = options.parameters.threshold - Clustering.epsilon
+            let similarity = options.verifyExactly ? "exact" : "jaccard"
+            let normalizedGroups = """
+                SELECT normalized_hash, seq FROM n.dedup_signatures
+                WHERE normalized_hash IN (SELECT normalized_hash FROM n.dedup_signatures GROUP BY normalized_hash HAVING count(*) > 1)
+                """
+            if options.minhash {
+                for verify in verifies {
+                    try attached(verify, as: "v", on: connection) {
+                        try connection.execute("""
+                            INSERT OR IGNORE INTO temp.nodes SELECT m.seq, m.partition, m.local FROM v.partition_members m
+                            WHERE m.seq IN (SELECT seq_a FROM v.dedup_pairs WHERE \(similarity) >= \(threshold))
+                               OR m.seq IN (SELECT seq_b FROM v.dedup_pairs WHERE \(similarity) >= \(threshold))
+                            """)
+                    }
+                }
+            }
+            if options.exact {
+                for near in nears {
+                    try attached(near, as: "n", on: connection) {
+                        try connection.execute("""
+                            INSERT OR IGNORE INTO temp.nodes SELECT m.seq, m.partition, m.local FROM n.partition_members m
+                            WHERE m.seq IN (SELECT seq FROM (\(normalizedGroups)))
+                            """)
+                    }
+                }
+            }
+            var sets = UnionFind()
+            let nodes = try connection.prepare("SELECT seq FROM temp.nodes ORDER BY seq")
+            while try nodes.step() {
+                sets.add(nodes.int64(0))
+                try UnionFind.checkBudget(members: sets.count) { try connection.scalarInt("SELECT count(*) FROM temp.nodes") ?? 0 }
+            }
+            nodes.reset()
+            if options.exact {
+                for near in nears {
+                    try attached(near, as: "n", on: connection) {
+                        let members = try connection.prepare("\(normalizedGroups) ORDER BY normalized_hash, seq")
+                        var previous: (hash: [UInt8], seq: Int64)?
+                        while try members.step() {
+                            let hash = Array(members.blobBytes(0)), seq = members.int64(1)
+                            if let previous, previous.hash == hash { sets.union(previous.seq, seq) }
+                            previous = (hash, seq)
+                        }
+                    }
+                }
+            }
+            if options.minhash {
+                for verify in verifies {
+                    try attached(verify, as: "v", on: connection) {
+                        let pairs = try connection.prepare("SELECT seq_a, seq_b FROM v.dedup_pairs WHERE \(similarity) >= \(threshold)")
+                        while try pairs.step() { sets.union(pairs.int64(0), pairs.int64(1)) }
+                    }
+                }
+            }
+            let groups = sets.groups()
+            let insert = try connection.prepare("""
+                INSERT INTO members (seq, root, partition, local, task)
+                SELECT seq, ?1, partition, local, \(rootTask("?1")) FROM temp.nodes WHERE seq = ?2
+                """)
+            try connection.transaction {
+                for group in groups {
+                    for seq in group {
+                        insert.bind(1, group[0])
+                        insert.bind(2, seq)
+                        try insert.run()
+                        insert.reset()
+                    }
+                }
+            }
+            try connection.execute("""
+                CREATE INDEX members_partition ON members(partition, local);
+                CREATE INDEX members_task ON members(task, seq);
+                """)
+            summary.clusters = groups.count
+        } ? 1 : 0
+        return summary
+    }
+
+    // MARK: 6. The clustered documents' lines, where they lie
+
+    /// The line hashes and characters of the partition's documents that are in clusters. Reading texts
+    /// stays with the partitions; the cluster tasks read these records.
+    func lines(partition index: Int) throws -> PartitionedDedupSummary {
+        let groups = try required([groupsPath], step: .groups)[0]
         var summary = PartitionedDedupSummary()
         summary.tasks = try produce(linesPath(index)) { path in
             let connection = try SQLiteConnection(path: path)
@@ -23,20 +118,8 @@ extension PartitionedDedup {
                 CREATE TEMP TABLE members (seq INTEGER PRIMARY KEY, local INTEGER NOT NULL);
                 """)
             guard options.lines else { return }
-            let threshold = options.parameters.threshold - Clustering.epsilon
-            let similarity = options.verifyExactly ? "exact" : "jaccard"
-            for near in nears {
-                try attached(near, as: "n", on: connection) {
-                    try connection.execute("""
-                        INSERT OR IGNORE INTO temp.members (seq, local)
-                        SELECT m.seq, m.local FROM n.partition_members m
-                        WHERE m.partition = \(index) AND (
-                            m.seq IN (SELECT seq_a FROM n.dedup_pairs WHERE \(similarity) >= \(threshold))
-                         OR m.seq IN (SELECT seq_b FROM n.dedup_pairs WHERE \(similarity) >= \(threshold))
-                         OR m.seq IN (SELECT seq FROM n.dedup_signatures WHERE normalized_hash IN
-                                      (SELECT normalized_hash FROM n.dedup_signatures GROUP BY normalized_hash HAVING count(*) > 1)))
-                        """)
-                }
+            try attached(groups, as: "g", on: connection) {
+                try connection.execute("INSERT INTO temp.members (seq, local) SELECT seq, local FROM g.members WHERE partition = \(index)")
             }
             let analyzer = TextAnalyzer(), decompressor = ZstdDecompressor()
             let store = try SQLiteConnection(path: partitions[index], readOnly: true)
@@ -80,43 +163,48 @@ extension PartitionedDedup {
         }
     }
 
-    // MARK: 5. Clusters
+    // MARK: 7. Clusters, a share of them per task
 
-    func cluster(console: Console) throws -> PartitionedDedupSummary {
+    func cluster(task: Int, console: Console) throws -> PartitionedDedupSummary {
+        let groupsFile = try required([groupsPath], step: .groups)[0]
         let nears = try required((0..<buckets).map(nearPath), step: .near)
+        let verifies = try required((0..<buckets).map(verifyPath), step: .verify)
         let lineFiles = try required(partitions.indices.map(linesPath), step: .lines)
         var summary = PartitionedDedupSummary()
-        summary.tasks = try produce(try clusterPath) { path in
+        summary.tasks = try produce(try clusterPath(task)) { path in
             let store = try Store(path: path)
             let connection = store.connection
             try connection.execute(Self.membersTable)
             try Deduplicator.checkSettings(store: store, parameters: options.parameters)
+            // This task's clusters, whole (a cluster's members share its root): where they lie, their
+            // pairs and their signatures.
+            try connection.execute("CREATE TEMP TABLE clustered (seq INTEGER PRIMARY KEY)")
+            try attached(groupsFile, as: "g", on: connection) {
+                try connection.execute("""
+                    INSERT INTO partition_members (seq, partition, local) SELECT seq, partition, local FROM g.members WHERE task = \(task);
+                    INSERT INTO temp.clustered (seq) SELECT seq FROM g.members WHERE task = \(task);
+                    """)
+            }
+            for verify in verifies {
+                try attached(verify, as: "v", on: connection) {
+                    try connection.execute("""
+                        INSERT OR IGNORE INTO dedup_pairs SELECT * FROM v.dedup_pairs
+                        WHERE seq_a IN (SELECT seq FROM temp.clustered) AND seq_b IN (SELECT seq FROM temp.clustered)
+                        """)
+                }
+            }
             for near in nears {
                 try attached(near, as: "n", on: connection) {
                     try connection.execute("""
-                        INSERT OR IGNORE INTO partition_members SELECT * FROM n.partition_members;
-                        INSERT OR IGNORE INTO dedup_pairs SELECT * FROM n.dedup_pairs;
-                        INSERT OR IGNORE INTO dedup_signatures SELECT * FROM n.dedup_signatures;
+                        INSERT OR IGNORE INTO dedup_signatures SELECT * FROM n.dedup_signatures WHERE seq IN (SELECT seq FROM temp.clustered)
                         """)
                 }
             }
             let clustering = Clustering(store: store, hasher: MinHasher(parameters: options.parameters), options: options)
             let groups = try clustering.groups()
-            // Everything choosing the kept copy reads, for the documents in clusters only: their rows (not
-            // their texts), the filters' verdicts, their perplexities, their lines and the lines' counts.
-            try connection.execute("""
-                CREATE TEMP TABLE clustered (seq INTEGER PRIMARY KEY);
-                CREATE TEMP TABLE member_lines_blobs (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL);
-                """)
-            try connection.transaction {
-                let add = try connection.prepare("INSERT OR IGNORE INTO temp.clustered (seq) VALUES (?)")
-                for group in groups {
-                    for seq in group {
-                        add.bind(1, seq)
-                        try add.run()
-                    }
-                }
-            }
+            // Everything choosing the kept copy reads, for these documents only: their rows (not their
+            // texts), the filters' verdicts, their perplexities, their lines and the lines' counts.
+            try connection.execute("CREATE TEMP TABLE member_lines_blobs (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL)")
             try copy(table: "documents", of: "temp.clustered", into: connection, withoutText: true)
             try copy(table: "filter_verdicts", of: "temp.clustered", into: connection)
             // Scored with a reference: the models and the clustered documents' perplexities.
@@ -129,18 +217,8 @@ extension PartitionedDedup {
             if options.lines { try copyLineCounts(store: store, nears: nears, lineFiles: lineFiles) }
             var dedup = DedupSummary()
             if options.minhash {
-                // The closure's new pairs near the threshold are verified on their texts: only theirs come.
-                try clustering.closePairs(in: groups, &dedup, console: console, verify: false)
-                if options.verifyExactly {
-                    try connection.execute("""
-                        CREATE TEMP TABLE texts (seq INTEGER PRIMARY KEY);
-                        INSERT OR IGNORE INTO temp.texts SELECT seq_a FROM dedup_pairs WHERE \(clustering.verificationCondition);
-                        INSERT OR IGNORE INTO temp.texts SELECT seq_b FROM dedup_pairs WHERE \(clustering.verificationCondition);
-                        DELETE FROM documents WHERE seq IN (SELECT seq FROM temp.texts);
-                        """)
-                    try copy(table: "documents", of: "temp.texts", into: connection)
-                    try clustering.verifyCandidates(&dedup, console: console)
-                }
+                // The closure's new pairs near the threshold are verified on their texts, read where they lie.
+                try clustering.closePairs(in: groups, &dedup, console: console, texts: partitionTexts(path))
             }
             let lines = try connection.prepare("SELECT lines FROM temp.member_lines_blobs WHERE seq = ?")
             try clustering.write(groups, &dedup) { seq in
@@ -204,18 +282,31 @@ extension PartitionedDedup {
     // MARK: 6. Each partition: its clusters and its lines' counts
 
     func apply(partition index: Int) throws -> PartitionedDedupSummary {
-        let cluster = try required([try clusterPath], step: .cluster)[0]
+        let clusters = try required((0..<buckets).map(clusterPath), step: .cluster)
         let nears = try required((0..<buckets).map(nearPath), step: .near)
         let store = try Store(path: partitions[index], create: false)
         let connection = store.connection
         var summary = PartitionedDedupSummary()
-        try attached(cluster, as: "c", on: connection) {
-            // `cluster` holds the kept document's global key: the kept copy may live in another partition.
+        // Gathered from every cluster task first (attaching is not possible inside a transaction), then
+        // replaced in one transaction. `cluster` holds the kept document's global key: the kept copy may
+        // live in another partition.
+        try connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS clusters AS SELECT * FROM dedup_clusters WHERE 0;
+            DELETE FROM temp.clusters;
+            """)
+        for cluster in clusters {
+            try attached(cluster, as: "c", on: connection) {
+                try connection.execute("""
+                    INSERT INTO temp.clusters (seq, document_id, cluster, duplicate_of, method, similarity, kept_by)
+                    SELECT m.local, k.document_id, k.cluster, k.duplicate_of, k.method, k.similarity, k.kept_by
+                    FROM c.dedup_clusters k JOIN c.partition_members m ON m.seq = k.seq WHERE m.partition = \(index)
+                    """)
+            }
+        }
+        try connection.transaction {
             try connection.execute("""
                 DELETE FROM dedup_clusters;
-                INSERT INTO dedup_clusters (seq, document_id, cluster, duplicate_of, method, similarity, kept_by)
-                SELECT m.local, k.document_id, k.cluster, k.duplicate_of, k.method, k.similarity, k.kept_by
-                FROM c.dedup_clusters k JOIN c.partition_members m ON m.seq = k.seq WHERE m.partition = \(index) ORDER BY m.local;
+                INSERT INTO dedup_clusters SELECT * FROM temp.clusters ORDER BY seq;
                 """)
             summary.clusteredHere = connection.changes
         }

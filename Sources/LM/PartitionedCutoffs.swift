@@ -2,74 +2,117 @@ import Core
 import Foundation
 import Store
 
-/// cc_net's per-language cut-offs over the perplexities of several partition stores, as
-/// `PerplexityScorer.cutoffs` computes them on one store, without gathering the scores: each partition
-/// gives its per-language counts, then its scores in sorted order, and the streams are merged (memory:
-/// one row per partition), the percentiles taken at their ranks as they pass.
+/// cc_net's per-language cut-offs over the perplexities of several partition stores, equal to what
+/// `PerplexityScorer.cutoffs` gives on one store holding them all, without gathering or merging the
+/// scores. A rank statistic needs only the values: each partition's values are read in order from the
+/// covering index `perplexity_language` (8 bytes a document, no table lookups, no sort), counted into
+/// bins of their bit pattern (`Bins`); the bins summed over the partitions say which bin holds each
+/// wanted rank, and only that bin's values are fetched again (an index range) to read the exact value.
+/// Memory is one count per non-empty bin; a merged stream of every score cost 8.3 µs a document here.
 public enum PartitionedCutoffs {
     public static func compute(partitions: [String], modelID: Int64) throws -> [PerplexityCutoff] {
-        // 1. How many documents each language has in all.
-        var counts: [String: Int] = [:]
-        for path in partitions {
-            let connection = try SQLiteConnection(path: path, readOnly: true)
-            let statement = try connection.prepare("SELECT language, count(*) FROM perplexity WHERE model_id = ? GROUP BY language")
-            statement.bind(1, modelID)
-            while try statement.step() { counts[statement.text(0) ?? "other", default: 0] += statement.int(1) }
-        }
-        // 2. Every partition's scores, by language then perplexity (ties by document id, so that the sum of
-        // bits per byte is taken in one order whatever the partitioning), merged.
         let connections = try partitions.map { try SQLiteConnection(path: $0, readOnly: true) }
-        let cursors = try connections.map { connection -> SQLiteStatement in
+        // 1. Each language's documents and bits per byte summed, from every partition.
+        var totals: [String: (documents: Int, bits: Int64)] = [:]
+        for connection in connections {
             let statement = try connection.prepare("""
-                SELECT language, perplexity, bits_per_byte, document_id FROM perplexity WHERE model_id = ?
-                ORDER BY language, perplexity, document_id
-                """)
+                SELECT language, count(*), sum(CAST(round(bits_per_byte * \(PerplexityScorer.bitsScale)) AS INTEGER))
+                FROM perplexity WHERE +model_id = ? GROUP BY language
+                """) // `+`: a scan of the table, not a lookup from the index for every row (5 times slower)
             statement.bind(1, modelID)
-            return statement
+            while try statement.step() {
+                let language = statement.text(0) ?? "other"
+                totals[language, default: (0, 0)].documents += statement.int(1)
+                totals[language, default: (0, 0)].bits += statement.int64(2)
+            }
         }
-        struct Head { var language: String; var perplexity: Double; var bits: Double; var id: Int64 }
-        func read(_ index: Int) throws -> Head? {
-            let statement = cursors[index]
-            guard try statement.step() else { return nil }
-            return Head(language: statement.text(0) ?? "other", perplexity: statement.double(1), bits: statement.double(2), id: statement.int64(3))
+        let ordered = try connections.map { connection -> SQLiteStatement in
+            try connection.prepare("SELECT perplexity FROM perplexity WHERE model_id = ? AND language = ? ORDER BY perplexity")
         }
-        func precedes(_ a: Head, _ b: Head) -> Bool {
-            if a.language != b.language { return a.language.utf8.lexicographicallyPrecedes(b.language.utf8) }
-            if a.perplexity != b.perplexity { return a.perplexity < b.perplexity }
-            return a.id < b.id
+        let ranged = try connections.map { connection -> SQLiteStatement in
+            try connection.prepare("SELECT perplexity FROM perplexity WHERE model_id = ? AND language = ? AND perplexity BETWEEN ? AND ?")
         }
-        var merge = KWayMerge(heads: try cursors.indices.map(read), by: precedes)
         var result: [PerplexityCutoff] = []
-        var current: (cutoff: PerplexityCutoff, rank: Int, bits: Double)?
-        func close() {
-            guard var (cutoff, _, bits) = current else { return }
-            cutoff.meanBitsPerByte = bits / Double(cutoff.documents)
-            cutoff.tail = cutoff.documents - cutoff.head - cutoff.middle
+        for language in totals.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let (n, bits) = totals[language]!
+            // 2. The language's histogram over every partition (each stream sorted: bins arrive in runs).
+            var counts: [UInt64: Int] = [:]
+            for statement in ordered {
+                statement.bind(1, modelID)
+                statement.bind(2, language)
+                var run: (bin: UInt64, count: Int)?
+                while try statement.step() {
+                    let bin = Bins.bin(statement.double(0))
+                    if run?.bin == bin { run!.count += 1; continue }
+                    if let run { counts[run.bin, default: 0] += run.count }
+                    run = (bin, 1)
+                }
+                if let run { counts[run.bin, default: 0] += run.count }
+                statement.reset()
+            }
+            let bins = counts.keys.sorted()
+            var before: [UInt64: Int] = [:] // documents in lower bins
+            var running = 0
+            for bin in bins {
+                before[bin] = running
+                running += counts[bin]!
+            }
+            // 3. The bin of each wanted rank (1-based), then its values, sorted, from every partition.
+            var values: [UInt64: [Double]] = [:]
+            func valueAt(rank: Int) throws -> (value: Double, bin: UInt64) {
+                let bin = bins.first { before[$0]! + counts[$0]! >= rank }!
+                if values[bin] == nil {
+                    var inBin: [Double] = []
+                    let (low, high) = Bins.range(bin)
+                    for statement in ranged {
+                        statement.bind(1, modelID)
+                        statement.bind(2, language)
+                        statement.bind(3, low)
+                        statement.bind(4, high)
+                        while try statement.step() { inBin.append(statement.double(0)) }
+                        statement.reset()
+                    }
+                    values[bin] = inBin.sorted()
+                }
+                return (values[bin]![rank - before[bin]! - 1], bin)
+            }
+            /// Documents with a value at most `value`, which lies in `bin`.
+            func atMost(_ value: Double, bin: UInt64) -> Int { before[bin]! + values[bin]!.prefix { $0 <= value }.count }
+            // The rank (1-based) of the nearest-rank percentile p among n values, as `nearestRankPercentile`.
+            func rank(_ p: Double) -> Int { max(0, min(n - 1, Int((p * Double(n)).rounded(.up)) - 1)) + 1 }
+            let p30 = try valueAt(rank: rank(0.3)), p60 = try valueAt(rank: rank(0.6))
+            var cutoff = PerplexityCutoff(language: language, documents: n, p30: p30.value, p60: p60.value)
+            cutoff.medianPerplexity = try valueAt(rank: n / 2 + 1).value
+            cutoff.meanBitsPerByte = PerplexityScorer.meanBits(sum: bits, documents: n)
+            cutoff.head = atMost(p30.value, bin: p30.bin)
+            cutoff.middle = atMost(p60.value, bin: p60.bin) - cutoff.head
+            cutoff.tail = n - cutoff.head - cutoff.middle
             result.append(cutoff)
-            current = nil
         }
-        // The rank (1-based) of the nearest-rank percentile p among n values, as `nearestRankPercentile`.
-        func rank(_ p: Double, _ n: Int) -> Int { max(0, min(n - 1, Int((p * Double(n)).rounded(.up)) - 1)) + 1 }
-        while let (index, head) = merge.first {
-            merge.advance(try read(index))
-            if current?.cutoff.language != head.language {
-                close()
-                current = (PerplexityCutoff(language: head.language, documents: counts[head.language] ?? 0, p30: 0, p60: 0), 0, 0)
-            }
-            current!.rank += 1
-            current!.bits += head.bits
-            let n = current!.cutoff.documents, r = current!.rank
-            if r == rank(0.3, n) { current!.cutoff.p30 = head.perplexity }
-            if r == rank(0.6, n) { current!.cutoff.p60 = head.perplexity }
-            if r == n / 2 + 1 { current!.cutoff.medianPerplexity = head.perplexity }
-            // Sorted: a value is at most p30 when its rank is at most p30's or it equals it.
-            if r <= rank(0.3, n) || head.perplexity <= current!.cutoff.p30 {
-                current!.cutoff.head += 1
-            } else if r <= rank(0.6, n) || head.perplexity <= current!.cutoff.p60 {
-                current!.cutoff.middle += 1
-            }
-        }
-        close()
         return result
+    }
+
+    /// Bins of doubles by the top 24 bits of an order-preserving form of their bit pattern (sign,
+    /// exponent and 12 bits of mantissa): a bin spans a value range 1/4096 wide relative to its values,
+    /// so about 4,096 bins an octave, and whatever the spread of the scores a bin holds a small share.
+    enum Bins {
+        static let shift: UInt64 = 40
+
+        /// The bit pattern as an unsigned integer that sorts as the doubles do.
+        static func key(_ value: Double) -> UInt64 {
+            let bits = value.bitPattern
+            return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+        }
+
+        static func value(_ key: UInt64) -> Double {
+            Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
+        }
+
+        static func bin(_ value: Double) -> UInt64 { key(value) >> shift }
+
+        /// The smallest and largest double of a bin.
+        static func range(_ bin: UInt64) -> (Double, Double) {
+            (value(bin << shift), value((bin << shift) | ((1 << shift) - 1)))
+        }
     }
 }

@@ -214,23 +214,29 @@ public final class PerplexityScorer {
         }
     }
 
+    /// Bits per byte are summed in millionths, as integers: the mean is then the same whatever order
+    /// the documents are added in (one store, or partitions summed apart).
+    static let bitsScale = 1e6
+
+    static func meanBits(sum: Int64, documents: Int) -> Double { Double(sum) / bitsScale / Double(max(1, documents)) }
+
     /// Per-language cut-offs and summary of the documents scored with a model (read-only).
     public static func cutoffs(store: Store, modelID: Int64) throws -> [PerplexityCutoff] {
         let connection = store.connection
         let values = try connection.prepare("SELECT language, perplexity, bits_per_byte FROM perplexity WHERE model_id = ? ORDER BY language, perplexity")
         values.bind(1, modelID)
-        var byLanguage: [(String, [Double], Double)] = []
+        var byLanguage: [(String, [Double], Int64)] = []
         while try values.step() {
             let language = values.text(0) ?? "other"
             if byLanguage.last?.0 != language { byLanguage.append((language, [], 0)) }
             byLanguage[byLanguage.count - 1].1.append(values.double(1))
-            byLanguage[byLanguage.count - 1].2 += values.double(2)
+            byLanguage[byLanguage.count - 1].2 += Int64((values.double(2) * bitsScale).rounded())
         }
         return byLanguage.map { language, perplexities, bits in
             func percentile(_ p: Double) -> Double { nearestRankPercentile(perplexities, p) }
             var cutoff = PerplexityCutoff(language: language, documents: perplexities.count, p30: percentile(0.3), p60: percentile(0.6))
             cutoff.medianPerplexity = perplexities[perplexities.count / 2]
-            cutoff.meanBitsPerByte = bits / Double(perplexities.count)
+            cutoff.meanBitsPerByte = meanBits(sum: bits, documents: perplexities.count)
             cutoff.head = perplexities.filter { $0 <= cutoff.p30 }.count
             cutoff.middle = perplexities.filter { $0 > cutoff.p30 && $0 <= cutoff.p60 }.count
             cutoff.tail = perplexities.count - cutoff.head - cutoff.middle

@@ -54,7 +54,8 @@ struct PartitionedRun {
         }
         let p = runner.partitions
         if file.stages.contains(.dedup) {
-            phases += dedupPhases([("exact", buckets), ("prepare", p), ("near", buckets), ("lines", p), ("cluster", 1), ("apply", p)])
+            phases += dedupPhases([("exact", buckets), ("prepare", p), ("near", buckets), ("verify", buckets), ("groups", 1), ("lines", p),
+                                   ("cluster", buckets), ("apply", p)])
         }
         if file.stages.contains(.perplexity) {
             // The reference's files are named as a store's own would be (STORE.reference-even.bin …), so the
@@ -63,7 +64,7 @@ struct PartitionedRun {
             for (step, tasks) in [("train", 2), ("score", p), ("cutoffs", 1), ("buckets", p)] {
                 phases.append(Phase(name: "perplexity " + step, command: score + ["--step", step], tasks: tasks))
             }
-            if file.stages.contains(.dedup) { phases += dedupPhases([("cluster", 1), ("apply", p)]) }
+            if file.stages.contains(.dedup) { phases += dedupPhases([("cluster", buckets), ("apply", p)]) }
         }
         if file.stages.contains(.export) {
             let export = ["export", "--partition-stores"] + parts + ["--work", work + "/export", "--out", file.exportOut, "--writers", String(writers)] + pipeline

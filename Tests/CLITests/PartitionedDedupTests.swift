@@ -243,7 +243,7 @@ import Testing
         _ = try Self.corpus(scratch)
         let paths = try Self.partitions(3, scratch, directory: "p")
         let runner = scratch.runner
-        let steps = ["exact", "prepare", "near", "lines", "cluster", "apply"]
+        let steps = ["exact", "prepare", "near", "verify", "groups", "lines", "cluster", "apply"]
         // Reference: every step run straight through on copies of the partitions.
         let copies = paths.map { $0.replacingOccurrences(of: "part-", with: "copy-") }
         for (path, copy) in zip(paths, copies) {
@@ -253,19 +253,20 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let expected = try Self.decisions(copies.map { scratch.path + "/" + $0 })
 
-        // A near task killed part-way (SIGKILL at its second commit) leaves only its temporary output;
-        // every step then runs task by task, the near step's task 1 again (and a third time, finding it done).
+        // A near task and a verify task killed part-way (SIGKILL at a commit) leave only their temporary
+        // outputs; every step then runs task by task, the killed ones again (and the near task a third
+        // time, finding it done).
         for step in steps {
-            if step == "near" {
+            if let crash = ["near": "commit:2", "verify": "commit:1"][step] {
                 var killer = runner
-                killer.environment["CURATE_CRASH_AT"] = "commit:2"
-                let process = try killer.start(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", "near",
+                killer.environment["CURATE_CRASH_AT"] = crash
+                let process = try killer.start(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", step,
                                                                                          "--task", "1", "--quiet"])
                 process.waitUntilExit()
-                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "the near task was killed")
-                #expect(!FileManager.default.fileExists(atPath: scratch.path + "/work/near-00001.db"))
+                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "the \(step) task was killed")
+                #expect(!FileManager.default.fileExists(atPath: scratch.path + "/work/\(step)-00001.db"))
             }
-            for task in 0..<(step == "cluster" ? 1 : ["prepare", "lines", "apply"].contains(step) ? 3 : 2) {
+            for task in 0..<(step == "groups" ? 1 : ["prepare", "lines", "apply"].contains(step) ? 3 : 2) {
                 result = try runner.run(["dedup", "--partition-stores"] + paths + ["--work", "work", "--buckets", "2", "--step", step,
                                                                                    "--task", "\(task)", "--quiet"])
                 #expect(result.status == 0, "\(step) \(task): \(result.stderr)")
@@ -289,7 +290,7 @@ import Testing
         let paths = try Self.partitions(2, scratch, directory: "p")
         let result = try scratch.runner.run(["dedup", "--partition-stores"] + paths + ["--step", "cluster"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("the near step has not finished"), "\(result.stderr)")
+        #expect(result.stderr.contains("the groups step has not finished"), "\(result.stderr)")
         // A store ingested without --partition has no input ranks to order documents across stores.
         let plain = try scratch.runner.run(["ingest", "in", "--db", "plain.db", "--quiet"])
         #expect(plain.status == 0)
