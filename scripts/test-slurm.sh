@@ -2,7 +2,8 @@
 # Slurm integration test (run by scripts/test.sh): starts a one-node Slurm (scripts/slurm-local.sh),
 # runs the samples pipeline once on one store, then as a 4-partition sbatch array job followed by the
 # corpus-wide phases (one array job each, each depending on the one before; no merged store), and checks
-# that the two exports are byte-identical. Then a lost partition is resubmitted alone with --resume.
+# that the two exports are byte-identical. Then a lost partition is resubmitted alone with --resume, and
+# the pipeline runs again as 16 partitions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -15,8 +16,8 @@ CURATE="$CURATE_BIN"
 SAMPLES="$(pwd)/samples"
 WORK=$(mktemp -d /tmp/curate-slurm-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/single" "$WORK/slurm"
-for dir in single slurm; do
+mkdir -p "$WORK/single" "$WORK/slurm" "$WORK/slurm16"
+for dir in single slurm slurm16; do
     cat >"$WORK/$dir/pipeline.yaml" <<YAML
 inputs: [$SAMPLES]
 store: pipeline.db
@@ -68,4 +69,10 @@ echo "$OUT" | grep -q "1 partition task" || { echo "slurm test: --resume did not
 JOB=$(echo "$OUT" | sed -n 's/.*submitted job \([0-9]*\): export manifest.*/\1/p')
 wait_for "$JOB" "$WORK/slurm/pipeline.db.parts/slurm/"*export-manifest.log
 diff -r "$WORK/single/export" "$WORK/slurm/export"
-echo "slurm test: passed"
+echo "slurm test: the resubmitted partition gives the same bytes"
+
+# 16 partitions (more than some inputs have files): the same bytes again.
+JOB=$(cd "$WORK/slurm16" && "$CURATE" run pipeline.yaml --executor slurm --partitions 16 --json | last_job)
+wait_for "$JOB" "$WORK/slurm16/pipeline.db.parts/slurm/"*export-manifest.log
+diff -r "$WORK/single/export" "$WORK/slurm16/export"
+echo "slurm test: passed (4 and 16 partitions, and a resubmitted partition, byte-identical to one store)"

@@ -3,9 +3,10 @@ import Foundation
 import Store
 import Text
 
-/// The steps of `PartitionedDedup` that turn the near tasks' pairs into clusters and give each partition
-/// its share: the clustered documents' lines (per partition), the clusters (one task), and apply (per
-/// partition). The steps before them, which order and bucket the documents, are in AcrossPartitions.swift.
+/// The steps of `PartitionedDedup` that turn the verified pairs into clusters and give each partition its
+/// share: union-find (one task), the clustered documents' lines (per partition), the kept copies (a task
+/// per share of the clusters) and apply (per partition). The steps before them, which order, bucket and
+/// verify the documents, are in AcrossPartitions.swift.
 extension PartitionedDedup {
     // MARK: 5. Groups: union-find over every confirmed pair
 

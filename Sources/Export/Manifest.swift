@@ -76,8 +76,10 @@ final class ShardFile {
     var firstScore = 0.0
     var lastScore = 0.0
 
+    static func fileName(_ index: Int) -> String { String(format: "shard-%05d.jsonl.zst", index) }
+
     init(directory: String, index: Int, level: Int32) throws {
-        name = String(format: "shard-%05d.jsonl.zst", index)
+        name = Self.fileName(index)
         path = directory + "/" + name
         temporary = directory + "/." + name + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {

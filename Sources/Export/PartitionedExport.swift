@@ -18,9 +18,10 @@ import Text
 /// 3. `write` (K tasks): shards [k·S/K, (k+1)·S/K) of the S planned, and `shard-N.json` for each.
 /// 4. `manifest` (one task).
 ///
-/// The ranking must be one metric in its own direction (the default: perplexity); a combined or sampled
-/// score (z-scores over the whole corpus), `per_language` and `drop_repeated_lines` (which depend on
-/// every document before in the output) are refused here.
+/// The ranking must be one metric in its own direction (the default: perplexity), overall or within
+/// each language (`per_language`, ranked by `MergedRuns`); a combined or sampled score (z-scores over
+/// the whole corpus) and `drop_repeated_lines` (which depends on every document before in the output)
+/// are refused here.
 public struct PartitionedExport {
     public enum Step: String, CaseIterable, Sendable { case rank, plan, write, manifest }
 
@@ -83,8 +84,8 @@ public struct PartitionedExport {
             throw ExportError("a combined or sampled score is not exported across partitions yet (its z-scores need the whole corpus's moments)",
                               hint: "rank by one metric, or merge the partitions (curate merge) and export the merged store")
         }
-        if options.perLanguage || options.dropRepeatedLines {
-            throw ExportError("per_language and drop_repeated_lines are not exported across partitions yet",
+        if options.dropRepeatedLines {
+            throw ExportError("drop_repeated_lines is not exported across partitions yet",
                               hint: "merge the partitions (curate merge) and export the merged store")
         }
     }
@@ -98,7 +99,11 @@ public struct PartitionedExport {
     func rank(partition index: Int) throws {
         try produce(runPath(index)) { out in
             let store = try Store(path: partitions[index], create: false)
-            let ranking = Ranking(store: store, options: options)
+            // The run keeps each document's own sort key: with per_language, the percentiles are taken
+            // over every partition's rows of a language, by the plan.
+            var own = options
+            own.perLanguage = false
+            let ranking = Ranking(store: store, options: own)
             let model = try ranking.modelID()
             let metrics = try options.metrics()
             if metrics.contains(where: { $0.0 == .perplexity || $0.0 == .bitsPerByte }) && model == nil {
@@ -198,34 +203,27 @@ public struct PartitionedExport {
             let selected = options.fraction >= 1 ? ranked : Int((Double(ranked) * options.fraction).rounded())
             let start = Exporter.offset(options: options, ranked: ranked, selected: selected, metrics: try options.metrics())
             // 1. The runs merged best first (sort key, then id); positions start..<start+selected kept.
-            let cursors = try runs.map { run -> SQLiteStatement in
-                let reader = try SQLiteConnection(path: run, readOnly: true)
-                return try reader.prepare("SELECT key, id, seq, score, text_bytes, tokens, line_bytes FROM run ORDER BY position")
-            }
-            func read(_ cursor: SQLiteStatement) throws -> (key: Double, id: Int64)? { try cursor.step() ? (cursor.double(0), cursor.int64(1)) : nil }
-            var merge = KWayMerge(heads: try cursors.map(read)) { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
+            var ranking = try MergedRuns(runs: runs, perLanguage: options.perLanguage)
             let keep = try connection.prepare("""
                 INSERT INTO selected (position, partition, seq, id, score, text_bytes, tokens, line_bytes, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let shuffleSeed = RankedList.shuffleSeed(options.seed)
             var position = 0
             try connection.transaction {
-                while position < start + selected, let (index, _) = merge.first {
-                    let cursor = cursors[index]
+                while position < start + selected, let row = try ranking.next() {
                     if position >= start {
                         keep.bind(1, position)
-                        keep.bind(2, index)
-                        keep.bind(3, cursor.int64(2))
-                        keep.bind(4, cursor.int64(1))
-                        keep.bind(5, cursor.double(3))
-                        keep.bind(6, cursor.int64(4))
-                        keep.bind(7, cursor.int64(5))
-                        keep.bind(8, cursor.int64(6))
-                        keep.bind(9, RankedList.shuffle(seed: shuffleSeed, id: cursor.int64(1)))
+                        keep.bind(2, row.partition)
+                        keep.bind(3, row.seq)
+                        keep.bind(4, row.id)
+                        keep.bind(5, row.score)
+                        keep.bind(6, row.textBytes)
+                        keep.bind(7, row.tokens)
+                        keep.bind(8, row.lineBytes)
+                        keep.bind(9, RankedList.shuffle(seed: shuffleSeed, id: row.id))
                         try keep.run()
                     }
                     position += 1
-                    merge.advance(try read(cursor))
                 }
             }
             // 2. In output order: the caps, and where each shard ends (as `WriteState` decides them).
@@ -315,6 +313,11 @@ public struct PartitionedExport {
         var scratch: [UInt8] = []
         var line = JSONLine()
         for shard in mine {
+            // A shard whose record is here but whose file is gone (the output directory emptied since) is
+            // written again.
+            if !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(ShardFile.fileName(shard))) {
+                try? FileManager.default.removeItem(atPath: shardRecord(shard))
+            }
             try produce(shardRecord(shard)) { out in
                 let file = try ShardFile(directory: directory, index: shard, level: options.compressionLevel)
                 documents.bind(1, shard)

@@ -40,9 +40,11 @@ public final class SQLiteConnection {
         handle = db
         self.path = path
         sqlite3_extended_result_codes(handle, 0)
-        // A reader waits for locks rather than failing at once: tasks that read one store at the same
-        // time meet while the first of them rebuilds its WAL index.
-        if readOnly { sqlite3_busy_timeout(handle, 10_000) }
+        // Waits for locks rather than failing at once: tasks that read one store at the same time (opened
+        // read-only, or attached read-only to a connection that writes its own output) meet while the
+        // first of them rebuilds the store's WAL index. Writers to one store are kept apart by its lock
+        // file, not by this.
+        sqlite3_busy_timeout(handle, 10_000)
     }
 
     deinit { sqlite3_close_v2(handle) }

@@ -74,7 +74,10 @@ struct PartitionedPerplexity {
     private func train(half: Int, console: Console) throws {
         for path in partitions {
             let store = try Store(path: path, create: false)
-            guard (try store.connection.scalarInt("SELECT EXISTS (SELECT 1 FROM filter_verdicts)") ?? 0) == 1 else {
+            // A partition with no documents of its own (no input files, or copies only) has no verdicts either.
+            guard (try store.connection.scalarInt("""
+                SELECT EXISTS (SELECT 1 FROM filter_verdicts) OR NOT EXISTS (SELECT 1 FROM documents WHERE duplicate_of IS NULL)
+                """) ?? 0) == 1 else {
                 throw StoreError("\(path) has no heuristic verdicts to choose the reference's training text with",
                                  hint: "score the heuristics in every partition first (curate score --metric heuristics)")
             }

@@ -82,11 +82,13 @@ struct PartitionedRun {
     }
 
     /// What the phases' outputs were made from: each partition's finished stages (their settings'
-    /// fingerprints and document counts) and the pipeline's sections the phases read.
+    /// fingerprints and document counts), when the partition was made (a partition lost and made again
+    /// has the same stages but none of the phases' changes) and the pipeline's sections the phases read.
     func fingerprint() throws -> String {
         var builder = Hash128Builder(seed: 0x7370_7265_6164) // "spread"
         for part in parts {
             let store = try Store(path: part, create: false)
+            builder.update("made \(try store.connection.scalarText("SELECT started_at FROM runs ORDER BY id LIMIT 1") ?? "")\n")
             let markers = try store.connection.prepare("SELECT stage, fingerprint, documents FROM pipeline_stages ORDER BY stage")
             while try markers.step() { builder.update("\(markers.text(0)!) \(markers.text(1)!) \(markers.int64(2))\n") }
         }

@@ -139,10 +139,30 @@ import Testing
         #expect(log.contains("== ingest: done earlier, skipped"), "\(log)")
     }
 
-    /// An export that needs the whole corpus in one store (per-language ranking) merges the partitions
-    /// first, with the same shards as one store.
+    /// Sixteen partitions of the samples' 38 files (so some partitions hold one file or none) and sixteen
+    /// tasks in every hash-space phase: the same shards and manifest as one store. A partition lost
+    /// afterwards is made again by the next run, and the phases after it with it: the same bytes again.
+    @Test func sixteenPartitionsAndALostOneGiveTheSameShards() throws {
+        let (_, reference) = try Self.clean()
+        let scratch = Scratch()
+        scratch.write("pipeline.yaml", Self.pipeline())
+        let result = try scratch.runner.run(["run", "pipeline.yaml", "--partitions", "16", "--workers", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("== dedup verify: 16 tasks") && result.stdout.contains("== dedup cluster: 16 tasks"), "\(result.stdout)")
+        #expect(try Self.files(scratch.path + "/export") == reference, "16 partitions: shards and manifest differ from one store's")
+        for name in try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/pipeline.db.parts") where name.hasPrefix("part-00005.db") {
+            try FileManager.default.removeItem(atPath: scratch.path + "/pipeline.db.parts/" + name)
+        }
+        try FileManager.default.removeItem(atPath: scratch.path + "/export")
+        let again = try scratch.runner.run(["run", "pipeline.yaml", "--partitions", "16", "--workers", "2", "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.files(scratch.path + "/export") == reference, "after a lost partition, the export differs")
+    }
+
+    /// An export that needs the whole corpus in one store (lines dropped where they were seen before in
+    /// the output) merges the partitions first, with the same shards as one store.
     @Test func anExportThatNeedsOneStoreMergesThePartitions() throws {
-        let yaml = Self.pipeline().replacingOccurrences(of: "  shard_size: 65536\n", with: "  shard_size: 65536\n  per_language: true\n")
+        let yaml = Self.pipeline().replacingOccurrences(of: "  shard_size: 65536\n", with: "  shard_size: 65536\n  drop_repeated_lines: true\n")
         let single = Scratch(), parts = Scratch()
         single.write("pipeline.yaml", yaml)
         parts.write("pipeline.yaml", yaml)
