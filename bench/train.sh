@@ -29,6 +29,8 @@ CORPUS="$WORK/corpus.jsonl"
 [ -f "$CORPUS" ] || python3 bench/gen_corpus.py "$CORPUS" 5 >&2
 [ -f "$WORK/tok.json" ] || "$CURATE" tokenizer train --shards "$CORPUS" --vocab 4096 --out "$WORK/tok.json" --quiet
 
+# The BLAS kernel curate runs (it re-executes itself with a faster one when OpenBLAS fell back to a generic one).
+"$CURATE" --version
 printf "%-34s %8s %12s\n" "tool" "threads" "tokens/s"
 for THREADS in 1 2; do
     printf "steps: %s\nwarmup: 4\neval_interval: 100000\neval_batches: 1\nthreads: %s\n" "$STEPS" "$THREADS" >"$WORK/bench.yaml"

@@ -117,6 +117,15 @@ int curate_train_kernels_use_avx2(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
+int curate_cpu_blas_features(void) {
+    __builtin_cpu_init();
+    int features = curate_train_kernels_use_avx2();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl")) features |= 2;
+    if ((features & 2) && __builtin_cpu_supports("avx512bf16")) features |= 4;
+    return features;
+}
+
 void curate_softmax_f32(float *row, int count) {
     if (curate_train_kernels_use_avx2()) softmax_avx2(row, count); else softmax_portable(row, count);
 }
@@ -128,6 +137,7 @@ void curate_gelu_backward_f32(float *dinput, const float *input, const float *do
 }
 #else
 int curate_train_kernels_use_avx2(void) { return 0; }
+int curate_cpu_blas_features(void) { return 0; }
 void curate_softmax_f32(float *row, int count) { softmax_portable(row, count); }
 void curate_gelu_forward_f32(float *out, const float *input, int count) { gelu_forward_portable(out, input, count); }
 void curate_gelu_backward_f32(float *dinput, const float *input, const float *dout, int count) { gelu_backward_portable(dinput, input, dout, count); }

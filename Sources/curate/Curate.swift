@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import Store
 import Text
+import Train
 
 /// The `curate` command: one subcommand per pipeline stage.
 struct Curate: ParsableCommand {
@@ -69,6 +70,6 @@ struct GlobalOptions: ParsableArguments {
 /// The versions printed by `curate --version`.
 enum VersionInfo {
     static var text: String {
-        "curate \(curateVersion) (ICU \(icuVersion), SQLite \(sqliteVersion), zstd \(zstdVersion), zlib \(zlibVersionString), xxHash \(xxhashVersion))"
+        "curate \(curateVersion) (ICU \(icuVersion), SQLite \(sqliteVersion), zstd \(zstdVersion), zlib \(zlibVersionString), xxHash \(xxhashVersion), \(BLASKernel.description))"
     }
 }

@@ -14,11 +14,18 @@ struct ExitStatus: Error {
 @main
 enum Main {
     static func main() {
+        BLASKernel.checkIfAsked()
         let command: ParsableCommand
         do {
             command = try Curate.parseAsRoot()
         } catch {
             let code = Curate.exitCode(for: error)
+            if code == .success && CommandLine.arguments.dropFirst().first == "--version" {
+                // The version names the BLAS kernel a training command would run.
+                BLASKernel.ensureFast { Console(quiet: false).warning($0, kind: "blas") }
+                print(VersionInfo.text)
+                exit(0)
+            }
             let message = Curate.fullMessage(for: error)
             if code == .success {
                 print(message)
@@ -30,7 +37,11 @@ enum Main {
         // OpenBLAS starts its thread pool when the library loads (before main), and the pool spins
         // on sched_yield for about 0.1 s waiting for work: a core's worth of time taken from stages
         // that never multiply a matrix. Those stop it; a later BLAS call would start it again.
-        if command is WithoutBLAS { stopIdleBLASThreads() }
+        if command is WithoutBLAS {
+            stopIdleBLASThreads()
+        } else {
+            BLASKernel.ensureFast { Console(quiet: false).warning($0, kind: "blas") }
+        }
         do {
             var runnable = command
             try runnable.run()

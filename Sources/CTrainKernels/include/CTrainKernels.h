@@ -15,4 +15,9 @@ void curate_gelu_backward_f32(float *dinput, const float *input, const float *do
 
 int curate_train_kernels_use_avx2(void);
 
+/// What the CPU offers the BLAS kernels (cpuid, through the compiler's builtins): bit 0 AVX2 and FMA
+/// (OpenBLAS's Haswell kernels), bit 1 AVX-512 F, BW, DQ and VL (SkylakeX), bit 2 AVX-512 BF16
+/// (Cooperlake). 0 off x86-64.
+int curate_cpu_blas_features(void);
+
 #endif
