@@ -9,6 +9,9 @@ public final class Classifier<T: TrainFloat> {
     public let head: Buffer<T>
     public let headGradients: Buffer<T>
     public var headCount: Int { classes * (gpt.config.width + 1) }
+    /// Whether each text's positions attend to each other in both directions (a model pretrained with the
+    /// masked or span objective) rather than causally; padding is never seen either way.
+    public var bidirectional = false
     /// [batch × classes] probabilities of the last forward pass.
     public private(set) var probabilities: [T] = []
 
@@ -48,6 +51,7 @@ public final class Classifier<T: TrainFloat> {
     public func forward(tokens: [Int32], lengths: [Int], labels: [Int32]?, batch: Int, time: Int, training: Bool,
                         random: inout SplitMix) -> T? {
         let c = gpt.config.width, k = classes
+        gpt.attentionPrefixes = bidirectional ? lengths.map { max(1, min($0, time)) } : []
         gpt.forward(tokens: tokens, targets: nil, batch: batch, time: time, training: training, head: false, random: &random)
         let hidden = gpt.finalHidden!
         self.batch = batch

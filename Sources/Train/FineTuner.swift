@@ -112,6 +112,7 @@ public final class FineTuner {
         let gpt = file.makeGPT()
         gpt.dropout = Float(config.dropout)
         classifier = Classifier(gpt: gpt, classes: labels.count)
+        classifier.bidirectional = file.objective != .causal
         var random = SplitMix(seed: config.seed ^ 0xF17E)
         classifier.initializeHead(random: &random)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -164,7 +165,7 @@ public final class FineTuner {
                 sinceBest = 0
                 bestWeights = (Array(UnsafeBufferPointer(start: gpt.parameters, count: gpt.layout.count)),
                                Array(UnsafeBufferPointer(start: classifier.head, count: classifier.headCount)))
-                try ModelFile(model: gpt, tokenizer: file.tokenizer, labels: self.labels, head: bestWeights.1)
+                try ModelFile(model: gpt, tokenizer: file.tokenizer, labels: self.labels, head: bestWeights.1, objective: file.objective)
                     .write(to: directory + "/best.ckpt")
             } else {
                 sinceBest += 1
@@ -234,6 +235,7 @@ public final class Predictor {
         self.file = file
         self.labels = labels
         classifier = Classifier(gpt: file.makeGPT(), classes: labels.count)
+        classifier.bidirectional = file.objective != .causal
         head.withUnsafeBufferPointer { classifier.head.update(from: $0.baseAddress!, count: $0.count) }
     }
 

@@ -64,7 +64,8 @@ public struct ParameterLayout: Sendable {
     }
 }
 
-/// A decoder-only GPT (token and position embeddings, pre-LayerNorm blocks of causal self-attention and
+/// A decoder-only GPT (token and position embeddings, pre-LayerNorm blocks of self-attention (causal, or
+/// with a bidirectional prefix: `attentionPrefixes`) and
 /// a 4× GELU MLP, a final LayerNorm, the output head tied to the token embedding), with its parameters
 /// and gradients each in one flat buffer and the activations of one batch kept for backward.
 public final class GPT<T: TrainFloat> {
@@ -74,6 +75,10 @@ public final class GPT<T: TrainFloat> {
     public let gradients: Buffer<T>
     /// Residual and embedding dropout probability (0 switches it off).
     public var dropout: T = 0
+    /// Per batch row, how many leading positions attend to each other in both directions (the rest
+    /// causally); empty: causal everywhere. Read by `forward`, and kept for its `backward`.
+    public var attentionPrefixes: [Int] = []
+    private var prefixes: [Int] = []
 
     private var batch = 0, time = 0
     private var activations: Activations?
@@ -169,6 +174,8 @@ public final class GPT<T: TrainFloat> {
         self.batch = batch
         self.time = time
         lastTokens = tokens
+        precondition(attentionPrefixes.isEmpty || attentionPrefixes.count == batch)
+        prefixes = attentionPrefixes
         let a = activations!, p = parameters
         let n = batch * time, c = config.width, h = config.heads, v = config.vocabulary
         let drop = training && dropout > 0
@@ -182,7 +189,8 @@ public final class GPT<T: TrainFloat> {
             K.layerNormForward(a[a.ln1[index]], a[a.ln1Mean[index]], a[a.ln1Rstd[index]], residual, p + layer.ln1w, p + layer.ln1b,
                                rows: n, channels: c)
             K.matmulForward(a[a.qkv[index]], a[a.ln1[index]], p + layer.qkvw, p + layer.qkvb, rows: n, channels: c, outChannels: 3 * c)
-            K.attentionForward(a[a.atty[index]], a[a.att[index]], a[a.qkv[index]], batch: batch, time: time, channels: c, heads: h)
+            K.attentionForward(a[a.atty[index]], a[a.att[index]], a[a.qkv[index]], batch: batch, time: time, channels: c, heads: h,
+                               prefixes: prefixes)
             K.matmulForward(a[a.attproj[index]], a[a.atty[index]], p + layer.projw, p + layer.projb, rows: n, channels: c, outChannels: c)
             if drop { K.dropoutForward(a[a.attproj[index]], a[a.attMask[index]], count: n * c, probability: dropout, random: &random) }
             K.residualForward(a[a.residual2[index]], residual, a[a.attproj[index]], count: n * c)
@@ -277,7 +285,7 @@ public final class GPT<T: TrainFloat> {
             K.matmulBackward(d[d.atty[index]], g + layer.projw, g + layer.projb, d[d.attproj[index]], a[a.atty[index]], p + layer.projw,
                              rows: n, channels: c, outChannels: c)
             K.attentionBackward(d[d.qkv[index]], scratch, d[d.atty[index]], a[a.qkv[index]], a[a.att[index]], batch: batch, time: time,
-                                channels: c, heads: h)
+                                channels: c, heads: h, prefixes: prefixes)
             K.matmulBackward(d[d.ln1[index]], g + layer.qkvw, g + layer.qkvb, d[d.qkv[index]], a[a.ln1[index]], p + layer.qkvw,
                              rows: n, channels: c, outChannels: 3 * c)
             K.layerNormBackward(dresidual, g + layer.ln1w, g + layer.ln1b, d[d.ln1[index]], residual, p + layer.ln1w,

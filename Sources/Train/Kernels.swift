@@ -215,12 +215,18 @@ public enum Kernels<T: TrainFloat> {
         }
     }
 
-    // MARK: Causal self-attention
+    // MARK: Self-attention: causal, bidirectional or prefix-LM
+
+    /// How many positions row `i` of a sequence sees: the first `prefix` positions attend to each other in
+    /// both directions, each later one to the prefix and the positions before it (prefix 0: causal;
+    /// prefix = time: bidirectional).
+    @inline(__always) static func visible(_ i: Int, prefix: Int, time: Int) -> Int { max(i + 1, min(prefix, time)) }
 
     /// input: [B, T, 3C] (query, key, value, each with H heads of C/H); out: [B, T, C];
-    /// att: [B, H, T, T] the softmaxed weights (kept for backward; above the diagonal 0).
+    /// att: [B, H, T, T] the softmaxed weights (kept for backward; 0 where a row may not look).
+    /// `prefixes`: per batch row (empty: causal everywhere).
     public static func attentionForward(_ out: Buffer<T>, _ att: Buffer<T>, _ input: UnsafePointer<T>,
-                                        batch: Int, time: Int, channels: Int, heads: Int) {
+                                        batch: Int, time: Int, channels: Int, heads: Int, prefixes: [Int] = []) {
         let size = channels / heads, stride = 3 * channels
         let scale = 1 / T(size).squareRoot()
         for b in 0..<batch {
@@ -231,10 +237,11 @@ public enum Kernels<T: TrainFloat> {
                 // scores[T, T] = scale · Q · Kᵀ
                 T.gemm(transA: false, transB: true, m: time, n: time, k: size, alpha: scale, a: q, lda: stride,
                        b: k, ldb: stride, beta: 0, c: a, ldc: time)
+                let prefix = prefixes.isEmpty ? 0 : prefixes[b]
                 for i in 0..<time {
-                    let row = a + i * time
-                    T.softmax(row, count: i + 1)
-                    for j in (i + 1)..<time { row[j] = 0 }
+                    let row = a + i * time, seen = visible(i, prefix: prefix, time: time)
+                    T.softmax(row, count: seen)
+                    for j in seen..<time { row[j] = 0 }
                 }
                 // out[T, size] = att · V
                 T.gemm(transA: false, transB: false, m: time, n: size, k: time, alpha: 1, a: a, lda: time,
@@ -245,7 +252,7 @@ public enum Kernels<T: TrainFloat> {
 
     /// dinput: [B, T, 3C] (added into); scratch: [T, T].
     public static func attentionBackward(_ dinput: Buffer<T>, _ scratch: Buffer<T>, _ dout: UnsafePointer<T>, _ input: UnsafePointer<T>,
-                                         _ att: UnsafePointer<T>, batch: Int, time: Int, channels: Int, heads: Int) {
+                                         _ att: UnsafePointer<T>, batch: Int, time: Int, channels: Int, heads: Int, prefixes: [Int] = []) {
         let size = channels / heads, stride = 3 * channels
         let scale = 1 / T(size).squareRoot()
         for b in 0..<batch {
@@ -262,12 +269,13 @@ public enum Kernels<T: TrainFloat> {
                 T.gemm(transA: true, transB: false, m: time, n: size, k: time, alpha: 1, a: a, lda: time,
                        b: dy, ldb: channels, beta: 1, c: dv, ldc: stride)
                 // Softmax backward, in place: dScore_ij = att_ij (dAtt_ij − Σ_k att_ik dAtt_ik), times the scale.
+                let prefix = prefixes.isEmpty ? 0 : prefixes[b]
                 for i in 0..<time {
-                    let row = a + i * time, drow = scratch + i * time
+                    let row = a + i * time, drow = scratch + i * time, seen = visible(i, prefix: prefix, time: time)
                     var dot: T = 0
-                    for j in 0...i { dot += row[j] * drow[j] }
-                    for j in 0...i { drow[j] = row[j] * (drow[j] - dot) * scale }
-                    for j in (i + 1)..<time { drow[j] = 0 }
+                    for j in 0..<seen { dot += row[j] * drow[j] }
+                    for j in 0..<seen { drow[j] = row[j] * (drow[j] - dot) * scale }
+                    for j in seen..<time { drow[j] = 0 }
                 }
                 // dQ += dScore · K ; dK += dScoreᵀ · Q
                 T.gemm(transA: false, transB: false, m: time, n: size, k: time, alpha: 1, a: scratch, lda: time,
@@ -317,25 +325,34 @@ public enum Kernels<T: TrainFloat> {
 
     // MARK: Output: softmax and cross-entropy
 
-    /// probs = softmax(logits) per row; returns the mean of −log probs[target] over the rows.
+    /// probs = softmax(logits) per row; returns the mean of −log probs[target] over the rows whose target
+    /// is not negative (a negative target: no loss at that position; 0 when no row has one).
     public static func crossEntropyForward(_ probs: Buffer<T>, _ logits: UnsafePointer<T>, _ targets: UnsafePointer<Int32>,
                                            rows: Int, vocabulary: Int) -> T {
-        var total: T = 0
-        for row in 0..<rows {
+        var total: T = 0, counted = 0
+        for row in 0..<rows where targets[row] >= 0 {
             let x = logits + row * vocabulary, p = probs + row * vocabulary
             p.update(from: x, count: vocabulary)
             T.softmax(p, count: vocabulary)
             total -= T.logarithm(max(p[Int(targets[row])], T.leastNormalMagnitude))
+            counted += 1
         }
-        return total / T(rows)
+        return counted > 0 ? total / T(counted) : 0
     }
 
-    /// dlogits = (probs − one-hot(target)) / rows (the gradient of the mean loss), written in place of probs.
+    /// dlogits = (probs − one-hot(target)) / counted rows (the gradient of the mean loss), written in place
+    /// of probs; 0 for the rows without a target.
     public static func crossEntropyBackward(_ dlogits: Buffer<T>, _ probs: UnsafePointer<T>, _ targets: UnsafePointer<Int32>,
                                             rows: Int, vocabulary: Int) {
-        let scale = 1 / T(rows)
+        var counted = 0
+        for row in 0..<rows where targets[row] >= 0 { counted += 1 }
+        let scale = 1 / T(max(counted, 1))
         for row in 0..<rows {
             let p = probs + row * vocabulary, d = dlogits + row * vocabulary
+            guard targets[row] >= 0 else {
+                d.update(repeating: 0, count: vocabulary)
+                continue
+            }
             for v in 0..<vocabulary { d[v] = p[v] * scale }
             d[Int(targets[row])] -= scale
         }

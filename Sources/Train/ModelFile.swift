@@ -12,6 +12,8 @@ public struct ModelFile: Sendable {
     /// The classifier's labels and head ([labels × width] weights, then [labels] biases), when fine-tuned.
     public var labels: [String]?
     public var head: [Float]?
+    /// What the language model was trained to predict (files from before objectives existed: causal).
+    public var objective: Objective
 
     public static let format = "curate-model/1"
 
@@ -20,9 +22,12 @@ public struct ModelFile: Sendable {
         var config: GPTConfig
         var merges: [[Int32]]
         var labels: [String]?
+        var objective: Objective?
     }
 
-    public init(config: GPTConfig, tokenizer: BPETokenizer, parameters: [Float], labels: [String]? = nil, head: [Float]? = nil) {
+    public init(config: GPTConfig, tokenizer: BPETokenizer, parameters: [Float], labels: [String]? = nil, head: [Float]? = nil,
+                objective: Objective = .causal) {
+        self.objective = objective
         self.config = config
         self.tokenizer = tokenizer
         self.parameters = parameters
@@ -30,16 +35,17 @@ public struct ModelFile: Sendable {
         self.head = head
     }
 
-    public init(model: GPT<Float>, tokenizer: BPETokenizer, labels: [String]? = nil, head: [Float]? = nil) {
+    public init(model: GPT<Float>, tokenizer: BPETokenizer, labels: [String]? = nil, head: [Float]? = nil, objective: Objective = .causal) {
         self.init(config: model.config, tokenizer: tokenizer,
-                  parameters: Array(UnsafeBufferPointer(start: model.parameters, count: model.layout.count)), labels: labels, head: head)
+                  parameters: Array(UnsafeBufferPointer(start: model.parameters, count: model.layout.count)), labels: labels, head: head,
+                  objective: objective)
     }
 
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(Header(format: Self.format, config: config, merges: tokenizer.merges.map { [$0.0, $0.1] },
-                                             labels: labels))
+                                             labels: labels, objective: objective == .causal ? nil : objective))
         data.append(0x0A)
         parameters.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
         head?.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
@@ -75,8 +81,11 @@ public struct ModelFile: Sendable {
             guard pair.count == 2 else { throw TrainError("\(file): a tokenizer merge is not a pair") }
             return (pair[0], pair[1])
         })
-        guard tokenizer.vocabularySize + 1 == header.config.vocabulary else {
-            throw TrainError("\(file): the tokenizer has \(tokenizer.vocabularySize) tokens, the model \(header.config.vocabulary - 1)")
+        let objective = header.objective ?? .causal
+        let examples = ObjectiveExamples(objective: objective, context: header.config.context, separator: Int32(tokenizer.vocabularySize))
+        guard examples.vocabulary == header.config.vocabulary else {
+            throw TrainError("\(file): the tokenizer has \(tokenizer.vocabularySize) tokens and the \(objective.rawValue) objective "
+                             + "\(examples.specialTokens + 1) more, the model \(header.config.vocabulary)")
         }
         let count = ParameterLayout(header.config).count
         let headCount = header.labels.map { $0.count * (header.config.width + 1) } ?? 0
@@ -86,7 +95,12 @@ public struct ModelFile: Sendable {
         }
         let values = floats.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         return ModelFile(config: header.config, tokenizer: tokenizer, parameters: Array(values[..<count]), labels: header.labels,
-                         head: header.labels == nil ? nil : Array(values[count...]))
+                         head: header.labels == nil ? nil : Array(values[count...]), objective: objective)
+    }
+
+    /// How examples of this model's objective are built.
+    public var examples: ObjectiveExamples {
+        ObjectiveExamples(objective: objective, context: config.context, separator: Int32(tokenizer.vocabularySize))
     }
 
     /// A GPT holding these weights.

@@ -8,6 +8,8 @@ public struct TrainConfig: Sendable, Equatable, Codable {
     public var heads = 4
     public var width = 128
     public var context = 128
+    /// What the model learns to predict: causal (next token), masked (BERT) or span (T5's span corruption).
+    public var objective = Objective.causal
     // Data.
     public var batch = 8
     /// Vocabulary of the tokenizer trained when none is given.
@@ -43,7 +45,7 @@ public struct TrainConfig: Sendable, Equatable, Codable {
         let keys = try reader.keys(try reader.root(yaml), path: nil, allowed: [
             "layers", "heads", "width", "context", "batch", "vocabulary", "hold_out_every", "steps", "learning_rate", "warmup",
             "min_learning_rate", "weight_decay", "beta1", "beta2", "dropout", "clip", "eval_interval", "eval_batches", "patience",
-            "seed", "threads",
+            "seed", "threads", "objective",
         ])
         func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? { try keys[key].map { try reader.integer($0, key, range: range) } }
         func number(_ key: String, _ range: ClosedRange<Double>) throws -> Double? {
@@ -74,6 +76,14 @@ public struct TrainConfig: Sendable, Equatable, Codable {
         if let value = try integer("patience", 1...100_000) { patience = value }
         if let value = try integer("seed", 0...Int.max) { seed = UInt64(value) }
         if let value = try integer("threads", 1...256) { threads = value }
+        if let node = keys["objective"] {
+            let name = try reader.string(node, "objective")
+            guard let value = Objective(rawValue: name) else {
+                throw ConfigError(source: source, key: "objective", message: "unknown objective '\(name)'",
+                                  hint: "one of " + Objective.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            objective = value
+        }
         do {
             try check()
         } catch let error as TrainError {

@@ -25,6 +25,8 @@ struct TrainState: Codable, Equatable {
     var epoch = 0
     var random: SplitMix
     var dropoutRandom: SplitMix
+    /// Which tokens the masked and span objectives corrupt (absent for causal runs).
+    var corruptionRandom: SplitMix?
     var bestValidation: Double?
     var firstValidation: Double?
     var evaluationsSinceBest = 0
@@ -46,6 +48,7 @@ public final class Trainer {
     var optimizer: AdamW
     var state: TrainState
     let schedule: LearningRateSchedule
+    let examples: ObjectiveExamples
     var metrics: [MetricsRow] = []
 
     public static let checkpointName = "checkpoint.bin"
@@ -53,13 +56,15 @@ public final class Trainer {
     public static let bestModelName = "best.ckpt"
 
     public init(config: TrainConfig, corpus: TokenCorpus, tokenizer: BPETokenizer, directory: String, console: Console, resume: Bool) throws {
-        let vocabulary = tokenizer.vocabularySize + 1 // the separator token ends every document
         try config.check()
-        let tokensPerBatch = config.batch * config.context + 1
+        // The separator token ends every document; the objective's special tokens follow it.
+        examples = ObjectiveExamples(objective: config.objective, context: config.context, separator: Int32(tokenizer.vocabularySize))
+        let vocabulary = examples.vocabulary
+        let tokensPerBatch = (config.batch - 1) * examples.sourceLength + examples.rowSpan
         guard corpus.train.count >= tokensPerBatch else {
             throw TrainError("the training text has \(corpus.train.count) tokens, fewer than one batch (\(tokensPerBatch)): lower batch or context")
         }
-        guard corpus.validation.count > config.context else {
+        guard corpus.validation.count >= examples.rowSpan else {
             throw TrainError("the validation text has \(corpus.validation.count) tokens: fewer than one context (\(config.context))")
         }
         self.config = config
@@ -84,44 +89,33 @@ public final class Trainer {
             var random = SplitMix(seed: config.seed)
             model.initialize(random: &random)
             state = TrainState(random: random, dropoutRandom: SplitMix(seed: config.seed ^ 0xD209))
+            if config.objective != .causal { state.corruptionRandom = SplitMix(seed: config.seed ^ 0xC022) }
         }
+        model.attentionPrefixes = examples.prefixes(rows: config.batch)
     }
 
-    /// The next training batch: `batch` rows of `context + 1` consecutive tokens from the stream,
-    /// wrapping to the start (a new epoch) at its end.
+    /// The next training batch: `batch` rows of consecutive windows of the stream (for causal, `context + 1`
+    /// tokens advancing by `context`), starting again (a new epoch) at its end.
     func nextBatch() -> (inputs: [Int32], targets: [Int32]) {
-        let b = config.batch, t = config.context
-        if state.position + b * t + 1 > corpus.train.count {
-            state.position = 0
-            state.epoch += 1
-        }
-        var inputs = [Int32](), targets = [Int32]()
-        inputs.reserveCapacity(b * t)
-        targets.reserveCapacity(b * t)
-        for row in 0..<b {
-            let start = state.position + row * t
-            inputs.append(contentsOf: corpus.train[start..<(start + t)])
-            targets.append(contentsOf: corpus.train[(start + 1)..<(start + t + 1)])
-        }
-        state.position += b * t
-        return (inputs, targets)
+        var random = state.corruptionRandom ?? SplitMix(seed: 0)
+        let batch = examples.batch(corpus.train, start: state.position, rows: config.batch, random: &random)
+        if state.corruptionRandom != nil { state.corruptionRandom = random }
+        if batch.wrapped { state.epoch += 1 }
+        state.position = batch.next
+        return (batch.inputs, batch.targets)
     }
 
-    /// Mean loss over the fixed validation batches (the start of the validation stream, wrapping).
+    /// Mean loss over the fixed validation batches (the start of the validation stream, wrapping; the
+    /// same corruption every time).
     public func validationLoss() -> Double {
-        let b = config.batch, t = config.context, stream = corpus.validation
         var total = 0.0
         var position = 0
-        var unused = SplitMix(seed: 0)
+        var unused = SplitMix(seed: 0), corruption = SplitMix(seed: config.seed ^ 0x7A1)
         for _ in 0..<config.evalBatches {
-            var inputs = [Int32](), targets = [Int32]()
-            for _ in 0..<b {
-                if position + t + 1 > stream.count { position = 0 }
-                inputs.append(contentsOf: stream[position..<(position + t)])
-                targets.append(contentsOf: stream[(position + 1)..<(position + t + 1)])
-                position += t
-            }
-            total += Double(model.forward(tokens: inputs, targets: targets, batch: b, time: t, training: false, random: &unused)!)
+            let batch = examples.batch(corpus.validation, start: position, rows: config.batch, eachRow: true, random: &corruption)
+            position = batch.next
+            total += Double(model.forward(tokens: batch.inputs, targets: batch.targets, batch: config.batch, time: config.context,
+                                         training: false, random: &unused)!)
         }
         return total / Double(config.evalBatches)
     }
@@ -164,7 +158,7 @@ public final class Trainer {
                 } else {
                     state.bestValidation = validation
                     state.evaluationsSinceBest = 0
-                    try ModelFile(model: model, tokenizer: tokenizer).write(to: directory + "/" + Self.bestModelName)
+                    try ModelFile(model: model, tokenizer: tokenizer, objective: config.objective).write(to: directory + "/" + Self.bestModelName)
                     CrashPoint.reached("best-model")
                 }
                 metrics.append(row)

@@ -8,7 +8,7 @@ import Train
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Perplexity and bits per byte of a trained model on any text; BLEU and ROUGE-L of its continuations.",
+        abstract: "Perplexity and bits per byte of a trained model on any text (masked-token accuracy and pseudo-perplexity, or span loss, for the other objectives); BLEU and ROUGE-L of its continuations.",
         discussion: """
             --data is an export directory, a JSON-lines file (.jsonl, .jsonl.zst), a .tsv file with a text column, \
             or a .txt file (one document). Perplexity is per token of the model's tokenizer; bits per byte \
@@ -17,6 +17,11 @@ struct EvalCommand: ParsableCommand {
             --prompt-tokens tokens, greedily, for --continue-tokens tokens, and scores the continuations \
             against the true text with corpus BLEU (sacrebleu's zh tokenization: CJK characters one by \
             one, 13a for the rest) and ROUGE-L F1 (characters for CJK, words for the rest).
+
+            A model trained with --objective masked is measured by masked-token accuracy (BERT's corruption \
+            of each context window, a fixed seed) and pseudo-perplexity (each token masked in turn, Salazar et \
+            al. 2020); one trained with --objective span by its span loss (nats per target token of T5's span \
+            corruption, a fixed seed). Continuations need a causal model.
 
             Example: curate eval --model run/best.ckpt --data samples/task/test.tsv --generate 20
             """)
@@ -47,6 +52,13 @@ struct EvalCommand: ParsableCommand {
         let file = try ModelFile.read(from: model)
         let documents = try EvalData.read(data)
         let console = global.makeConsole()
+        if file.objective != .causal {
+            guard generate == 0 else {
+                throw TrainError("\(model): a \(file.objective.rawValue)-objective model does not continue text: --generate needs a causal model")
+            }
+            try runObjective(file: file, documents: documents, console: console)
+            return
+        }
         var meter = ProgressMeter(stage: "eval", total: Int64(documents.count), measure: .documents)
         let started = DispatchTime.now()
         let texts = documents.map { Array($0.text.utf8) }
@@ -81,6 +93,65 @@ struct EvalCommand: ParsableCommand {
                 Output.line("             true text \(example.reference.debugDescription)")
             }
         }
+    }
+}
+
+extension EvalCommand {
+    /// A masked or span model: its objective's measures.
+    func runObjective(file: ModelFile, documents: [LabelledExample], console: Console) throws {
+        var meter: ProgressMeter?
+        let started = DispatchTime.now()
+        let measures = ObjectiveEvaluation.measure(documents.map { Array($0.text.utf8) }, file: file) { done, windows in
+            if meter == nil { meter = ProgressMeter(stage: "eval", total: Int64(windows), measure: .documents) }
+            meter!.update(done: Int64(done), documents: Int64(done), bytes: 0)
+            if meter!.due { console.progress(meter!.line) }
+        }
+        console.clearProgress()
+        let report = ObjectiveEvalReport(model: model, data: data, documents: documents.count, measures: measures,
+                                         seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+        if global.json {
+            try Output.json(report)
+            return
+        }
+        guard !global.quiet else { return }
+        var line = "eval    \(Formatting.count(report.documents)) documents, \(Formatting.count(measures.windows)) windows (\(file.objective.rawValue)): "
+        if let accuracy = measures.maskedAccuracy, let pseudo = measures.pseudoPerplexity {
+            line += "masked-token accuracy \(Formatting.decimal(accuracy * 100, places: 1))% of \(Formatting.count(measures.maskedTokens ?? 0)), "
+                + "pseudo-perplexity \(Formatting.decimal(pseudo, places: 2)) per token"
+        }
+        if let loss = measures.spanLoss {
+            line += "span loss \(Formatting.decimal(loss, places: 4)) nats per target token over \(Formatting.count(measures.spanTokens ?? 0))"
+        }
+        Output.line(line + " (\(Formatting.duration(report.seconds)))")
+    }
+}
+
+/// `curate eval --json` for a masked or span model.
+struct ObjectiveEvalReport: Codable {
+    var model: String
+    var data: String
+    var documents: Int
+    var objective: String
+    var windows: Int
+    var maskedAccuracy: Double?
+    var maskedTokens: Int?
+    var pseudoPerplexity: Double?
+    var spanLoss: Double?
+    var spanTokens: Int?
+    var seconds: Double
+
+    init(model: String, data: String, documents: Int, measures: ObjectiveMeasures, seconds: Double) {
+        self.model = model
+        self.data = data
+        self.documents = documents
+        objective = measures.objective.rawValue
+        windows = measures.windows
+        maskedAccuracy = measures.maskedAccuracy
+        maskedTokens = measures.maskedTokens
+        pseudoPerplexity = measures.pseudoPerplexity
+        spanLoss = measures.spanLoss
+        spanTokens = measures.spanTokens
+        self.seconds = seconds
     }
 }
 

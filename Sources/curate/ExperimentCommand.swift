@@ -208,7 +208,7 @@ final class ExperimentRunner {
 
     /// arms/NAME, or arms/NAME/seed-N when the experiment has several seeds.
     func directory(_ arm: ExperimentConfig.ArmSpec, seed: UInt64) -> String {
-        config.out + "/arms/" + arm.name + (config.seeds.count > 1 ? "/seed-\(seed)" : "")
+        config.out + "/arms/" + arm.name.replacingOccurrences(of: "/", with: "-") + (config.seeds.count > 1 ? "/seed-\(seed)" : "")
     }
 
     func result(_ arm: ExperimentConfig.ArmSpec, seed: UInt64) -> ArmResult? {
@@ -227,6 +227,7 @@ final class ExperimentRunner {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var settings = self.settings
         settings.seed = seed
+        if let objective = arm.objective { settings.objective = objective }
         let documents = selection(arm, seed: seed)
         try Self.writeJSONL(documents, to: directory + "/data.jsonl")
         let corpus = try TokenCorpus.load(shards: directory + "/data.jsonl", validation: config.out + "/validation.jsonl", tokenizer: tokenizer,
@@ -248,7 +249,15 @@ final class ExperimentRunner {
         }
         let model = try ModelFile.read(from: directory + "/run")
         var clean = TextLoss()
-        for loss in try Evaluator.measure(validation.map { Array($0.text.utf8) }, file: model, threads: global.threadCount) { clean.add(loss) }
+        if model.objective == .causal {
+            for loss in try Evaluator.measure(validation.map { Array($0.text.utf8) }, file: model, threads: global.threadCount) { clean.add(loss) }
+        } else {
+            // The objective's own loss (pseudo-log-likelihood or span loss): it compares arms of one objective only.
+            let measures = ObjectiveEvaluation.measure(validation.map { Array($0.text.utf8) }, file: model)
+            clean.tokens = measures.predictedTokens
+            clean.nats = measures.nats
+            clean.bytes = measures.bytes
+        }
         var result = ArmResult(arm: arm.name, seed: seed, documents: documents.count, dataTokens: corpus.train.count, steps: summary.steps,
                                tokens: summary.tokens, firstValidationLoss: summary.firstValidationLoss ?? .nan,
                                bestValidationLoss: summary.bestValidationLoss ?? .nan, finalValidationLoss: curve.last?[1] ?? .nan,

@@ -30,28 +30,39 @@ struct ExperimentConfig {
         }
     }
 
-    /// An arm to run: a selection and order, over the ranking by one score (`kind@score`, e.g.
-    /// `top-quality@combined`; without `@`, the experiment's `score`).
+    /// An arm to run: a selection and order, over the ranking by one score, trained with one objective
+    /// (`kind[@score][/objective]`, e.g. `top-quality@combined/masked`; without `@`, the experiment's
+    /// `score`; without `/`, the objective of the train settings).
     struct ArmSpec: Equatable {
         var kind: Arm
         var score: String?
+        var objective: Objective?
 
-        var name: String { kind.rawValue + (score.map { "@" + $0 } ?? "") }
-        var summary: String { kind.summary + (score.map { ", ranked by \($0)" } ?? "") }
+        var name: String { kind.rawValue + (score.map { "@" + $0 } ?? "") + (objective.map { "/" + $0.rawValue } ?? "") }
+        var summary: String {
+            kind.summary + (score.map { ", ranked by \($0)" } ?? "") + (objective.map { ", \($0.rawValue) objective" } ?? "")
+        }
 
-        init(kind: Arm, score: String? = nil) {
+        init(kind: Arm, score: String? = nil, objective: Objective? = nil) {
             self.kind = kind
             self.score = score
+            self.objective = objective
         }
 
         init?(_ text: String) {
-            let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+            let training = text.split(separator: "/", maxSplits: 1).map(String.init)
+            var objective: Objective?
+            if training.count == 2 {
+                guard let named = Objective(rawValue: training[1]) else { return nil }
+                objective = named
+            }
+            let parts = training[0].split(separator: "@", maxSplits: 1).map(String.init)
             guard let kind = Arm(rawValue: parts[0]) else { return nil }
             if parts.count == 2 {
                 guard QualityMetric(rawValue: parts[1]) != nil else { return nil }
-                self.init(kind: kind, score: parts[1])
+                self.init(kind: kind, score: parts[1], objective: objective)
             } else {
-                self.init(kind: kind)
+                self.init(kind: kind, objective: objective)
             }
         }
     }
@@ -111,7 +122,8 @@ struct ExperimentConfig {
             config.arms = try reader.strings(node, "arms").map { name in
                 guard let arm = ArmSpec(name) else {
                     throw reader.fail("arms", "unknown arm '\(name)' (known: \(Arm.allCases.map(\.rawValue).joined(separator: ", ")), "
-                                      + "each optionally @score: \(QualityMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+                                      + "each optionally @score: \(QualityMetric.allCases.map(\.rawValue).joined(separator: ", ")), "
+                                      + "and /objective: \(Objective.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 return arm
             }

@@ -83,6 +83,9 @@ struct PerplexityRun {
         do {
             let path = ModelFile.resolve(model)
             let file = try ModelFile.read(from: path)
+            guard file.objective == .causal else {
+                throw TrainError("\(path): a \(file.objective.rawValue)-objective model gives no per-token perplexity: score --model needs a causal model")
+            }
             let shape = file.config
             let modelID = try PerplexityScorer.register(
                 kind: "gpt", order: nil, tokenizer: "bpe \(file.tokenizer.vocabularySize)", paths: [path],

@@ -84,6 +84,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Override the number of steps.", valueName: "n"))
     var steps: Int?
 
+    @Option(name: .long, help: ArgumentHelp("What the model learns: causal (next token, default), masked (BERT) or span (T5's span corruption).",
+                                            valueName: "objective"))
+    var objective: Objective?
+
     @Flag(name: .long, help: "Continue the run in --out from its checkpoint.")
     var resume = false
 
@@ -97,6 +101,7 @@ struct TrainCommand: ParsableCommand {
             if settings.warmup >= steps { settings.warmup = steps / 10 } // a short run keeps a tenth for warmup
         }
         if let threads = global.threads { settings.threads = threads }
+        if let objective { settings.objective = objective }
         try settings.check()
         let console = global.makeConsole()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -119,7 +124,8 @@ struct TrainCommand: ParsableCommand {
         if !global.quiet && !global.json {
             Output.line("train   \(Formatting.count(corpus.trainDocuments)) documents, \(Formatting.count(corpus.train.count)) tokens "
                         + "(\(order.rawValue)); validation \(Formatting.count(corpus.validationDocuments)) documents, "
-                        + "\(Formatting.count(corpus.validation.count)) tokens; \(Formatting.count(trainer.model.layout.count)) parameters")
+                        + "\(Formatting.count(corpus.validation.count)) tokens; \(Formatting.count(trainer.model.layout.count)) parameters"
+                        + (settings.objective == .causal ? "" : "; \(settings.objective.rawValue) objective"))
         }
         let summary = try trainer.run()
         if global.json {
@@ -137,3 +143,4 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension DataOrder: ExpressibleByArgument {}
+extension Objective: ExpressibleByArgument {}

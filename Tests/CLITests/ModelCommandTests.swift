@@ -93,6 +93,73 @@ import Train
         #expect(odd.status != 0 && odd.stderr.contains("\"spam\""))
     }
 
+    /// The masked (BERT) and span (T5) objectives: they train on the samples' export with falling
+    /// validation loss, eval reports their own measures, a masked model fine-tunes well past the majority
+    /// class, and an experiment arm can name the objective.
+    @Test func maskedAndSpanObjectivesTrainEvaluateAndFineTune() throws {
+        let scratch = Scratch()
+        let runner = scratch.runner
+        try Self.prepare(scratch)
+        let longer = Self.tiny.replacingOccurrences(of: "steps: 30", with: "steps: 120").replacingOccurrences(of: "eval_interval: 10", with: "eval_interval: 40")
+        scratch.write("masked.yaml", longer + "objective: masked\n")
+        scratch.write("causal.yaml", longer)
+        let masked = try runner.run(["train", "--shards", "out", "--config", "masked.yaml", "--out", "masked", "--json"])
+        let span = try runner.run(["train", "--shards", "out", "--config", "causal.yaml", "--objective", "span", "--out", "span", "--json"])
+        #expect(masked.status == 0 && span.status == 0, "\(masked.stderr) \(span.stderr)")
+        for result in [masked, span] {
+            let summary = try Self.json(result.stdout)
+            let first = try #require(summary["firstValidationLoss"] as? Double), best = try #require(summary["bestValidationLoss"] as? Double)
+            #expect(best < first - 0.3, "validation loss \(first) → \(best)")
+        }
+        let data = Self.root + "/samples/task/val.tsv"
+        let maskedEval = try runner.run(["eval", "--model", "masked", "--data", data, "--json"])
+        #expect(maskedEval.status == 0, "\(maskedEval.stderr)")
+        let measures = try Self.json(maskedEval.stdout)
+        #expect(measures["objective"] as? String == "masked")
+        let accuracy = try #require(measures["maskedAccuracy"] as? Double), pseudo = try #require(measures["pseudoPerplexity"] as? Double)
+        #expect(accuracy > 0 && accuracy < 1 && pseudo > 1 && pseudo < 1000, "\(accuracy) \(pseudo)")
+        let spanEval = try runner.run(["eval", "--model", "span/best.ckpt", "--data", data, "--json"])
+        let spanLoss = try #require(try Self.json(spanEval.stdout)["spanLoss"] as? Double)
+        #expect(spanLoss > 0 && spanLoss < log(1000.0))
+        // What needs a causal model says so.
+        let generate = try runner.run(["eval", "--model", "masked", "--data", data, "--generate", "2"])
+        #expect(generate.status != 0 && generate.stderr.contains("needs a causal model"))
+        let score = try runner.run(["score", "--metric", "perplexity", "--model", "span"])
+        #expect(score.status != 0 && score.stderr.contains("needs a causal model"))
+        // Fine-tuning from the masked model (bidirectional over each text).
+        let task = Self.root + "/samples/task"
+        let tuned = try runner.run(["finetune", "--model", "masked", "--train", task + "/train.tsv", "--val", task + "/val.tsv",
+                                    "--test", task + "/test.tsv", "--out", "ft", "--max-tokens", "32", "--epochs", "6", "--patience", "3",
+                                    "--lr", "0.001", "--threads", "1", "--json"])
+        #expect(tuned.status == 0, "\(tuned.stderr)")
+        let report = try Self.json(tuned.stdout)
+        let test = try #require(report["test"] as? [String: Any])
+        let testAccuracy = try #require(test["accuracy"] as? Double), baseline = try #require(test["majorityBaseline"] as? Double)
+        #expect(testAccuracy >= baseline + 0.10, "test accuracy \(testAccuracy) against the majority baseline \(baseline)")
+        let predicted = try runner.run(["predict", "--model", "ft", "--data", task + "/test.tsv"])
+        #expect(predicted.status == 0 && predicted.stderr.contains("accuracy"), "\(predicted.stderr)")
+        // An experiment arm trained with the masked objective.
+        scratch.write("experiment.yaml", """
+            store: curate.db
+            out: exp
+            train: tiny.yaml
+            steps: 8
+            top: 0.3
+            arms: [top-quality/masked]
+            validation: null
+            finetune: null
+            report: report.md
+
+            """)
+        let experiment = try runner.run(["experiment", "experiment.yaml", "--threads", "1"])
+        #expect(experiment.status == 0, "\(experiment.stderr)")
+        let arm = try ModelFile.read(from: scratch.path + "/exp/arms/top-quality-masked/run")
+        #expect(arm.objective == .masked)
+        scratch.write("bad.yaml", "arms: [top-quality/bert]\n")
+        let bad = try runner.run(["experiment", "bad.yaml"])
+        #expect(bad.status != 0 && bad.stderr.contains("/objective"))
+    }
+
     @Test func theExperimentRunsItsArmsAndReRunsOneAloneIdentically() throws {
         let scratch = Scratch()
         let runner = scratch.runner

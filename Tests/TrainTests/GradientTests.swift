@@ -203,6 +203,119 @@ import Testing
         #expect(classifier.probabilities == before)
     }
 
+    /// The masks of the masked and span objectives: bidirectional rows, a prefix-LM row and a causal one
+    /// in one batch.
+    @Test func attentionWithBidirectionalAndPrefixMasks() {
+        var random = SplitMix(seed: 13)
+        let b = 3, t = 5, c = 4, h = 2, prefixes = [5, 3, 0]
+        var inputs = (0..<(b * t * 3 * c)).map { _ in random.normal() }
+        func forward(_ v: [Double]) -> ([Double], [Double]) {
+            var out = [Double](repeating: 0, count: b * t * c), att = [Double](repeating: 0, count: b * h * t * t)
+            K.attentionForward(&out, &att, v, batch: b, time: t, channels: c, heads: h, prefixes: prefixes)
+            return (out, att)
+        }
+        let error = Self.check(inputs: &inputs, outputCount: b * t * c, random: &random, forward: { forward($0).0 }) { v, g in
+            let att = forward(v).1
+            var dv = [Double](repeating: 0, count: v.count), scratch = [Double](repeating: 0, count: t * t)
+            K.attentionBackward(&dv, &scratch, g, v, att, batch: b, time: t, channels: c, heads: h, prefixes: prefixes)
+            return dv
+        }
+        #expect(error < 1e-4, "attention with prefixes: \(error)")
+        // Which positions each row sees: all of a bidirectional row, the prefix and the past after a prefix.
+        let att = forward(inputs).1
+        func sees(_ row: Int, _ i: Int, _ j: Int) -> Bool { att[(row * h) * t * t + i * t + j] != 0 }
+        #expect(sees(0, 0, 4) && sees(0, 2, 3))
+        #expect(sees(1, 0, 2) && !sees(1, 0, 3) && sees(1, 3, 3) && !sees(1, 3, 4) && sees(1, 4, 4))
+        #expect(!sees(2, 0, 1) && sees(2, 1, 1))
+    }
+
+    @Test func crossEntropyIgnoresPositionsWithoutATarget() {
+        var random = SplitMix(seed: 14)
+        let targets: [Int32] = [1, -1, 2, -1]
+        var logits = (0..<12).map { _ in random.normal() }
+        let error = Self.check(inputs: &logits, outputCount: 1, random: &random, forward: { v in
+            var probs = [Double](repeating: 0, count: 12)
+            return [K.crossEntropyForward(&probs, v, targets, rows: 4, vocabulary: 3)]
+        }) { v, g in
+            var probs = [Double](repeating: 0, count: 12)
+            _ = K.crossEntropyForward(&probs, v, targets, rows: 4, vocabulary: 3)
+            var d = [Double](repeating: 1, count: 12)
+            K.crossEntropyBackward(&d, probs, targets, rows: 4, vocabulary: 3)
+            return d.map { $0 * g[0] }
+        }
+        #expect(error < 1e-4, "cross-entropy with ignored rows: \(error)")
+        // The mean is over the two rows with targets alone.
+        var probs = [Double](repeating: 0, count: 12)
+        let loss = K.crossEntropyForward(&probs, logits, targets, rows: 4, vocabulary: 3)
+        var two = [Double](repeating: 0, count: 6)
+        let alone = K.crossEntropyForward(&two, Array(logits[0..<3] + logits[6..<9]), [1, 2], rows: 2, vocabulary: 3)
+        #expect(abs(loss - alone) < 1e-12)
+    }
+
+    /// The whole model under each objective's examples: masks and ignored targets end to end.
+    @Test(arguments: [Objective.masked, .span]) func wholeModelUnderAnObjective(_ objective: Objective) {
+        let examples = ObjectiveExamples(objective: objective, context: 12, separator: 9)
+        let config = GPTConfig(vocabulary: examples.vocabulary, context: 12, layers: 1, heads: 2, width: 8)
+        let model = GPT<Double>(config: config)
+        var random = SplitMix(seed: 15)
+        model.initialize(random: &random)
+        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let stream: [Int32] = (0..<40).map { _ in Int32(random.next() % 9) }
+        let batch = examples.batch(stream, start: 0, rows: 2, random: &random)
+        model.attentionPrefixes = examples.prefixes(rows: 2)
+        func loss() -> Double { model.forward(tokens: batch.inputs, targets: batch.targets, batch: 2, time: 12, random: &random)! }
+        _ = loss()
+        model.zeroGradients()
+        model.backward()
+        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
+        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
+        let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
+        #expect(error < 1e-4, "\(objective): worst relative error \(error)")
+    }
+
+    /// A classifier over a bidirectional model: the padding after a text changes nothing, though every
+    /// position of the text sees every other.
+    @Test func bidirectionalClassifierIgnoresPadding() {
+        let config = GPTConfig(vocabulary: 11, context: 6, layers: 1, heads: 2, width: 8)
+        let model = GPT<Double>(config: config)
+        var random = SplitMix(seed: 16)
+        model.initialize(random: &random)
+        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let classifier = Classifier<Double>(gpt: model, classes: 2)
+        classifier.bidirectional = true
+        for index in 0..<classifier.headCount { classifier.head[index] = random.normal() * 0.5 }
+        let tokens: [Int32] = (0..<12).map { _ in Int32(random.next() % 11) }
+        let lengths = [6, 3], labels: [Int32] = [1, 0]
+        func loss() -> Double {
+            classifier.forward(tokens: tokens, lengths: lengths, labels: labels, batch: 2, time: 6, training: false, random: &random)!
+        }
+        _ = loss()
+        classifier.zeroGradients()
+        classifier.backward()
+        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
+        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
+        #expect(Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!) < 1e-4)
+        classifier.forward(tokens: tokens, lengths: lengths, labels: nil, batch: 2, time: 6, training: false, random: &random)
+        let before = classifier.probabilities
+        var padded = tokens
+        padded[6 + 4] = (padded[6 + 4] + 1) % 11
+        classifier.forward(tokens: padded, lengths: lengths, labels: nil, batch: 2, time: 6, training: false, random: &random)
+        #expect(classifier.probabilities == before)
+        // The first token of a text sees its last one (it would not, causally), and nothing of another row.
+        var changed = tokens
+        changed[2] = (changed[2] + 1) % 11
+        model.attentionPrefixes = [6, 3]
+        model.forward(tokens: tokens, targets: nil, batch: 2, time: 6, head: false, random: &random)
+        let first = Array(UnsafeBufferPointer(start: model.finalHidden! + 6 * 8, count: 8))
+        model.forward(tokens: changed, targets: nil, batch: 2, time: 6, head: false, random: &random)
+        let again = Array(UnsafeBufferPointer(start: model.finalHidden! + 6 * 8, count: 8))
+        #expect(first == again, "row 1 does not see row 0")
+        model.forward(tokens: tokens.enumerated().map { $0.offset == 8 ? ($0.element + 1) % 11 : $0.element }, targets: nil,
+                      batch: 2, time: 6, head: false, random: &random)
+        let seen = Array(UnsafeBufferPointer(start: model.finalHidden! + 6 * 8, count: 8))
+        #expect(seen != first, "position 0 of row 1 sees position 2")
+    }
+
     @Test func initialLossIsAboutLogVocabularyAndOneBatchCanBeLearnt() {
         let config = GPTConfig(vocabulary: 64, context: 16, layers: 2, heads: 2, width: 32)
         let model = GPT<Float>(config: config)

@@ -67,8 +67,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/run/best.ckpt"))
     }
 
-    @Test func aResumedRunContinuesBitIdentically() throws {
-        let (directory, corpus, tokenizer, config) = try Self.setup()
+    @Test(arguments: [Objective.causal, .masked, .span]) func aResumedRunContinuesBitIdentically(_ objective: Objective) throws {
+        var (directory, corpus, tokenizer, config) = try Self.setup()
+        config.objective = objective
         let straight = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/a",
                                    console: Console(quiet: true), resume: false)
         try straight.run()
@@ -111,5 +112,9 @@ import Testing
         #expect(settings == TrainConfig())
         #expect(throws: (any Error).self) { try settings.apply(yaml: "layerz: 3\n", source: "t.yaml") }
         #expect(throws: (any Error).self) { try settings.apply(yaml: "width: 30\nheads: 4\n", source: "t.yaml") }
+        #expect(throws: (any Error).self) { try settings.apply(yaml: "objective: bert\n", source: "t.yaml") }
+        var span = TrainConfig()
+        try span.apply(yaml: "objective: span\n", source: "t.yaml")
+        #expect(span.objective == .span)
     }
 }
