@@ -75,6 +75,11 @@ let package = Package(
         // The built-in trainer: byte-level BPE and a small GPT on OpenBLAS.
         .target(name: "CTrainKernels"),
         .target(name: "Train", dependencies: ["Core", "Config", "CBLAS", "CTrainKernels"]),
+        // Data-parallel training on OpenMPI (Debian: libopenmpi-dev, openmpi-bin): the calls behind a C
+        // bridge (OpenMPI's handles are macros Swift cannot import) and the Collective Train sums through.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIBridge", dependencies: ["CMPI"]),
+        .target(name: "Distributed", dependencies: ["Train", "CMPIBridge"]),
         .target(name: "Report", dependencies: ["Core", "Store"], swiftSettings: glueSettings),
         // Fuzz targets for the parsers of user bytes; a replay runner unless built with -DFUZZING (scripts/fuzz.sh).
         .executableTarget(name: "CurateFuzz", dependencies: ["Config", "Dedup", "Export", "Filters", "Ingest", "LM", "Train"],
@@ -82,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "curate",
             dependencies: [
-                "Core", "Store", "Text", "ScorePass", "Ingest", "Filters", "LM", "Overlap", "Quality", "Combined", "Dedup", "Export", "Train", "Report", "Config", "Yams",
+                "Core", "Store", "Text", "ScorePass", "Ingest", "Filters", "LM", "Overlap", "Quality", "Combined", "Dedup", "Export", "Train", "Distributed", "Report", "Config", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: glueSettings

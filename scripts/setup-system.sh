@@ -2,7 +2,7 @@
 # Installs the Debian packages curate builds against, when any is missing (Debian 12; root or sudo).
 # Safe to run repeatedly: it does nothing when everything is present.
 set -euo pipefail
-PACKAGES=(libsqlite3-dev libzstd-dev zlib1g-dev libxxhash-dev libicu-dev libopenblas-dev libssl-dev pkg-config)
+PACKAGES=(libsqlite3-dev libzstd-dev zlib1g-dev libxxhash-dev libicu-dev libopenblas-dev libssl-dev libopenmpi-dev openmpi-bin pkg-config)
 missing=()
 for package in "${PACKAGES[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

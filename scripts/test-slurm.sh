@@ -3,7 +3,8 @@
 # runs the samples pipeline once on one store, then as a 4-partition sbatch array job followed by the
 # corpus-wide phases (one array job each, each depending on the one before; no merged store), and checks
 # that the two exports are byte-identical. Then a lost partition is resubmitted alone with --resume, and
-# the pipeline runs again as 16 partitions.
+# the pipeline runs again as 16 partitions. Last, a 2-task data-parallel training job (srun with PMIx)
+# must write the same checkpoint as the same run under mpirun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -16,7 +17,7 @@ CURATE="$CURATE_BIN"
 SAMPLES="$(pwd)/samples"
 WORK=$(mktemp -d /tmp/curate-slurm-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/single" "$WORK/slurm" "$WORK/slurm16"
+mkdir -p "$WORK/single" "$WORK/slurm" "$WORK/slurm16" "$WORK/train"
 for dir in single slurm slurm16; do
     cat >"$WORK/$dir/pipeline.yaml" <<YAML
 inputs: [$SAMPLES]
@@ -76,3 +77,29 @@ JOB=$(cd "$WORK/slurm16" && "$CURATE" run pipeline.yaml --executor slurm --parti
 wait_for "$JOB" "$WORK/slurm16/pipeline.db.parts/slurm/"*export-manifest.log
 diff -r "$WORK/single/export" "$WORK/slurm16/export"
 echo "slurm test: passed (4 and 16 partitions, and a resubmitted partition, byte-identical to one store)"
+
+# Data-parallel training as a Slurm job of 2 tasks: srun starts the workers (PMIx), and the run must be
+# the one mpirun gives on this machine, byte for byte.
+cat >"$WORK/train/train.yaml" <<YAML
+layers: 2
+heads: 2
+width: 32
+context: 32
+batch: 4
+vocabulary: 300
+steps: 30
+warmup: 3
+eval_interval: 10
+eval_batches: 2
+threads: 1
+YAML
+cd "$WORK/train"
+"$CURATE" tokenizer train --shards "$SAMPLES/en/science.jsonl" --vocab 300 --out tok.json --quiet
+TRAIN=(train --shards "$SAMPLES/en/science.jsonl" --tokenizer tok.json --config train.yaml --workers 2 --quiet)
+mpirun --allow-run-as-root --oversubscribe -n 2 "$CURATE" "${TRAIN[@]}" --out local
+JOB=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --time=00:05:00 --output="$WORK/train/slurm.log" \
+    --wrap "srun --mpi=pmix -n 2 '$CURATE' ${TRAIN[*]} --out slurm")
+wait_for "$JOB" "$WORK/train/slurm.log"
+cmp local/checkpoint.bin slurm/checkpoint.bin
+cmp local/metrics.csv slurm/metrics.csv
+echo "slurm test: a 2-task training job (srun --mpi=pmix) wrote the checkpoint mpirun -n 2 writes"

@@ -49,14 +49,24 @@ public final class Trainer {
     var state: TrainState
     let schedule: LearningRateSchedule
     let examples: ObjectiveExamples
+    /// The processes of a data-parallel run (one by default); each trains on `rows` of every batch.
+    let collective: Collective
+    let rows: Int
+    var writes: Bool { collective.rank == 0 }
     var metrics: [MetricsRow] = []
 
     public static let checkpointName = "checkpoint.bin"
     /// The best validation weights, with the tokenizer: what `eval`, `score --model` and `finetune` read.
     public static let bestModelName = "best.ckpt"
 
-    public init(config: TrainConfig, corpus: TokenCorpus, tokenizer: BPETokenizer, directory: String, console: Console, resume: Bool) throws {
+    public init(config: TrainConfig, corpus: TokenCorpus, tokenizer: BPETokenizer, directory: String, console: Console, resume: Bool,
+                collective: Collective = SingleProcess()) throws {
         try config.check()
+        guard config.batch % collective.size == 0 else {
+            throw TrainError("batch \(config.batch) does not split evenly over \(collective.size) workers: make it a multiple of \(collective.size)")
+        }
+        self.collective = collective
+        rows = config.batch / collective.size
         // The separator token ends every document; the objective's special tokens follow it.
         examples = ObjectiveExamples(objective: config.objective, context: config.context, separator: Int32(tokenizer.vocabularySize))
         let vocabulary = examples.vocabulary
@@ -91,33 +101,43 @@ public final class Trainer {
             state = TrainState(random: random, dropoutRandom: SplitMix(seed: config.seed ^ 0xD209))
             if config.objective != .causal { state.corruptionRandom = SplitMix(seed: config.seed ^ 0xC022) }
         }
-        model.attentionPrefixes = examples.prefixes(rows: config.batch)
+        model.attentionPrefixes = examples.prefixes(rows: rows)
     }
 
     /// The next training batch: `batch` rows of consecutive windows of the stream (for causal, `context + 1`
-    /// tokens advancing by `context`), starting again (a new epoch) at its end.
+    /// tokens advancing by `context`), starting again (a new epoch) at its end. Every worker builds the
+    /// whole batch (the same corruption draws as one process) and keeps its own rows.
     func nextBatch() -> (inputs: [Int32], targets: [Int32]) {
         var random = state.corruptionRandom ?? SplitMix(seed: 0)
         let batch = examples.batch(corpus.train, start: state.position, rows: config.batch, random: &random)
         if state.corruptionRandom != nil { state.corruptionRandom = random }
         if batch.wrapped { state.epoch += 1 }
         state.position = batch.next
-        return (batch.inputs, batch.targets)
+        return (slice(batch.inputs), slice(batch.targets))
+    }
+
+    /// This worker's rows of a batch.
+    func slice(_ values: [Int32]) -> [Int32] {
+        guard collective.size > 1 else { return values }
+        let t = config.context
+        return Array(values[(collective.rank * rows * t)..<((collective.rank + 1) * rows * t)])
     }
 
     /// Mean loss over the fixed validation batches (the start of the validation stream, wrapping; the
-    /// same corruption every time).
-    public func validationLoss() -> Double {
+    /// same corruption every time); each worker measures its rows, and the workers' means are averaged.
+    public func validationLoss() throws -> Double {
         var total = 0.0
         var position = 0
         var unused = SplitMix(seed: 0), corruption = SplitMix(seed: config.seed ^ 0x7A1)
         for _ in 0..<config.evalBatches {
             let batch = examples.batch(corpus.validation, start: position, rows: config.batch, eachRow: true, random: &corruption)
             position = batch.next
-            total += Double(model.forward(tokens: batch.inputs, targets: batch.targets, batch: config.batch, time: config.context,
+            total += Double(model.forward(tokens: slice(batch.inputs), targets: slice(batch.targets), batch: rows, time: config.context,
                                          training: false, random: &unused)!)
         }
-        return total / Double(config.evalBatches)
+        var mean = total / Double(config.evalBatches)
+        try collective.sum(&mean, count: 1)
+        return mean / Double(collective.size)
     }
 
     /// Trains until `config.steps` (or `until`, for tests), early stopping, or the end of patience.
@@ -130,7 +150,7 @@ public final class Trainer {
         var lastLoss = metrics.last?.trainLoss ?? .nan
         let decayed = model.layout.matrices
         if state.firstValidation == nil {
-            let loss = validationLoss()
+            let loss = try validationLoss()
             state.firstValidation = loss
             metrics.append(MetricsRow(step: 0, tokens: 0, trainLoss: nil, validationLoss: loss, learningRate: schedule.rate(at: 0)))
         }
@@ -138,10 +158,10 @@ public final class Trainer {
             let (inputs, targets) = nextBatch()
             let rate = schedule.rate(at: state.step)
             model.zeroGradients()
-            let loss = model.forward(tokens: inputs, targets: targets, batch: config.batch, time: config.context, training: true,
+            var loss = model.forward(tokens: inputs, targets: targets, batch: rows, time: config.context, training: true,
                                      random: &state.dropoutRandom)!
             model.backward()
-            averageGradients()
+            try averageGradients(loss: &loss)
             AdamW.clip(model.gradients, count: model.layout.count, limit: Float(config.clip))
             optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: Float(rate),
                            weightDecay: Float(config.weightDecay), decayed: decayed)
@@ -150,7 +170,7 @@ public final class Trainer {
             lastLoss = Double(loss)
             var row = MetricsRow(step: state.step, tokens: state.tokens, trainLoss: Double(loss), validationLoss: nil, learningRate: rate)
             if state.step % config.evalInterval == 0 || state.step == config.steps {
-                let validation = validationLoss()
+                let validation = try validationLoss()
                 row.validationLoss = validation
                 if let best = state.bestValidation, validation >= best {
                     state.evaluationsSinceBest += 1
@@ -158,15 +178,19 @@ public final class Trainer {
                 } else {
                     state.bestValidation = validation
                     state.evaluationsSinceBest = 0
-                    try ModelFile(model: model, tokenizer: tokenizer, objective: config.objective).write(to: directory + "/" + Self.bestModelName)
-                    CrashPoint.reached("best-model")
+                    if writes {
+                        try ModelFile(model: model, tokenizer: tokenizer, objective: config.objective).write(to: directory + "/" + Self.bestModelName)
+                        CrashPoint.reached("best-model")
+                    }
                 }
                 metrics.append(row)
                 // metrics.csv before the checkpoint: a run killed between the two resumes from the older
                 // checkpoint and keeps only the rows up to it (the other order lost rows; found by the
                 // crash harness).
-                try writeMetrics()
-                try save(directory + "/" + Self.checkpointName)
+                if writes {
+                    try writeMetrics()
+                    try save(directory + "/" + Self.checkpointName)
+                }
             } else {
                 metrics.append(row)
             }
@@ -180,8 +204,10 @@ public final class Trainer {
                                  + "\(Formatting.count(Int(rateTokens))) tok/s  ETA \(Formatting.duration(remaining))")
             }
         }
-        try writeMetrics()
-        try save(directory + "/" + Self.checkpointName)
+        if writes {
+            try writeMetrics()
+            try save(directory + "/" + Self.checkpointName)
+        }
         console.clearProgress()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return TrainSummary(steps: state.step, tokens: state.tokens, seconds: seconds,
@@ -191,11 +217,19 @@ public final class Trainer {
                             textBytes: corpus.bytes, tokenizeSeconds: corpus.encodeSeconds)
     }
 
-    /// The one place where a data-parallel run would all-reduce the gradients (sum over workers, divided by
-    /// their number) before clipping and the update: each worker then applies the same update to the same
-    /// weights, and the run equals one with a batch as large as all workers' together (docs/train.md,
-    /// "Past one machine"). One process has nothing to average.
-    func averageGradients() {}
+    /// Data parallelism (REFERENCE §8): the workers' gradients, each the gradient of its rows' mean loss,
+    /// are summed and divided by their number (every worker has as many rows, and each row as many
+    /// predicted tokens), before clipping and the update: every worker then applies the same update to the
+    /// same weights, the update of one process with the whole batch. The logged loss is averaged too.
+    func averageGradients(loss: inout Float) throws {
+        guard collective.size > 1 else { return }
+        try collective.sum(model.gradients, count: model.layout.count)
+        let scale = 1 / Float(collective.size)
+        for index in 0..<model.layout.count { model.gradients[index] *= scale }
+        var mean = Double(loss)
+        try collective.sum(&mean, count: 1)
+        loss = Float(mean / Double(collective.size))
+    }
 
     // MARK: Files
 
@@ -211,7 +245,9 @@ public final class Trainer {
 
     func save(_ path: String) throws {
         state.adamSteps = optimizer.steps
-        var data = try JSONEncoder().encode(Header(config: config, vocabulary: model.config.vocabulary, parameters: model.layout.count, state: state))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys] // the same run, the same bytes
+        var data = try encoder.encode(Header(config: config, vocabulary: model.config.vocabulary, parameters: model.layout.count, state: state))
         data.append(0x0A)
         data.append(Data(buffer: UnsafeBufferPointer(start: model.parameters, count: model.layout.count)))
         optimizer.m.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }

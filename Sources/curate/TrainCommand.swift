@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Distributed
 import Foundation
 import Train
 
@@ -60,6 +61,10 @@ struct TrainCommand: ParsableCommand {
             run/checkpoint.bin (weights, optimizer state, data position, random state: --resume continues \
             bit-identically), run/best.ckpt (the best validation weights with the tokenizer: the model eval, score --model and finetune read) and run/tokenizer.json.
 
+            Data-parallel: `mpirun -n N curate train … --workers N` (or `srun -n N` in a Slurm job) runs N \
+            processes, each on batch / N rows of every batch, their gradients summed before each update: \
+            the same run as one process, rank 0 writing the files. Give each --threads cores / N.
+
             Example: curate train --shards out/ --config pipelines/train-tiny.yaml --out run/
             """)
 
@@ -91,9 +96,37 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Continue the run in --out from its checkpoint.")
     var resume = false
 
+    @Option(name: .long, help: ArgumentHelp("Data-parallel processes, started by mpirun -n N or srun -n N (default 1).", valueName: "n"))
+    var workers = 1
+
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if workers > 1 && !MPICollective.launched {
+            throw ValidationError("--workers \(workers) needs an MPI launcher: mpirun -n \(workers) curate train … (or srun -n \(workers) in a Slurm job)")
+        }
+    }
+
     func run() throws {
+        guard workers > 1 else { return try train(collective: SingleProcess()) }
+        let mpi = try MPICollective()
+        do {
+            guard mpi.size == workers else {
+                throw TrainError("--workers \(workers), but the launcher started \(mpi.size) process(es): give mpirun -n \(workers)")
+            }
+            try train(collective: mpi)
+        } catch {
+            // One worker's error would leave the others waiting in the next sum: end them all.
+            Console(quiet: false).error("worker \(mpi.rank): \(error)")
+            mpi.abort(code: 1)
+        }
+        mpi.finish()
+    }
+
+    func train(collective: Collective) throws {
+        var global = self.global
+        if collective.rank != 0 { global.quiet = true } // rank 0 speaks for the run
         var settings = TrainConfig()
         if let config { try settings.apply(file: config) }
         if let steps {
@@ -115,20 +148,24 @@ struct TrainCommand: ParsableCommand {
             if !global.quiet { console.write("curate: learning a \(settings.vocabulary)-token BPE tokenizer from the shards\n") }
             bpe = try BPETokenizer.train(shards: shards, vocabularySize: settings.vocabulary, sampleBytes: 100 << 20)
         }
-        try bpe.write(to: tokenizerPath)
+        if collective.rank == 0 { try bpe.write(to: tokenizerPath) }
         let corpus = try TokenCorpus.load(shards: shards, validation: val, tokenizer: bpe, holdOutEvery: settings.holdOutEvery,
                                           order: order, seed: settings.seed)
-        try (corpus.heldOut.joined(separator: "\n") + "\n").write(toFile: out + "/validation-documents.txt", atomically: true, encoding: .utf8)
+        if collective.rank == 0 {
+            try (corpus.heldOut.joined(separator: "\n") + "\n").write(toFile: out + "/validation-documents.txt", atomically: true, encoding: .utf8)
+        }
         let trainer = try Trainer(config: settings, corpus: corpus, tokenizer: bpe, directory: out, console: console,
-                                  resume: resume)
+                                  resume: resume, collective: collective)
         if !global.quiet && !global.json {
             Output.line("train   \(Formatting.count(corpus.trainDocuments)) documents, \(Formatting.count(corpus.train.count)) tokens "
                         + "(\(order.rawValue)); validation \(Formatting.count(corpus.validationDocuments)) documents, "
                         + "\(Formatting.count(corpus.validation.count)) tokens; \(Formatting.count(trainer.model.layout.count)) parameters"
-                        + (settings.objective == .causal ? "" : "; \(settings.objective.rawValue) objective"))
+                        + (settings.objective == .causal ? "" : "; \(settings.objective.rawValue) objective")
+                        + (collective.size > 1 ? "; \(collective.size) workers of \(settings.batch / collective.size) rows" : ""))
         }
         let summary = try trainer.run()
         if global.json {
+            guard collective.rank == 0 else { return }
             try Output.json(summary)
             return
         }
