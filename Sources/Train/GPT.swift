@@ -83,6 +83,9 @@ public final class GPT<T: TrainFloat> {
     private var batch = 0, time = 0
     private var activations: Activations?
 
+    /// False for a replica, which reads another model's parameters.
+    private let ownsParameters: Bool
+
     public init(config: GPTConfig) {
         self.config = config
         layout = ParameterLayout(config)
@@ -90,10 +93,23 @@ public final class GPT<T: TrainFloat> {
         parameters.initialize(repeating: 0, count: layout.count)
         gradients = .allocate(capacity: layout.count)
         gradients.initialize(repeating: 0, count: layout.count)
+        ownsParameters = true
+    }
+
+    /// A replica for another thread: it reads `model`'s parameters (the owner updates them, between
+    /// passes) and has its own gradients and activations.
+    public init(sharing model: GPT<T>) {
+        config = model.config
+        layout = model.layout
+        parameters = model.parameters
+        gradients = .allocate(capacity: layout.count)
+        gradients.initialize(repeating: 0, count: layout.count)
+        ownsParameters = false
+        dropout = model.dropout
     }
 
     deinit {
-        parameters.deallocate()
+        if ownsParameters { parameters.deallocate() }
         gradients.deallocate()
     }
 
@@ -125,11 +141,14 @@ public final class GPT<T: TrainFloat> {
         let residual2: [Int], ln2: [Int], ln2Mean: [Int], ln2Rstd: [Int], fch: [Int], fchGelu: [Int], fcproj: [Int], residual3: [Int]
         let attMask: [Int], fcMask: [Int], encodedMask: Int
         let lnf: Int, lnfMean: Int, lnfRstd: Int, logits: Int, probs: Int
+        /// One layer's attention weights, [B, H, T, T]; the layers' follow each other.
+        let attentionSize: Int
 
         init(config: GPTConfig, batch: Int, time: Int) {
             b = batch
             t = time
             let n = batch * time, c = config.width, l = config.layers, h = config.heads, v = config.vocabulary
+            attentionSize = batch * h * time * time
             var offset = 0
             func take(_ size: Int) -> Int {
                 defer { offset += size }
@@ -154,6 +173,15 @@ public final class GPT<T: TrainFloat> {
         deinit { storage.deallocate() }
 
         subscript(_ offset: Int) -> Buffer<T> { storage + offset }
+
+        /// As gradients: zeroes what backward adds into, and not what it writes over or never reads (the
+        /// attention weights, the logits and the probabilities: half of the buffer at the default shape).
+        func zeroAccumulated() {
+            guard let first = att.first else { return storage.update(repeating: 0, count: logits) }
+            storage.update(repeating: 0, count: first)
+            let end = first + att.count * attentionSize
+            (storage + end).update(repeating: 0, count: logits - end)
+        }
     }
 
     private var lastTokens: [Int32] = []
@@ -232,7 +260,7 @@ public final class GPT<T: TrainFloat> {
     /// Adds the gradients of the last forward pass's mean loss (forward must have had targets).
     public func backward() {
         guard let a = activations, let d = gradientScratch else { return }
-        d.storage.update(repeating: 0, count: d.count)
+        d.zeroAccumulated()
         let n = batch * time, c = config.width, v = config.vocabulary
         typealias K = Kernels<T>
         lastTargets.withUnsafeBufferPointer { targets in
@@ -247,7 +275,7 @@ public final class GPT<T: TrainFloat> {
     /// ([batch·time, width], from a head of the caller's: fine-tuning's classifier).
     public func backward(finalHidden dHidden: UnsafePointer<T>) {
         guard let d = gradientScratch else { return }
-        d.storage.update(repeating: 0, count: d.count)
+        d.zeroAccumulated()
         d[d.lnf].update(from: dHidden, count: batch * time * config.width)
         backwardTrunk()
     }

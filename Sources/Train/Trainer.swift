@@ -52,6 +52,9 @@ public final class Trainer {
     /// The processes of a data-parallel run (one by default); each trains on `rows` of every batch.
     let collective: Collective
     let rows: Int
+    /// With `threads` > 1: one model per thread, each on its share of this worker's rows, reading the
+    /// same parameters (`model` first). One thread: `[model]`, OpenBLAS on `threads` threads.
+    let replicas: [GPT<Float>]
     var writes: Bool { collective.rank == 0 }
     var metrics: [MetricsRow] = []
 
@@ -82,10 +85,21 @@ public final class Trainer {
         self.directory = directory
         self.console = console
         self.tokenizer = tokenizer
-        setBLASThreads(config.threads)
         model = GPT<Float>(config: GPTConfig(vocabulary: vocabulary, context: config.context, layers: config.layers,
                                              heads: config.heads, width: config.width))
         model.dropout = Float(config.dropout)
+        // Threads split the rows rather than each matrix product: this model's products are small (rows of
+        // 128 tokens, width 128), and OpenBLAS on two threads ran them 1.0–1.3× faster than on one, where
+        // two single-threaded models on half the rows each run 1.9× (docs/train.md, "Threads").
+        let threads = max(1, config.threads)
+        if threads > 1 && rows % threads == 0 {
+            setBLASThreads(1)
+            let owner = model
+            replicas = [owner] + (1..<threads).map { _ in GPT<Float>(sharing: owner) }
+        } else {
+            setBLASThreads(threads)
+            replicas = [model]
+        }
         optimizer = AdamW(count: model.layout.count)
         optimizer.beta1 = Float(config.beta1)
         optimizer.beta2 = Float(config.beta2)
@@ -101,7 +115,7 @@ public final class Trainer {
             state = TrainState(random: random, dropoutRandom: SplitMix(seed: config.seed ^ 0xD209))
             if config.objective != .causal { state.corruptionRandom = SplitMix(seed: config.seed ^ 0xC022) }
         }
-        model.attentionPrefixes = examples.prefixes(rows: rows)
+        for replica in replicas { replica.attentionPrefixes = examples.prefixes(rows: rows / replicas.count) }
     }
 
     /// The next training batch: `batch` rows of consecutive windows of the stream (for causal, `context + 1`
@@ -128,16 +142,54 @@ public final class Trainer {
     public func validationLoss() throws -> Double {
         var total = 0.0
         var position = 0
-        var unused = SplitMix(seed: 0), corruption = SplitMix(seed: config.seed ^ 0x7A1)
+        var corruption = SplitMix(seed: config.seed ^ 0x7A1)
         for _ in 0..<config.evalBatches {
             let batch = examples.batch(corpus.validation, start: position, rows: config.batch, eachRow: true, random: &corruption)
             position = batch.next
-            total += Double(model.forward(tokens: slice(batch.inputs), targets: slice(batch.targets), batch: rows, time: config.context,
-                                         training: false, random: &unused)!)
+            total += Double(pass(inputs: slice(batch.inputs), targets: slice(batch.targets), training: false, backward: false))
         }
         var mean = total / Double(config.evalBatches)
         try collective.sum(&mean, count: 1)
         return mean / Double(collective.size)
+    }
+
+    /// Forward (and backward) over this worker's rows: the mean loss, and in `model.gradients` the gradient
+    /// of the mean loss. With replicas, each thread takes an equal share of the rows; their gradients are
+    /// added in replica order (the same sum every run) and divided by their number.
+    func pass(inputs: [Int32], targets: [Int32], training: Bool, backward: Bool) -> Float {
+        let t = config.context
+        guard replicas.count > 1 else {
+            if backward { model.zeroGradients() }
+            var random = training ? state.dropoutRandom : SplitMix(seed: 0)
+            let loss = model.forward(tokens: inputs, targets: targets, batch: rows, time: t, training: training, random: &random)!
+            if training { state.dropoutRandom = random }
+            if backward { model.backward() }
+            return loss
+        }
+        let parts = replicas.count, share = rows / parts
+        // Each replica's dropout masks from its own stream, seeded from the run's.
+        let seeds = (0..<parts).map { _ in training ? state.dropoutRandom.next() : 0 }
+        let losses = SendableBuffer(UnsafeMutableBufferPointer<Float>.allocate(capacity: parts))
+        defer { losses.buffer.deallocate() }
+        let work = ReplicaWork(replicas: replicas, inputs: inputs, targets: targets)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let replica = work.replicas[part]
+            let range = (part * share * t)..<((part + 1) * share * t)
+            var random = SplitMix(seed: seeds[part])
+            if backward { replica.zeroGradients() }
+            losses.buffer[part] = replica.forward(tokens: Array(work.inputs[range]), targets: Array(work.targets[range]), batch: share,
+                                                  time: t, training: training, random: &random)!
+            if backward { replica.backward() }
+        }
+        if backward {
+            let count = model.layout.count, gradients = model.gradients, scale = 1 / Float(parts)
+            for replica in replicas.dropFirst() {
+                let other = replica.gradients
+                for index in 0..<count { gradients[index] += other[index] }
+            }
+            for index in 0..<count { gradients[index] *= scale }
+        }
+        return losses.buffer.reduce(0, +) / Float(parts)
     }
 
     /// Trains until `config.steps` (or `until`, for tests), early stopping, or the end of patience.
@@ -157,10 +209,7 @@ public final class Trainer {
         while state.step < last && !state.stopped {
             let (inputs, targets) = nextBatch()
             let rate = schedule.rate(at: state.step)
-            model.zeroGradients()
-            var loss = model.forward(tokens: inputs, targets: targets, batch: rows, time: config.context, training: true,
-                                     random: &state.dropoutRandom)!
-            model.backward()
+            var loss = pass(inputs: inputs, targets: targets, training: true, backward: true)
             try averageGradients(loss: &loss)
             AdamW.clip(model.gradients, count: model.layout.count, limit: Float(config.clip))
             optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: Float(rate),
@@ -295,6 +344,14 @@ public final class Trainer {
 
     /// The parameters, for tests.
     public var parameterValues: [Float] { Array(UnsafeBufferPointer(start: model.parameters, count: model.layout.count)) }
+}
+
+/// What the threads of `Trainer.pass` share: each touches only its own replica (which reads the shared
+/// parameters, written by no one during the pass) and its own rows.
+private struct ReplicaWork: @unchecked Sendable {
+    let replicas: [GPT<Float>]
+    let inputs: [Int32]
+    let targets: [Int32]
 }
 
 /// One line of metrics.csv.

@@ -94,6 +94,40 @@ import Testing
         }
     }
 
+    /// Two threads split each batch's rows between two replicas of the model: the same training up to
+    /// float32 summation order, and bit-identical from run to run and across a resume.
+    @Test func twoThreadsSplitTheRowsAndResumeBitIdentically() throws {
+        var (directory, corpus, tokenizer, config) = try Self.setup()
+        config.dropout = 0
+        var one = config
+        one.threads = 1
+        config.threads = 2
+        let single = try Trainer(config: one, corpus: corpus, tokenizer: tokenizer, directory: directory + "/one", console: Console(quiet: true),
+                                 resume: false)
+        try single.run()
+        let straight = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/a",
+                                   console: Console(quiet: true), resume: false)
+        #expect(straight.replicas.count == 2)
+        let summary = try straight.run()
+        #expect(try #require(summary.bestValidationLoss) < summary.firstValidationLoss! - 1)
+        let a = single.parameterValues, b = straight.parameterValues
+        let difference = zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
+        let norm = a.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(difference / norm < 1e-5 && difference > 0, "relative difference \(difference / norm)")
+        let first = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/b",
+                                console: Console(quiet: true), resume: false)
+        try first.run(until: 27)
+        let resumed = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/b",
+                                  console: Console(quiet: true), resume: true)
+        try resumed.run()
+        #expect(resumed.parameterValues == straight.parameterValues)
+        // A batch that does not split evenly over the threads gives them to OpenBLAS instead.
+        config.batch = 5
+        let odd = try Trainer(config: config, corpus: corpus, tokenizer: tokenizer, directory: directory + "/c",
+                              console: Console(quiet: true), resume: false)
+        #expect(odd.replicas.count == 1)
+    }
+
     @Test func dataOrdersAndTheSettingsFile() throws {
         let (directory, _, tokenizer, config) = try Self.setup()
         let shards = directory + "/docs.jsonl"
