@@ -44,7 +44,20 @@ for THREADS in 1 2; do
     printf "%-34s %8s %12.0f\n" "curate train" "$THREADS" "$CURATE_RATE"
     printf "%-34s %8s %12.0f\n" "$TORCH_NAME" "$THREADS" "$TORCH_RATE"
     awk -v c="$CURATE_RATE" -v t="$TORCH_RATE" -v n="$THREADS" 'BEGIN { printf "        %s thread(s): curate %.2fx PyTorch\n", n, c/t }'
+    eval "CURATE_RATE_$THREADS=$CURATE_RATE"
 done
+awk -v one="$CURATE_RATE_1" -v two="$CURATE_RATE_2" 'BEGIN { printf "        curate: 2 threads %.2fx 1 thread\n", two/one }'
+
+# Data-parallel: two processes under mpirun, one thread each, the same global batch (docs/train.md).
+if command -v mpirun >/dev/null; then
+    printf "steps: %s\nwarmup: 4\neval_interval: 100000\neval_batches: 1\nthreads: 1\n" "$STEPS" >"$WORK/bench.yaml"
+    rm -rf "$WORK/run"
+    mpirun --allow-run-as-root --oversubscribe -n 2 "$CURATE" train --shards "$CORPUS" --tokenizer "$WORK/tok.json" \
+        --config "$WORK/bench.yaml" --out "$WORK/run" --workers 2 --json >"$WORK/summary-mpi.json"
+    MPI_RATE=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["tokensPerSecond"])' <"$WORK/summary-mpi.json")
+    printf "%-34s %8s %12.0f\n" "curate train --workers 2 (mpirun)" "1+1" "$MPI_RATE"
+    awk -v m="$MPI_RATE" -v one="$CURATE_RATE_1" 'BEGIN { printf "        2 workers: %.2fx 1 thread\n", m/one }'
+fi
 
 python3 -c '
 import json, sys

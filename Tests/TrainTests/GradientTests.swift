@@ -131,41 +131,54 @@ import Testing
         }
         #expect(encoder < 1e-4, "encoder: \(encoder)")
 
-        let targets: [Int32] = [1, 0, 2]
         var logits = (0..<9).map { _ in random.normal() }
-        // Loss is a scalar: check it with g = [1].
-        let crossEntropy = Self.check(inputs: &logits, outputCount: 1, random: &random, forward: { v in
-            var probs = [Double](repeating: 0, count: 9)
-            return [K.crossEntropyForward(&probs, v, targets, rows: 3, vocabulary: 3)]
+        let crossEntropy = Self.crossEntropyError(targets: [1, 0, 2], logits: &logits, random: &random)
+        #expect(crossEntropy < 1e-4, "cross-entropy: \(crossEntropy)")
+    }
+
+    /// The mean cross-entropy over rows of 3 logits against `targets`: a scalar, checked with g = [1].
+    static func crossEntropyError(targets: [Int32], logits: inout [Double], random: inout SplitMix) -> Double {
+        let rows = targets.count, count = rows * 3
+        return check(inputs: &logits, outputCount: 1, random: &random, forward: { v in
+            var probs = [Double](repeating: 0, count: count)
+            return [K.crossEntropyForward(&probs, v, targets, rows: rows, vocabulary: 3)]
         }) { v, g in
-            var probs = [Double](repeating: 0, count: 9)
-            _ = K.crossEntropyForward(&probs, v, targets, rows: 3, vocabulary: 3)
-            var d = [Double](repeating: 0, count: 9)
-            K.crossEntropyBackward(&d, probs, targets, rows: 3, vocabulary: 3)
+            var probs = [Double](repeating: 0, count: count)
+            _ = K.crossEntropyForward(&probs, v, targets, rows: rows, vocabulary: 3)
+            var d = [Double](repeating: 1, count: count)
+            K.crossEntropyBackward(&d, probs, targets, rows: rows, vocabulary: 3)
             return d.map { $0 * g[0] }
         }
-        #expect(crossEntropy < 1e-4, "cross-entropy: \(crossEntropy)")
+    }
+
+    /// A model with larger weights than GPT-2's 0.02, so that every path carries a gradient worth checking.
+    static func perturbedModel(_ config: GPTConfig, random: inout SplitMix) -> GPT<Double> {
+        let model = GPT<Double>(config: config)
+        model.initialize(random: &random)
+        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        return model
+    }
+
+    /// The worst relative error of the model's gradients (after `backward`) against finite differences of
+    /// `loss`, floored at 1e-4 of the largest gradient: finite differences of a loss near 2.4 carry ~1e-10
+    /// of round-off, which is all a gradient of 5e-7 would show.
+    static func modelError(_ model: GPT<Double>, loss: () -> Double) -> (error: Double, analytic: [Double]) {
+        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
+        let numeric = numericGradient(model.parameters, count: model.layout.count, loss: loss)
+        return (worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!), analytic)
     }
 
     /// The whole model: every parameter's gradient against finite differences of the loss.
     @Test func wholeModel() {
-        let config = GPTConfig(vocabulary: 11, context: 6, layers: 2, heads: 2, width: 8)
-        let model = GPT<Double>(config: config)
         var random = SplitMix(seed: 5)
-        model.initialize(random: &random)
-        // Larger weights than GPT-2's 0.02, so every path carries a gradient worth checking.
-        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let model = Self.perturbedModel(GPTConfig(vocabulary: 11, context: 6, layers: 2, heads: 2, width: 8), random: &random)
         let tokens: [Int32] = (0..<12).map { _ in Int32(random.next() % 11) }
         let targets: [Int32] = (0..<12).map { _ in Int32(random.next() % 11) }
         func loss() -> Double { model.forward(tokens: tokens, targets: targets, batch: 2, time: 6, random: &random)! }
         _ = loss()
         model.zeroGradients()
         model.backward()
-        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
-        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
-        // Relative error with a floor at 1e-4 of the largest gradient: finite differences of a loss near
-        // 2.4 carry ~1e-10 of round-off, which is all a gradient of 5e-7 would show.
-        let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
+        let (error, analytic) = Self.modelError(model, loss: loss)
         #expect(error < 1e-4, "whole model: worst relative error \(error) over \(model.layout.count) parameters")
         #expect(analytic.filter { $0 != 0 }.count > model.layout.count / 2)
     }
@@ -173,11 +186,8 @@ import Testing
     /// Fine-tuning's classifier: the head on the pooled hidden state and, through it, the whole GPT
     /// (texts of different lengths, so the padding positions must get no gradient).
     @Test func classifier() {
-        let config = GPTConfig(vocabulary: 11, context: 6, layers: 1, heads: 2, width: 8)
-        let model = GPT<Double>(config: config)
         var random = SplitMix(seed: 9)
-        model.initialize(random: &random)
-        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let model = Self.perturbedModel(GPTConfig(vocabulary: 11, context: 6, layers: 1, heads: 2, width: 8), random: &random)
         let classifier = Classifier<Double>(gpt: model, classes: 3)
         for index in 0..<classifier.headCount { classifier.head[index] = random.normal() * 0.5 }
         let tokens: [Int32] = (0..<18).map { _ in Int32(random.next() % 11) }
@@ -233,16 +243,7 @@ import Testing
         var random = SplitMix(seed: 14)
         let targets: [Int32] = [1, -1, 2, -1]
         var logits = (0..<12).map { _ in random.normal() }
-        let error = Self.check(inputs: &logits, outputCount: 1, random: &random, forward: { v in
-            var probs = [Double](repeating: 0, count: 12)
-            return [K.crossEntropyForward(&probs, v, targets, rows: 4, vocabulary: 3)]
-        }) { v, g in
-            var probs = [Double](repeating: 0, count: 12)
-            _ = K.crossEntropyForward(&probs, v, targets, rows: 4, vocabulary: 3)
-            var d = [Double](repeating: 1, count: 12)
-            K.crossEntropyBackward(&d, probs, targets, rows: 4, vocabulary: 3)
-            return d.map { $0 * g[0] }
-        }
+        let error = Self.crossEntropyError(targets: targets, logits: &logits, random: &random)
         #expect(error < 1e-4, "cross-entropy with ignored rows: \(error)")
         // The mean is over the two rows with targets alone.
         var probs = [Double](repeating: 0, count: 12)
@@ -255,11 +256,8 @@ import Testing
     /// The whole model under each objective's examples: masks and ignored targets end to end.
     @Test(arguments: [Objective.masked, .span]) func wholeModelUnderAnObjective(_ objective: Objective) {
         let examples = ObjectiveExamples(objective: objective, context: 12, separator: 9)
-        let config = GPTConfig(vocabulary: examples.vocabulary, context: 12, layers: 1, heads: 2, width: 8)
-        let model = GPT<Double>(config: config)
         var random = SplitMix(seed: 15)
-        model.initialize(random: &random)
-        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let model = Self.perturbedModel(GPTConfig(vocabulary: examples.vocabulary, context: 12, layers: 1, heads: 2, width: 8), random: &random)
         let stream: [Int32] = (0..<40).map { _ in Int32(random.next() % 9) }
         let batch = examples.batch(stream, start: 0, rows: 2, random: &random)
         model.attentionPrefixes = examples.prefixes(rows: 2)
@@ -267,20 +265,15 @@ import Testing
         _ = loss()
         model.zeroGradients()
         model.backward()
-        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
-        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
-        let error = Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!)
+        let error = Self.modelError(model, loss: loss).error
         #expect(error < 1e-4, "\(objective): worst relative error \(error)")
     }
 
     /// A classifier over a bidirectional model: the padding after a text changes nothing, though every
     /// position of the text sees every other.
     @Test func bidirectionalClassifierIgnoresPadding() {
-        let config = GPTConfig(vocabulary: 11, context: 6, layers: 1, heads: 2, width: 8)
-        let model = GPT<Double>(config: config)
         var random = SplitMix(seed: 16)
-        model.initialize(random: &random)
-        for index in 0..<model.layout.count { model.parameters[index] += random.normal() * 0.3 }
+        let model = Self.perturbedModel(GPTConfig(vocabulary: 11, context: 6, layers: 1, heads: 2, width: 8), random: &random)
         let classifier = Classifier<Double>(gpt: model, classes: 2)
         classifier.bidirectional = true
         for index in 0..<classifier.headCount { classifier.head[index] = random.normal() * 0.5 }
@@ -292,9 +285,7 @@ import Testing
         _ = loss()
         classifier.zeroGradients()
         classifier.backward()
-        let analytic = Array(UnsafeBufferPointer(start: model.gradients, count: model.layout.count))
-        let numeric = Self.numericGradient(model.parameters, count: model.layout.count, loss: loss)
-        #expect(Self.worstRelativeError(analytic, numeric, floor: 1e-4 * analytic.map(abs).max()!) < 1e-4)
+        #expect(Self.modelError(model, loss: loss).error < 1e-4)
         classifier.forward(tokens: tokens, lengths: lengths, labels: nil, batch: 2, time: 6, training: false, random: &random)
         let before = classifier.probabilities
         var padded = tokens
