@@ -28,21 +28,31 @@ public struct AdamW: Sendable {
         let correction1 = 1 - Float(pow(Double(beta1), Double(steps)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(steps)))
         let (b1, b2, eps) = (beta1, beta2, epsilon)
+        // One pass: each stretch of parameters with its decay factor (1 outside the matrices), applied after
+        // the Adam step as decoupled weight decay is.
+        let factor = 1 - learningRate * weightDecay
+        var stretches: [(start: Int, end: Int, factor: Float)] = []
+        var position = 0
+        for (offset, count) in decayed.sorted(by: { $0.0 < $1.0 }) where weightDecay > 0 {
+            if offset > position { stretches.append((position, offset, 1)) }
+            stretches.append((offset, offset + count, factor))
+            position = offset + count
+        }
+        if position < m.count { stretches.append((position, m.count, 1)) }
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
-                for index in 0..<m.count {
-                    let g = gradients[index]
-                    m[index] = b1 * m[index] + (1 - b1) * g
-                    v[index] = b2 * v[index] + (1 - b2) * g * g
-                    let mHat = m[index] / correction1, vHat = v[index] / correction2
-                    parameters[index] -= learningRate * mHat / (vHat.squareRoot() + eps)
+                for stretch in stretches {
+                    let decay = stretch.factor
+                    for index in stretch.start..<stretch.end {
+                        let g = gradients[index]
+                        m[index] = b1 * m[index] + (1 - b1) * g
+                        v[index] = b2 * v[index] + (1 - b2) * g * g
+                        let mHat = m[index] / correction1, vHat = v[index] / correction2
+                        let updated = parameters[index] - learningRate * mHat / (vHat.squareRoot() + eps)
+                        parameters[index] = decay == 1 ? updated : updated * decay
+                    }
                 }
             }
-        }
-        guard weightDecay > 0 else { return }
-        let factor = 1 - learningRate * weightDecay
-        for (offset, count) in decayed {
-            for index in offset..<(offset + count) { parameters[index] *= factor }
         }
     }
 

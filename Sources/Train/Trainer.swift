@@ -183,11 +183,12 @@ public final class Trainer {
         }
         if backward {
             let count = model.layout.count, gradients = model.gradients, scale = 1 / Float(parts)
-            for replica in replicas.dropFirst() {
-                let other = replica.gradients
-                for index in 0..<count { gradients[index] += other[index] }
+            let others = replicas.dropFirst().map(\.gradients)
+            for index in 0..<count {
+                var sum = gradients[index]
+                for other in others { sum += other[index] }
+                gradients[index] = sum * scale
             }
-            for index in 0..<count { gradients[index] *= scale }
         }
         return losses.buffer.reduce(0, +) / Float(parts)
     }
