@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// AdamW (Loshchilov & Hutter 2019) with REFERENCE §5's settings: β1 0.9, β2 0.95, ε 1e-8, decoupled
@@ -21,9 +22,11 @@ public struct AdamW: Sendable {
         self.v = v
     }
 
-    /// One update. `decayed` lists the (offset, count) ranges that get weight decay.
+    /// One update. `decayed` lists the (offset, count) ranges that get weight decay. With `threads` > 1
+    /// the parameters are cut into that many contiguous parts updated side by side (each value's update
+    /// depends on nothing else: the result is the same).
     public mutating func step(parameters: Buffer<Float>, gradients: UnsafePointer<Float>, learningRate: Float, weightDecay: Float,
-                              decayed: [(Int, Int)]) {
+                              decayed: [(Int, Int)], threads: Int = 1) {
         steps += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(steps)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(steps)))
@@ -38,18 +41,24 @@ public struct AdamW: Sendable {
             stretches.append((offset, offset + count, factor))
             position = offset + count
         }
-        if position < m.count { stretches.append((position, m.count, 1)) }
+        let total = m.count
+        if position < total { stretches.append((position, total, 1)) }
+        let work = stretches
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
-                for stretch in stretches {
-                    let decay = stretch.factor
-                    for index in stretch.start..<stretch.end {
-                        let g = gradients[index]
-                        m[index] = b1 * m[index] + (1 - b1) * g
-                        v[index] = b2 * v[index] + (1 - b2) * g * g
-                        let mHat = m[index] / correction1, vHat = v[index] / correction2
-                        let updated = parameters[index] - learningRate * mHat / (vHat.squareRoot() + eps)
-                        parameters[index] = decay == 1 ? updated : updated * decay
+                let buffers = AdamBuffers(parameters: parameters, gradients: gradients, m: m.baseAddress!, v: v.baseAddress!)
+                Parallel.parts(total, threads: threads) { _, part in
+                    let (m, v, parameters, gradients) = (buffers.m, buffers.v, buffers.parameters, buffers.gradients)
+                    for stretch in work where stretch.end > part.lowerBound && stretch.start < part.upperBound {
+                        let decay = stretch.factor
+                        for index in max(stretch.start, part.lowerBound)..<min(stretch.end, part.upperBound) {
+                            let g = gradients[index]
+                            m[index] = b1 * m[index] + (1 - b1) * g
+                            v[index] = b2 * v[index] + (1 - b2) * g * g
+                            let mHat = m[index] / correction1, vHat = v[index] / correction2
+                            let updated = parameters[index] - learningRate * mHat / (vHat.squareRoot() + eps)
+                            parameters[index] = decay == 1 ? updated : updated * decay
+                        }
                     }
                 }
             }
@@ -57,16 +66,48 @@ public struct AdamW: Sendable {
     }
 
     /// Scales the gradients so that their global L2 norm is at most `limit`; returns the norm before.
+    /// With `threads` > 1 the squares are summed in parts side by side, the parts added in order.
     @discardableResult
-    public static func clip(_ gradients: Buffer<Float>, count: Int, limit: Float) -> Float {
-        var sum: Double = 0
-        for index in 0..<count { sum += Double(gradients[index]) * Double(gradients[index]) }
-        let norm = Float(sum.squareRoot())
+    public static func clip(_ gradients: Buffer<Float>, count: Int, limit: Float, threads: Int = 1) -> Float {
+        let parts = max(1, threads)
+        let sums = SendableBuffer(UnsafeMutableBufferPointer<Double>.allocate(capacity: parts))
+        defer { sums.buffer.deallocate() }
+        let values = SendableBuffer(UnsafeMutableBufferPointer(start: gradients, count: count))
+        Parallel.parts(count, threads: parts) { part, range in
+            var sum: Double = 0
+            for index in range { sum += Double(values.buffer[index]) * Double(values.buffer[index]) }
+            sums.buffer[part] = sum
+        }
+        let norm = Float(sums.buffer.reduce(0, +).squareRoot())
         if limit > 0, norm > limit {
             let scale = limit / norm
-            for index in 0..<count { gradients[index] *= scale }
+            Parallel.parts(count, threads: parts) { _, range in
+                for index in range { values.buffer[index] *= scale }
+            }
         }
         return norm
+    }
+}
+
+/// AdamW's buffers, shared by the threads of one update (each writes its own part).
+private struct AdamBuffers: @unchecked Sendable {
+    let parameters: Buffer<Float>
+    let gradients: UnsafePointer<Float>
+    let m: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
+}
+
+/// Element-wise work over a long buffer, cut into contiguous parts run side by side.
+enum Parallel {
+    /// Part `index` of `parts` of 0..<count.
+    static func part(_ index: Int, count: Int, parts: Int) -> Range<Int> { (count * index / parts)..<(count * (index + 1) / parts) }
+
+    /// Calls `body` with each part's index and range (one thread each when `threads` > 1; one call
+    /// otherwise).
+    static func parts(_ count: Int, threads: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+        let parts = max(1, threads)
+        guard parts > 1 else { return body(0, 0..<count) }
+        DispatchQueue.concurrentPerform(iterations: parts) { body($0, part($0, count: count, parts: parts)) }
     }
 }
 

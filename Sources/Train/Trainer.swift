@@ -182,12 +182,15 @@ public final class Trainer {
             if backward { replica.backward() }
         }
         if backward {
-            let count = model.layout.count, gradients = model.gradients, scale = 1 / Float(parts)
-            let others = replicas.dropFirst().map(\.gradients)
-            for index in 0..<count {
-                var sum = gradients[index]
-                for other in others { sum += other[index] }
-                gradients[index] = sum * scale
+            let scale = 1 / Float(parts)
+            let gradients = SendableBuffer(UnsafeMutableBufferPointer(start: model.gradients, count: model.layout.count))
+            let others = replicas.dropFirst().map { SendableBuffer(UnsafeMutableBufferPointer(start: $0.gradients, count: $0.layout.count)) }
+            Parallel.parts(model.layout.count, threads: parts) { _, range in
+                for index in range {
+                    var sum = gradients.buffer[index]
+                    for other in others { sum += other.buffer[index] }
+                    gradients.buffer[index] = sum * scale
+                }
             }
         }
         return losses.buffer.reduce(0, +) / Float(parts)
@@ -212,9 +215,9 @@ public final class Trainer {
             let rate = schedule.rate(at: state.step)
             var loss = pass(inputs: inputs, targets: targets, training: true, backward: true)
             try averageGradients(loss: &loss)
-            AdamW.clip(model.gradients, count: model.layout.count, limit: Float(config.clip))
+            AdamW.clip(model.gradients, count: model.layout.count, limit: Float(config.clip), threads: replicas.count)
             optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: Float(rate),
-                           weightDecay: Float(config.weightDecay), decayed: decayed)
+                           weightDecay: Float(config.weightDecay), decayed: decayed, threads: replicas.count)
             state.step += 1
             state.tokens += Int64(config.batch * config.context)
             lastLoss = Double(loss)
