@@ -89,8 +89,8 @@ public final class Trainer {
                                              heads: config.heads, width: config.width))
         model.dropout = Float(config.dropout)
         // Threads split the rows rather than each matrix product: this model's products are small (rows of
-        // 128 tokens, width 128), and OpenBLAS on two threads ran them 1.0–1.3× faster than on one, where
-        // two single-threaded models on half the rows each run 1.9× (docs/train.md, "Threads").
+        // 128 tokens, width 128), and OpenBLAS on two threads ran a step 1.29× faster than on one, where
+        // two single-threaded replicas on half the rows each run 1.83× (docs/train.md, "Threads").
         let threads = max(1, config.threads)
         if threads > 1 && rows % threads == 0 {
             setBLASThreads(1)

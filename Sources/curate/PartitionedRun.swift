@@ -103,8 +103,30 @@ struct PartitionedRun {
         let current = try fingerprint()
         if (try? String(contentsOfFile: stamp, encoding: .utf8)) != current {
             try? FileManager.default.removeItem(atPath: work)
+            try forgetReference()
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             try current.write(toFile: stamp, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// The phases start over: the reference beside the store and every partition's scores with it go
+    /// too. Otherwise the first dedup of a partition made again would choose kept copies by the other
+    /// partitions' old perplexities where a fresh run has none, and score its documents in the folds
+    /// of those choices (found by scripts/test-slurm.sh: a near pair across partitions kept the other copy).
+    func forgetReference() throws {
+        let files = ["-even.bin", "-odd.bin"].map { URL(fileURLWithPath: runner.store + ".reference" + $0).standardizedFileURL.path }
+        for file in files { try? FileManager.default.removeItem(atPath: file) }
+        for part in parts where FileManager.default.fileExists(atPath: part) {
+            let store = try Store(path: part, create: false)
+            try store.connection.transaction {
+                let models = "SELECT id FROM lm_models WHERE path IN (?1, ?2)"
+                for sql in ["DELETE FROM perplexity WHERE model_id IN (\(models))", "DELETE FROM perplexity_cutoffs WHERE model_id IN (\(models))",
+                            "DELETE FROM lm_models WHERE path IN (?1, ?2)"] {
+                    let statement = try store.connection.prepare(sql)
+                    try statement.bind(files.map { .text($0) })
+                    try statement.run()
+                }
+            }
         }
     }
 
