@@ -12,18 +12,21 @@ import Text
 ///
 /// Steps (outputs in the work directory under temporary names, renamed when complete; a finished task
 /// is skipped, a killed one runs again):
+/// 0. `moments` (a task per partition; only for a combined or sampled score): `moments-P.json`, the
+///    partition's exact count, sum and sum of squares of each metric (`Moments`), which the rank tasks
+///    add up for the z-scores.
 /// 1. `rank` (a task per partition): `run-P.db`, the partition's ranked documents best first with what
 ///    placing them needs (sort key, id, score, text bytes, tokens, the JSON line's length).
 /// 2. `plan` (one task): `plan.db`, the exported documents in output order with their shard.
 /// 3. `write` (K tasks): shards [k·S/K, (k+1)·S/K) of the S planned, and `shard-N.json` for each.
 /// 4. `manifest` (one task).
 ///
-/// The ranking must be one metric in its own direction (the default: perplexity), overall or within
-/// each language (`per_language`, ranked by `MergedRuns`); a combined or sampled score (z-scores over
-/// the whole corpus) and `drop_repeated_lines` (which depends on every document before in the output)
-/// are refused here.
+/// The ranking is one metric in its own direction (the default: perplexity), overall or within each
+/// language (`per_language`, ranked by `MergedRuns`), or a combined or sampled score (z-scores over the
+/// whole corpus, from the summed moments). `drop_repeated_lines` (which depends on every document
+/// before in the output) is refused here.
 public struct PartitionedExport {
-    public enum Step: String, CaseIterable, Sendable { case rank, plan, write, manifest }
+    public enum Step: String, CaseIterable, Sendable { case moments, rank, plan, write, manifest }
 
     public let partitions: [String]
     public let work: String
@@ -44,14 +47,19 @@ public struct PartitionedExport {
 
     public func tasks(_ step: Step) -> Int {
         switch step {
+        case .moments: needsMoments ? partitions.count : 0
         case .rank: partitions.count
         case .plan, .manifest: 1
         case .write: writers
         }
     }
 
+    /// Whether the ranking's z-scores need the corpus's moments: a combined or sampled score.
+    var needsMoments: Bool { ((try? options.metrics().count) ?? 1) > 1 || options.sampleTemperature != nil }
+
     func path(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
     func runPath(_ partition: Int) -> String { path(String(format: "run-%05d.db", partition)) }
+    func momentsPath(_ partition: Int) -> String { path(String(format: "moments-%05d.json", partition)) }
     var planPath: String { path("plan.db") }
     func shardRecord(_ shard: Int) -> String { path(String(format: "shard-%05d.json", shard)) }
 
@@ -68,6 +76,7 @@ public struct PartitionedExport {
                     throw ExportError("\(step.rawValue) has \(tasks(step)) task\(tasks(step) == 1 ? "" : "s"); there is no task \(task)")
                 }
                 switch step {
+                case .moments: try moments(partition: task)
                 case .rank: try rank(partition: task)
                 case .plan: try plan()
                 case .write: try write(writer: task)
@@ -79,11 +88,7 @@ public struct PartitionedExport {
 
     /// The options this way of exporting supports.
     public func check() throws {
-        let metrics = try options.metrics()
-        if metrics.count > 1 || options.sampleTemperature != nil {
-            throw ExportError("a combined or sampled score is not exported across partitions yet (its z-scores need the whole corpus's moments)",
-                              hint: "rank by one metric, or merge the partitions (curate merge) and export the merged store")
-        }
+        _ = try options.metrics()
         if options.dropRepeatedLines {
             throw ExportError("drop_repeated_lines is not exported across partitions yet",
                               hint: "merge the partitions (curate merge) and export the merged store")
@@ -94,16 +99,39 @@ public struct PartitionedExport {
 
     func required(_ paths: [String], step: Step) throws -> [String] { try StepOutput.required(paths, step: step.rawValue) }
 
+    // MARK: 0. Each partition's moments, for a combined or sampled score
+
+    func moments(partition index: Int) throws {
+        try produce(momentsPath(index)) { out in
+            let store = try Store(path: partitions[index], create: false)
+            let moments = try Ranking(store: store, options: options).corpusMoments()
+            try JSONEncoder().encode(moments).write(to: URL(fileURLWithPath: out))
+        }
+    }
+
+    /// Every partition's moments added up (exactly: the order does not matter).
+    func corpusMoments() throws -> [Moments]? {
+        guard needsMoments else { return nil }
+        var total: [Moments]?
+        for file in try required(partitions.indices.map(momentsPath), step: .moments) {
+            let one = try JSONDecoder().decode([Moments].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+            if total == nil { total = one } else { for index in one.indices { total![index].add(one[index]) } }
+        }
+        return total
+    }
+
     // MARK: 1. Each partition's run
 
     func rank(partition index: Int) throws {
+        let moments = try corpusMoments()
         try produce(runPath(index)) { out in
             let store = try Store(path: partitions[index], create: false)
             // The run keeps each document's own sort key: with per_language, the percentiles are taken
             // over every partition's rows of a language, by the plan.
             var own = options
             own.perLanguage = false
-            let ranking = Ranking(store: store, options: own)
+            var ranking = Ranking(store: store, options: own)
+            ranking.moments = moments
             let model = try ranking.modelID()
             let metrics = try options.metrics()
             if metrics.contains(where: { $0.0 == .perplexity || $0.0 == .bitsPerByte }) && model == nil {
@@ -203,7 +231,8 @@ public struct PartitionedExport {
             let selected = options.fraction >= 1 ? ranked : Int((Double(ranked) * options.fraction).rounded())
             let start = Exporter.offset(options: options, ranked: ranked, selected: selected, metrics: try options.metrics())
             // 1. The runs merged best first (sort key, then id); positions start..<start+selected kept.
-            var ranking = try MergedRuns(runs: runs, perLanguage: options.perLanguage)
+            // A sampled score ranks over the whole corpus, per_language or not (as one store's export).
+            var ranking = try MergedRuns(runs: runs, perLanguage: options.perLanguage && options.sampleTemperature == nil)
             let keep = try connection.prepare("""
                 INSERT INTO selected (position, partition, seq, id, score, text_bytes, tokens, line_bytes, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)

@@ -31,6 +31,9 @@ public struct ExclusionCounts: Codable, Sendable, Equatable {
 struct Ranking {
     let store: Store
     let options: ExportOptions
+    /// For a combined or sampled score: each metric's moments over the whole corpus (the partitions'
+    /// summed, for a partitioned export); nil: this store's own.
+    var moments: [Moments]?
     /// The most documents sorted in memory.
     var sortingLimit = Ranking.sortingLimit
 
@@ -71,6 +74,50 @@ struct Ranking {
         (MemoryBudget.current?.sortingBytes ?? 256 << 20) / MemoryLayout<RankedList.Entry>.stride
     }
 
+    /// Each metric's moments over this store's eligible documents that have every metric (`read` bound).
+    func ownMoments(_ read: SQLiteStatement, metrics: [(QualityMetric, Double)], eligible: (SQLiteStatement) -> Bool) throws -> [Moments] {
+        var moments = [Moments](repeating: Moments(), count: metrics.count)
+        while try read.step() {
+            guard eligible(read) else { continue }
+            for index in metrics.indices { moments[index].add(metrics[index].0.transformed(read.double(Int32(2 + index)))) }
+        }
+        return moments
+    }
+
+    /// The moments a combined or sampled score needs, over this store ([] when the ranking needs none).
+    public func corpusMoments() throws -> [Moments] {
+        let metrics = try options.metrics()
+        guard metrics.count > 1 || options.sampleTemperature != nil else { return [] }
+        let (read, eligible) = try valuesStatement(metrics: metrics, model: try modelID() ?? -1)
+        return try ownMoments(read, metrics: metrics, eligible: eligible)
+    }
+
+    /// The values of each metric, for the eligible documents that have all of them. Starting from the
+    /// first metric's table keeps the scan off the documents table (its pages hold the texts); the other
+    /// metrics, the language and the perplexity are lookups by key.
+    func valuesSQL(metrics: [(QualityMetric, Double)], eligible: String) -> String {
+        let present = metrics.indices.map { "m\($0) IS NOT NULL" }.joined(separator: " AND ")
+        let aliases = metrics.indices.map { "m\($0)" }.joined(separator: ", ")
+        let languageSQL = "coalesce(x.language, (SELECT l.language FROM document_language l WHERE l.seq = x.seq))"
+        return """
+            SELECT seq, document_id, \(aliases), language, pp FROM (
+                SELECT x.seq AS seq, x.document_id AS document_id, \(metrics.indices.map { "\(metrics[$0].0.sql) AS m\($0)" }.joined(separator: ", ")),
+                       \(languageSQL) AS language, \(QualityMetric.perplexity.sql) AS pp
+                FROM (\(metrics[0].0.documents)) x WHERE \(eligible)
+            ) WHERE \(present)
+            """
+    }
+
+    /// The statement reading `valuesSQL` (bound to the model), and the test of a row's eligibility: the
+    /// rows read skip the excluded documents in a bitmap when it is small enough (SQL's NOT IN costs a
+    /// lookup in each excluded set per row: more than the rest of the scan).
+    func valuesStatement(metrics: [(QualityMetric, Double)], model: Int64) throws -> (SQLiteStatement, (SQLiteStatement) -> Bool) {
+        let excluded = options.includeFailed ? nil : try excludedDocuments()
+        let read = try store.connection.prepare(valuesSQL(metrics: metrics, eligible: excluded == nil ? eligibility() : "1"))
+        read.bind(1, model)
+        return (read, { row in excluded.map { !$0.contains(row.int64(0)) } ?? true })
+    }
+
     func build() throws -> (ExclusionCounts, RankedList?) {
         let connection = store.connection
         let metrics = try options.metrics()
@@ -90,52 +137,17 @@ struct Ranking {
                 """) ?? 0)
         }
 
-        // The values of each metric, for the eligible documents that have all of them.
-        let present = metrics.indices.map { "m\($0) IS NOT NULL" }.joined(separator: " AND ")
-        let aliases = metrics.indices.map { "m\($0)" }.joined(separator: ", ")
-        // Starting from the first metric's table keeps the scan off the documents table (its pages hold
-        // the texts); the other metrics, the language and the perplexity are lookups by key.
-        let languageSQL = "coalesce(x.language, (SELECT l.language FROM document_language l WHERE l.seq = x.seq))"
-        func values(eligible: String) -> String {
-            """
-            SELECT seq, document_id, \(aliases), language, pp FROM (
-                SELECT x.seq AS seq, x.document_id AS document_id, \(metrics.indices.map { "\(metrics[$0].0.sql) AS m\($0)" }.joined(separator: ", ")),
-                       \(languageSQL) AS language, \(QualityMetric.perplexity.sql) AS pp
-                FROM (\(metrics[0].0.documents)) x WHERE \(eligible)
-            ) WHERE \(present)
-            """
-        }
-        // The rows read here skip the excluded documents in a bitmap when it is small enough (SQL's
-        // NOT IN costs a lookup in each excluded set per row: more than the rest of the scan).
-        let excluded = options.includeFailed ? nil : try excludedDocuments()
-        func eligible(_ row: SQLiteStatement) -> Bool { excluded.map { !$0.contains(row.int64(0)) } ?? true }
+        func values(eligible: String) -> String { valuesSQL(metrics: metrics, eligible: eligible) }
+        let (read, eligible) = try valuesStatement(metrics: metrics, model: model)
 
         // Mean and standard deviation of each (transformed) metric, for combined or sampled scores.
         let normalise = metrics.count > 1 || options.sampleTemperature != nil
         var mean = [Double](repeating: 0, count: metrics.count), deviation = [Double](repeating: 1, count: metrics.count)
-        let read = try connection.prepare(values(eligible: excluded == nil ? eligibility() : "1"))
-        read.bind(1, model)
         if normalise {
-            var sum = [Double](repeating: 0, count: metrics.count), squares = sum
-            var n = 0.0
-            while try read.step() {
-                guard eligible(read) else { continue }
-                n += 1
-                for index in metrics.indices {
-                    let value = metrics[index].0.transformed(read.double(Int32(2 + index)))
-                    sum[index] += value
-                    squares[index] += value * value
-                }
-            }
+            let moments = try self.moments ?? ownMoments(read, metrics: metrics, eligible: eligible)
             read.reset()
             read.bind(1, model) // reset clears the bindings
-            if n > 0 {
-                for index in metrics.indices {
-                    mean[index] = sum[index] / n
-                    let variance = max(0, squares[index] / n - mean[index] * mean[index])
-                    deviation[index] = variance > 0 ? variance.squareRoot() : 1
-                }
-            }
+            for index in metrics.indices { (mean[index], deviation[index]) = moments[index].meanAndDeviation }
         }
 
         // A row's score and sort key (ascending = best first).

@@ -12,7 +12,7 @@ import Store
 ///   dedup       exact (B) · prepare (P) · near (B) · lines (P) · cluster (1) · apply (P)
 ///   perplexity  train (2) · score (P) · cutoffs (1) · buckets (P), then dedup's cluster (1) · apply (P)
 ///               again (the kept copy now weighs perplexity)
-///   export      rank (P) · plan (1) · write (K) · manifest (1)
+///   export      [moments (P) ·] rank (P) · plan (1) · write (K) · manifest (1)
 ///   train       the trainer on the shards (1)
 ///
 /// The phases' outputs live in `STORE.parts/work`, stamped with the partitions' state: partitions that
@@ -68,7 +68,10 @@ struct PartitionedRun {
         }
         if file.stages.contains(.export) {
             let export = ["export", "--partition-stores"] + parts + ["--work", work + "/export", "--out", file.exportOut, "--writers", String(writers)] + pipeline
-            for (step, tasks) in [("rank", p), ("plan", 1), ("write", writers), ("manifest", 1)] {
+            // A combined or sampled score first sums each partition's moments of the metrics.
+            var options = ExportOptions()
+            let moments = (try? options.apply(pipelineFile: file.path)) != nil && ((try? options.metrics().count) ?? 1 > 1 || options.sampleTemperature != nil)
+            for (step, tasks) in [("moments", moments ? p : 0), ("rank", p), ("plan", 1), ("write", writers), ("manifest", 1)] where tasks > 0 {
                 phases.append(Phase(name: "export " + step, command: export + ["--step", step], tasks: tasks))
             }
         }

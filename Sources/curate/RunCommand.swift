@@ -97,7 +97,7 @@ struct RunCommand: ParsableCommand {
         if spread.exportsAcrossPartitions {
             try spread.runLocally(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         } else {
-            if !global.quiet { Output.line("== the export needs one store (drop_repeated_lines, or a combined or sampled score): merging the partitions") }
+            if !global.quiet { Output.line("== the export needs one store (drop_repeated_lines): merging the partitions") }
             try runner.finish()
         }
     }

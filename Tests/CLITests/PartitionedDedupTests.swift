@@ -166,6 +166,9 @@ import Testing
             ("random", ["--top", "0.5", "--order", "random", "--shard-size", "12K"]),
             ("band", ["--select", "middle", "--top", "0.4", "--order", "reverse", "--shard-size", "8K", "--max-tokens", "20000"]),
             ("language", ["--top", "0.3", "--per-language", "--shard-size", "16K"]),
+            // z-scores over the corpus: the partitions' exact moments, summed (export moments).
+            ("sampled", ["--top", "0.4", "--sample-temperature", "0.5", "--per-language", "--shard-size", "16K"]),
+            ("combined", ["--top", "0.3", "--score", "perplexity=1,bits_per_byte=0.5", "--shard-size", "16K"]),
         ]
         for (name, options) in exports {
             let result = try runner.run(["export", "--db", "merged.db", "--out", "merged-\(name)"] + options + ["--quiet"])

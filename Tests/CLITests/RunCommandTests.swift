@@ -182,6 +182,20 @@ import Testing
         #expect(try Self.files(parts.path + "/export") == Self.files(single.path + "/export"))
     }
 
+    /// A sampled score's z-scores need the corpus's moments: the partitions sum theirs exactly (export
+    /// moments), no merged store, and the shards are one store's.
+    @Test func aSampledExportSumsThePartitionsMoments() throws {
+        let yaml = Self.pipeline(top: 0.4).replacingOccurrences(of: "  shard_size: 65536\n", with: "  shard_size: 65536\n  sample_temperature: 0.5\n")
+        let single = Scratch(), parts = Scratch()
+        single.write("pipeline.yaml", yaml)
+        parts.write("pipeline.yaml", yaml)
+        #expect(try single.runner.run(["run", "pipeline.yaml", "--quiet"]).status == 0)
+        let result = try parts.runner.run(["run", "pipeline.yaml", "--partitions", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("== export moments: 3 tasks") && !result.stdout.contains("merging"), "\(result.stdout)")
+        #expect(try Self.files(parts.path + "/export") == Self.files(single.path + "/export"))
+    }
+
     /// Two inputs given out of path order, split into more partitions than some inputs have files: the
     /// partitions order their documents as one ingest of the inputs in that order, and the shards agree.
     @Test func partitionsOfSeveralInputsKeepTheirOrder() throws {
