@@ -148,7 +148,6 @@ public final class FineTuner {
                 let loss = classifier.forward(tokens: tokens, lengths: lengths, labels: labels, batch: config.batch, time: time,
                                               training: true, random: &dropoutRandom)!
                 classifier.backward()
-                averageGradients(classifier)
                 clip(limit: Float(config.clip))
                 trunkOptimizer.step(parameters: gpt.parameters, gradients: gpt.gradients, learningRate: rate,
                                     weightDecay: Float(config.weightDecay), decayed: gpt.layout.matrices)
@@ -190,10 +189,6 @@ public final class FineTuner {
         return FinetuneSummary(labels: labels, trainExamples: train.tokens.count, epochs: epoch, steps: step, bestEpoch: best?.epoch ?? 0,
                                stoppedEarly: stopped, seconds: seconds, validation: finalValidation, test: testReport)
     }
-
-    /// The one place where a data-parallel run would all-reduce the gradients across workers (see
-    /// docs/train.md, "Past one machine"); one process has nothing to average.
-    func averageGradients(_ classifier: Classifier<Float>) {}
 
     /// Scales all gradients (trunk and head) so their global L2 norm is at most `limit`.
     func clip(limit: Float) {
