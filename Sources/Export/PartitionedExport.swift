@@ -228,6 +228,11 @@ public struct PartitionedExport {
             }
             counts = counts.finishing(ranked: counts.ranked)
             let ranked = counts.ranked
+            // As one store's export: documents, none of them with the score, is an error, not an empty export.
+            guard ranked > 0 || counts.documents == 0 else {
+                throw ExportError("no document has the score \(options.score.keys.sorted().joined(separator: "+"))",
+                                  hint: "score the documents first (curate score --metric …)")
+            }
             let selected = options.fraction >= 1 ? ranked : Int((Double(ranked) * options.fraction).rounded())
             let start = Exporter.offset(options: options, ranked: ranked, selected: selected, metrics: try options.metrics())
             // 1. The runs merged best first (sort key, then id); positions start..<start+selected kept.

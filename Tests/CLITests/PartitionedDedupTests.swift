@@ -240,6 +240,11 @@ import Testing
         // What a partitioned export cannot do yet, it refuses in one line.
         let refused = try runner.run(["export", "--partition-stores"] + paths + ["--out", "x", "--drop-repeated-lines"])
         #expect(refused.status != 0 && refused.stderr.contains("not exported across partitions yet"), "\(refused.stderr)")
+        // A score no document has is an error, as on one store (not an empty export).
+        let unscored = try runner.run(["export", "--partition-stores"] + paths + ["--out", "y", "--score", "quality"])
+        let merged = try runner.run(["export", "--db", "merged.db", "--out", "z", "--score", "quality"])
+        #expect(unscored.status == 1 && unscored.stderr.contains("no document has the score quality"), "\(unscored.stderr)")
+        #expect(merged.status == 1 && merged.stderr.contains("no document has the score quality"), "\(merged.stderr)")
     }
 
     @Test func aTaskKilledPartWayRunsAgainToTheSameResult() throws {
