@@ -252,7 +252,11 @@ public final class Exporter {
     }
 
     /// The hashes of the lines dedup found in more than its threshold of documents.
-    private func repeatedLines() throws -> HashIndex {
+    private func repeatedLines() throws -> HashIndex { try Self.repeatedLines(store) }
+
+    /// The hashes of the lines dedup found in more than its threshold of documents, in `store` (for a
+    /// partition: its lines, with their counts over the whole corpus).
+    static func repeatedLines(_ store: Store) throws -> HashIndex {
         let threshold = try store.connection.scalarInt("SELECT CAST(value AS INTEGER) FROM dedup_settings WHERE key = 'line_threshold'")
         guard let threshold else {
             throw ExportError("--drop-repeated-lines needs repeated-line counts", hint: "run `curate dedup --lines` first")

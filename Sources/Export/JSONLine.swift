@@ -59,6 +59,19 @@ struct JSONLine {
         bytes.append(0x22)
     }
 
+    /// How many bytes `string` writes for these UTF-8 bytes, without its quotes. Escaping is byte by byte,
+    /// so the length of a text is the sum of its lines' (a partitioned export sizes lines it drops).
+    static func escapedLength(_ utf8: UnsafeRawBufferPointer) -> Int {
+        var length = utf8.count
+        for byte in utf8 where escaped[Int(byte)] {
+            switch byte {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09: length += 1
+            default: length += 5
+            }
+        }
+        return length
+    }
+
     /// Non-zero when a byte of `word` is below 0x20, a quote or a backslash (the classic "has less
     /// than" and "has zero byte" bit tricks; bytes ≥ 0x80, UTF-8 continuation, never match).
     @inline(__always)

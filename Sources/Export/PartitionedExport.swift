@@ -23,8 +23,9 @@ import Text
 ///
 /// The ranking is one metric in its own direction (the default: perplexity), overall or within each
 /// language (`per_language`, ranked by `MergedRuns`), or a combined or sampled score (z-scores over the
-/// whole corpus, from the summed moments). `drop_repeated_lines` (which depends on every document
-/// before in the output) is refused here.
+/// whole corpus, from the summed moments). With `drop_repeated_lines` each run also lists its
+/// documents' repeated lines (hash, byte range, JSON length), the plan drops those seen earlier in the
+/// output order, as one store's writer does, and tells the writers which byte ranges to leave out.
 public struct PartitionedExport {
     public enum Step: String, CaseIterable, Sendable { case moments, rank, plan, write, manifest }
 
@@ -89,10 +90,6 @@ public struct PartitionedExport {
     /// The options this way of exporting supports.
     public func check() throws {
         _ = try options.metrics()
-        if options.dropRepeatedLines {
-            throw ExportError("drop_repeated_lines is not exported across partitions yet",
-                              hint: "merge the partitions (curate merge) and export the merged store")
-        }
     }
 
     func produce(_ path: String, _ body: (String) throws -> Void) throws { try StepOutput.produce(path, body) }
@@ -149,7 +146,11 @@ public struct PartitionedExport {
                                   score REAL NOT NULL, language TEXT, perplexity REAL, text_bytes INTEGER NOT NULL,
                                   tokens INTEGER NOT NULL, line_bytes INTEGER NOT NULL);
                 CREATE TABLE counts (value TEXT NOT NULL);
+                CREATE TABLE run_lines (seq INTEGER PRIMARY KEY, lines BLOB NOT NULL, rest_visible INTEGER NOT NULL);
                 """)
+            // drop_repeated_lines: each document's repeated lines, for the plan to drop them in output order.
+            let repeated = options.dropRepeatedLines ? try Exporter.repeatedLines(store) : nil
+            let insertLines = try connection.prepare("INSERT INTO run_lines (seq, lines, rest_visible) VALUES (?, ?, ?)")
             let countsJSON = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
             try connection.execute("INSERT INTO counts (value) VALUES ('\(countsJSON)')")
             let insert = try connection.prepare("""
@@ -174,6 +175,12 @@ public struct PartitionedExport {
                                     if options.maxTokens != nil && row.tokens == nil { tokens = Int64(analyzer.words(text).count) }
                                     // The line with rank 0: its length with rank r is that minus one plus r's digits.
                                     WriteState.encode(row, fields: fields, text: text, rank: 0, into: &line)
+                                    if let repeated, let lines = RepeatedLines(text, repeated: repeated, analyzer: analyzer) {
+                                        insertLines.bind(1, row.seq)
+                                        insertLines.bind(2, blob: lines.packed)
+                                        insertLines.bind(3, lines.restVisible ? 1 : 0)
+                                        try insertLines.run()
+                                    }
                                 }
                                 insert.bind(1, row.rank)
                                 insert.bind(2, entry.key)
@@ -212,7 +219,8 @@ public struct PartitionedExport {
                 CREATE TABLE selected (position INTEGER PRIMARY KEY, partition INTEGER NOT NULL, seq INTEGER NOT NULL, id INTEGER NOT NULL,
                                        score REAL NOT NULL, text_bytes INTEGER NOT NULL, tokens INTEGER NOT NULL, line_bytes INTEGER NOT NULL,
                                        shuffle INTEGER);
-                CREATE TABLE plan (rank INTEGER PRIMARY KEY, partition INTEGER NOT NULL, seq INTEGER NOT NULL, shard INTEGER NOT NULL);
+                CREATE TABLE plan (rank INTEGER PRIMARY KEY, partition INTEGER NOT NULL, seq INTEGER NOT NULL, shard INTEGER NOT NULL,
+                                   dropped BLOB);
                 CREATE TABLE summary (value TEXT NOT NULL);
                 """)
             // The runs' counts, and how many documents are ranked in all.
@@ -268,16 +276,42 @@ public struct PartitionedExport {
             case .random: order = "shuffle, id"
             }
             let walk = try connection.prepare("SELECT partition, seq, score, text_bytes, tokens, line_bytes FROM selected ORDER BY \(order)")
-            let place = try connection.prepare("INSERT INTO plan (rank, partition, seq, shard) VALUES (?, ?, ?, ?)")
+            let place = try connection.prepare("INSERT INTO plan (rank, partition, seq, shard, dropped) VALUES (?, ?, ?, ?, ?)")
             var summary = PlanSummary(counts: counts, selected: selected)
             var shard = 0, shardDocuments = 0, shardBytes: Int64 = 0
+            // drop_repeated_lines: the repeated lines seen so far in output order, as one store's writer keeps them.
+            let lineRuns = options.dropRepeatedLines ? try runs.map { try SQLiteConnection(path: $0, readOnly: true) } : []
+            let lineLookups = try lineRuns.map { try $0.prepare("SELECT lines, rest_visible FROM run_lines WHERE seq = ?") }
+            var seen = Set<UInt64>()
             try connection.transaction {
                 while try walk.step() {
-                    let textBytes = walk.int64(3), tokens = walk.int64(4)
+                    var textBytes = walk.int64(3), lineBytes = walk.int64(5)
+                    let tokens = walk.int64(4)
+                    var dropped: [RepeatedLines.Line] = []
+                    if options.dropRepeatedLines {
+                        let lookup = lineLookups[walk.int(0)]
+                        lookup.bind(1, walk.int64(1))
+                        defer { lookup.reset() }
+                        if try lookup.step() {
+                            var visible = lookup.int(1) != 0
+                            for line in RepeatedLines.unpack(lookup.blobBytes(0)) {
+                                if seen.insert(line.hash).inserted { visible = visible || line.visible } else { dropped.append(line) }
+                            }
+                            summary.droppedLines += Int64(dropped.count)
+                            if !dropped.isEmpty && !visible {
+                                summary.emptied += 1
+                                continue
+                            }
+                            for line in dropped {
+                                textBytes -= Int64(line.end - line.start)
+                                lineBytes -= Int64(line.escaped)
+                            }
+                        }
+                    }
                     if let maxBytes = options.maxBytes, summary.textBytes + textBytes > maxBytes { break }
                     if let maxTokens = options.maxTokens, summary.tokens + tokens > maxTokens { break }
                     let rank = summary.written
-                    let lineBytes = walk.int64(5) - 1 + Int64(String(rank).utf8.count)
+                    lineBytes = lineBytes - 1 + Int64(String(rank).utf8.count)
                     if shardDocuments > 0 && shardBytes + lineBytes > options.shardSize {
                         shard += 1
                         shardDocuments = 0
@@ -289,6 +323,7 @@ public struct PartitionedExport {
                     place.bind(2, walk.int64(0))
                     place.bind(3, walk.int64(1))
                     place.bind(4, shard)
+                    if dropped.isEmpty { place.bindNull(5) } else { place.bind(5, blob: RepeatedLines.ranges(dropped)) }
                     try place.run()
                     summary.written += 1
                     summary.textBytes += textBytes
@@ -310,6 +345,8 @@ public struct PartitionedExport {
         var textBytes: Int64 = 0
         var tokens: Int64 = 0
         var shards = 0
+        var emptied = 0
+        var droppedLines: Int64 = 0
     }
 
     func planSummary() throws -> PlanSummary {
@@ -330,7 +367,7 @@ public struct PartitionedExport {
         guard !mine.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let plan = try SQLiteConnection(path: planPath, readOnly: true)
-        let documents = try plan.prepare("SELECT rank, partition, seq FROM plan WHERE shard = ? ORDER BY rank")
+        let documents = try plan.prepare("SELECT rank, partition, seq, dropped FROM plan WHERE shard = ? ORDER BY rank")
         // Per partition: its documents, source keys and run (the ranking's language, perplexity, score).
         let readers = try partitions.map { try SQLiteConnection(path: $0, readOnly: true) }
         let lookups = try readers.map { try $0.prepare("SELECT id, codec, text, source_id, metadata, external_id, content_hash FROM documents WHERE seq = ?") }
@@ -358,6 +395,7 @@ public struct PartitionedExport {
                 defer { documents.reset() }
                 while try documents.step() {
                     let rank = documents.int(0), partition = documents.int(1), seq = documents.int64(2)
+                    let dropped = documents.isNull(3) ? [] : RepeatedLines.unpackRanges(documents.blobBytes(3))
                     let lookup = lookups[partition], run = ranked[partition]
                     lookup.bind(1, seq)
                     run.bind(1, seq)
@@ -375,7 +413,17 @@ public struct PartitionedExport {
                         try StoredText.withDecoded(UnsafeRawBufferPointer(rebasing: fields[row.stored]), codec: row.codec,
                                                    hash: UnsafeRawBufferPointer(rebasing: fields[row.hash]), document: row.id,
                                                    with: decompressor, scratch: &scratch) { text in
-                            WriteState.encode(row, fields: fields, text: text, rank: rank, into: &line)
+                            guard !dropped.isEmpty else { return WriteState.encode(row, fields: fields, text: text, rank: rank, into: &line) }
+                            // The lines the plan dropped (repeated lines seen earlier in the output) left out.
+                            var kept: [UInt8] = []
+                            kept.reserveCapacity(text.count)
+                            var start = 0
+                            for range in dropped {
+                                kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<range.lowerBound]))
+                                start = range.upperBound
+                            }
+                            kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<text.count]))
+                            kept.withUnsafeBytes { WriteState.encode(row, fields: fields, text: $0, rank: rank, into: &line) }
                         }
                     }
                     file.count(line.bytes.count, score: row.score)
@@ -411,10 +459,82 @@ public struct PartitionedExport {
             curate: curateVersion, command: command, options: options, storeFingerprint: builder.finish().description,
             model: try model.flatMap { try first.connection.scalarText("SELECT path FROM lm_models WHERE id = ?", [.integer($0)]) }
                 .map { ($0 as NSString).lastPathComponent },
-            counts: summary.counts, selected: summary.selected, written: summary.written, cappedOut: summary.selected - summary.written,
-            emptied: 0, droppedLines: 0, textBytes: summary.textBytes, tokens: summary.tokens, shards: shards)
+            counts: summary.counts, selected: summary.selected, written: summary.written,
+            cappedOut: summary.selected - summary.written - summary.emptied,
+            emptied: summary.emptied, droppedLines: summary.droppedLines, textBytes: summary.textBytes, tokens: summary.tokens, shards: shards)
         manifest.qualityModel = try Exporter.qualityModel(options: options, connection: first.connection)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try manifest.write(to: directory)
+    }
+}
+
+/// A document's repeated lines (lines dedup counted in more documents than its threshold), as a run
+/// records them for the plan: each line's hash, byte range, JSON-escaped length and whether it has a
+/// visible byte; and whether the rest of the text (the other lines) has one.
+struct RepeatedLines {
+    struct Line {
+        var hash: UInt64
+        var start: Int
+        var end: Int
+        var escaped: Int
+        var visible: Bool
+    }
+
+    var lines: [Line] = []
+    var restVisible = false
+
+    static func visible(_ bytes: UnsafeRawBufferPointer) -> Bool { bytes.contains { $0 > 0x20 } }
+
+    /// nil when the text has no repeated line.
+    init?(_ text: UnsafeRawBufferPointer, repeated: HashIndex, analyzer: TextAnalyzer) {
+        for line in Exporter.lines(text, repeated: repeated, analyzer: analyzer) {
+            let bytes = UnsafeRawBufferPointer(rebasing: text[line.start..<line.end])
+            if let hash = line.repeated {
+                lines.append(Line(hash: hash, start: line.start, end: line.end, escaped: JSONLine.escapedLength(bytes), visible: Self.visible(bytes)))
+            } else if !restVisible {
+                restVisible = Self.visible(bytes)
+            }
+        }
+        if lines.isEmpty { return nil }
+    }
+
+    /// 8 + 4 + 4 + 4 + 1 bytes a line, little-endian.
+    var packed: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.count * 21)
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        for line in lines {
+            put(line.hash)
+            put(UInt32(line.start))
+            put(UInt32(line.end))
+            put(UInt32(line.escaped))
+            bytes.append(line.visible ? 1 : 0)
+        }
+        return bytes
+    }
+
+    static func unpack(_ bytes: UnsafeRawBufferPointer) -> [Line] {
+        stride(from: 0, to: bytes.count - 20, by: 21).map { offset in
+            func load<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T { T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + at, as: T.self)) }
+            return Line(hash: load(0, UInt64.self), start: Int(load(8, UInt32.self)), end: Int(load(12, UInt32.self)),
+                        escaped: Int(load(16, UInt32.self)), visible: bytes[offset + 20] != 0)
+        }
+    }
+
+    /// The byte ranges of dropped lines, for the writer: 4 + 4 bytes each, in text order.
+    static func ranges(_ lines: [Line]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for line in lines {
+            withUnsafeBytes(of: UInt32(line.start).littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(line.end).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    static func unpackRanges(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
+        stride(from: 0, to: bytes.count - 7, by: 8).map { offset in
+            Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                ..< Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
+        }
     }
 }

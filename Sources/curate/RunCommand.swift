@@ -97,7 +97,7 @@ struct RunCommand: ParsableCommand {
         if spread.exportsAcrossPartitions {
             try spread.runLocally(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         } else {
-            if !global.quiet { Output.line("== the export needs one store (drop_repeated_lines): merging the partitions") }
+            if !global.quiet { Output.line("== the export cannot run across the partitions: merging them") }
             try runner.finish()
         }
     }

@@ -237,9 +237,6 @@ import Testing
         let sizes = try ["even", "odd"].map { try FileManager.default.attributesOfItem(atPath: scratch.path + "/small/reference-\($0).bin")[.size] as! Int }
         let full = try ["even", "odd"].map { try FileManager.default.attributesOfItem(atPath: scratch.path + "/p4/reference/reference-\($0).bin")[.size] as! Int }
         #expect(zip(sizes, full).allSatisfy { $0 < $1 / 4 }, "\(sizes) against \(full)")
-        // What a partitioned export cannot do yet, it refuses in one line.
-        let refused = try runner.run(["export", "--partition-stores"] + paths + ["--out", "x", "--drop-repeated-lines"])
-        #expect(refused.status != 0 && refused.stderr.contains("not exported across partitions yet"), "\(refused.stderr)")
         // A score no document has is an error, as on one store (not an empty export).
         let unscored = try runner.run(["export", "--partition-stores"] + paths + ["--out", "y", "--score", "quality"])
         let merged = try runner.run(["export", "--db", "merged.db", "--out", "z", "--score", "quality"])

@@ -168,17 +168,35 @@ import Testing
         #expect(try Self.files(scratch.path + "/export") == reference, "after a lost partition, the export differs")
     }
 
-    /// An export that needs the whole corpus in one store (lines dropped where they were seen before in
-    /// the output) merges the partitions first, with the same shards as one store.
-    @Test func anExportThatNeedsOneStoreMergesThePartitions() throws {
-        let yaml = Self.pipeline().replacingOccurrences(of: "  shard_size: 65536\n", with: "  shard_size: 65536\n  drop_repeated_lines: true\n")
+    /// Lines dropped where they were seen before in the output: the plan walks the seen set in output
+    /// order, no merged store, the same shards as one store.
+    @Test func droppedRepeatedLinesNeedNoMergedStore() throws {
+        // Beside the samples: documents of sentences from samples/en, each a different mix, with a shared
+        // footer and, in every third, a shared notice (lines the export drops after their first time).
+        let science = try String(contentsOfFile: Self.samples + "/en/science.jsonl", encoding: .utf8).split(separator: "\n").map { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["text"] as! String
+        }
+        let sentences = science.flatMap { $0.split(separator: ". ").map(String.init) }.filter { $0.count > 40 && !$0.contains("\n") }
+        let extra = Scratch()
+        var lines: [String] = []
+        for index in 0..<30 {
+            let text = (0..<5).map { sentences[(index * 7 + $0 * 13) % sentences.count] }.joined(separator: ". ")
+                + ".\nShare this page with your friends and family.\n" + (index % 3 == 0 ? "Copyright Example Press. All rights reserved.\n" : "")
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["text": text]), as: UTF8.self))
+        }
+        extra.write("footers.jsonl", lines.joined(separator: "\n") + "\n")
+        let yaml = Self.pipeline(top: 0.6)
+            .replacingOccurrences(of: "inputs: [\(Self.samples)]", with: "inputs: [\(Self.samples), \(extra.path)]")
+            .replacingOccurrences(of: "  shard_size: 65536\n", with: "  shard_size: 65536\n  drop_repeated_lines: true\n  order: reverse\n")
         let single = Scratch(), parts = Scratch()
         single.write("pipeline.yaml", yaml)
         parts.write("pipeline.yaml", yaml)
         #expect(try single.runner.run(["run", "pipeline.yaml", "--quiet"]).status == 0)
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: single.path + "/export/manifest.json"))) as? [String: Any])
+        #expect((manifest["droppedLines"] as? Int ?? 0) > 10, "lines were dropped: \(manifest["droppedLines"] ?? "none")")
         let result = try parts.runner.run(["run", "pipeline.yaml", "--partitions", "3"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("merging the partitions") && result.stdout.contains("== merge: curate merge"))
+        #expect(!result.stdout.contains("merg") && result.stdout.contains("== export plan: 1 task"), "\(result.stdout)")
         #expect(try Self.files(parts.path + "/export") == Self.files(single.path + "/export"))
     }
 
