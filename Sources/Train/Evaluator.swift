@@ -80,7 +80,7 @@ public final class Evaluator {
             for (row, window) in group.enumerated() {
                 var nats = 0.0
                 for (position, target) in window.2.enumerated() {
-                    let p = probability(of: target, logits + (row * t + position) * v, vocabulary: v, scratch: &scratch)
+                    let p = Self.probability(of: target, logits + (row * t + position) * v, vocabulary: v, scratch: &scratch)
                     nats -= log(max(Double(p), Double(Float.leastNormalMagnitude)))
                 }
                 results[window.0].tokens += window.2.count
@@ -102,9 +102,7 @@ public final class Evaluator {
                 let contexts = members.map { index in ArraySlice((prompts[index] + outputs[index]).suffix(t)) }
                 let logits = forward(contexts)
                 for (row, index) in members.enumerated() where !done.contains(index) {
-                    let last = logits + (row * t + contexts[row].count - 1) * v
-                    var best = 0
-                    for token in 1..<v where last[token] > last[best] { best = token }
+                    let best = Self.mostLikely(logits + (row * t + contexts[row].count - 1) * v, vocabulary: v)
                     if Int32(best) == separator { done.insert(index) } else { outputs[index].append(Int32(best)) }
                 }
             }
@@ -125,7 +123,15 @@ public final class Evaluator {
         return model.logits!
     }
 
-    private func probability(of target: Int32, _ logits: UnsafePointer<Float>, vocabulary: Int, scratch: inout [Float]) -> Float {
+    /// The token with the largest logit (the first of equals).
+    static func mostLikely(_ logits: UnsafePointer<Float>, vocabulary: Int) -> Int {
+        var best = 0
+        for token in 1..<vocabulary where logits[token] > logits[best] { best = token }
+        return best
+    }
+
+    /// The softmax probability of `target` under one position's logits (`scratch` holds `vocabulary` values).
+    static func probability(of target: Int32, _ logits: UnsafePointer<Float>, vocabulary: Int, scratch: inout [Float]) -> Float {
         scratch.withUnsafeMutableBufferPointer { row in
             row.baseAddress!.update(from: logits, count: vocabulary)
             Float.softmax(row.baseAddress!, count: vocabulary)

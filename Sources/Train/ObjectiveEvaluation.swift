@@ -48,15 +48,9 @@ public enum ObjectiveEvaluation {
         }
         let model = evaluator.model, t = file.config.context, v = file.config.vocabulary
         var unused = SplitMix(seed: 0), corruption = SplitMix(seed: 0x7A1)
-        var probabilities = [Float](repeating: 0, count: v)
-        func logProbability(_ logits: UnsafePointer<Float>, _ target: Int32) -> (Double, Bool) {
-            probabilities.withUnsafeMutableBufferPointer { row in
-                row.baseAddress!.update(from: logits, count: v)
-                Float.softmax(row.baseAddress!, count: v)
-                var best = 0
-                for token in 1..<v where row[token] > row[best] { best = token }
-                return (log(max(Double(row[Int(target)]), Double(Float.leastNormalMagnitude))), best == Int(target))
-            }
+        var scratch = [Float](repeating: 0, count: v)
+        func logProbability(_ logits: UnsafePointer<Float>, _ target: Int32) -> Double {
+            log(max(Double(Evaluator.probability(of: target, logits, vocabulary: v, scratch: &scratch)), Double(Float.leastNormalMagnitude)))
         }
         switch file.objective {
         case .causal:
@@ -76,9 +70,8 @@ public enum ObjectiveEvaluation {
                 model.attentionPrefixes = [window.count]
                 model.forward(tokens: padded(inputs), targets: nil, batch: 1, time: t, random: &unused)
                 for (position, target) in targets.enumerated() where target >= 0 {
-                    let (_, right) = logProbability(model.logits! + position * v, target)
                     measures.maskedTokens! += 1
-                    if right { measures.maskedCorrect! += 1 }
+                    if Evaluator.mostLikely(model.logits! + position * v, vocabulary: v) == Int(target) { measures.maskedCorrect! += 1 }
                 }
             }
             // Pseudo-log-likelihood: each position of a window masked in turn, one row per position (every
@@ -95,8 +88,7 @@ public enum ObjectiveEvaluation {
                 model.attentionPrefixes = [Int](repeating: length, count: t)
                 model.forward(tokens: rows, targets: nil, batch: t, time: t, random: &unused)
                 for position in 0..<length {
-                    let (logP, _) = logProbability(model.logits! + (position * t + position) * v, window[position])
-                    measures.pseudoNats! -= logP
+                    measures.pseudoNats! -= logProbability(model.logits! + (position * t + position) * v, window[position])
                 }
                 measures.pseudoTokens! += length
                 measures.windows += 1
@@ -113,7 +105,7 @@ public enum ObjectiveEvaluation {
                 examples.row(stream[start..<(start + examples.rowSpan)], random: &corruption, inputs: &inputs, targets: &targets)
                 model.forward(tokens: inputs, targets: nil, batch: 1, time: t, random: &unused)
                 for (position, target) in targets.enumerated() where target >= 0 {
-                    measures.spanNats! -= logProbability(model.logits! + position * v, target).0
+                    measures.spanNats! -= logProbability(model.logits! + position * v, target)
                     measures.spanTokens! += 1
                 }
                 start += examples.sourceLength
