@@ -118,6 +118,14 @@ public struct ExportOptions: Sendable, Equatable, Codable {
         case dropRepeatedLines, includeFailed, softFilters, perLanguage
     }
 
+    /// Whether the score is made of z-scores, which need every eligible document's mean and deviation: a
+    /// combined (several metrics) or a sampled score.
+    public var usesZScores: Bool { score.count > 1 || sampleTemperature != nil }
+
+    /// Whether documents are ranked by their percentile within their language: `per_language`, unless the
+    /// score is sampled (a sample is drawn from the whole corpus).
+    public var ranksWithinLanguages: Bool { perLanguage && sampleTemperature == nil }
+
     /// The metrics of `score`, checked.
     public func metrics() throws -> [(QualityMetric, Double)] {
         guard !score.isEmpty else { throw ExportError("the score names no metric") }

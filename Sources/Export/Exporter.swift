@@ -116,7 +116,7 @@ public final class Exporter {
         // A failed export (a full disk, say) leaves no unfinished shard behind.
         var finished = false
         defer { if !finished { try? removeUnfinished(directory) } }
-        let repeated = options.dropRepeatedLines ? try repeatedLines() : HashIndex(expected: 16)
+        let repeated = options.dropRepeatedLines ? try Self.repeatedLines(store) : HashIndex(expected: 16)
         // The in-memory ranking goes into the store on a thread of its own while the shards are written.
         // (The store's connection is used by that thread alone until `wait`: nothing else here touches it.)
         nonisolated(unsafe) let recorder = ranking
@@ -252,8 +252,6 @@ public final class Exporter {
     }
 
     /// The hashes of the lines dedup found in more than its threshold of documents.
-    private func repeatedLines() throws -> HashIndex { try Self.repeatedLines(store) }
-
     /// The hashes of the lines dedup found in more than its threshold of documents, in `store` (for a
     /// partition: its lines, with their counts over the whole corpus).
     static func repeatedLines(_ store: Store) throws -> HashIndex {

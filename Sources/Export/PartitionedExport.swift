@@ -48,15 +48,12 @@ public struct PartitionedExport {
 
     public func tasks(_ step: Step) -> Int {
         switch step {
-        case .moments: needsMoments ? partitions.count : 0
+        case .moments: options.usesZScores ? partitions.count : 0
         case .rank: partitions.count
         case .plan, .manifest: 1
         case .write: writers
         }
     }
-
-    /// Whether the ranking's z-scores need the corpus's moments: a combined or sampled score.
-    var needsMoments: Bool { ((try? options.metrics().count) ?? 1) > 1 || options.sampleTemperature != nil }
 
     func path(_ name: String) -> String { (work as NSString).appendingPathComponent(name) }
     func runPath(_ partition: Int) -> String { path(String(format: "run-%05d.db", partition)) }
@@ -108,7 +105,7 @@ public struct PartitionedExport {
 
     /// Every partition's moments added up (exactly: the order does not matter).
     func corpusMoments() throws -> [Moments]? {
-        guard needsMoments else { return nil }
+        guard options.usesZScores else { return nil }
         var total: [Moments]?
         for file in try required(partitions.indices.map(momentsPath), step: .moments) {
             let one = try JSONDecoder().decode([Moments].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
@@ -245,7 +242,7 @@ public struct PartitionedExport {
             let start = Exporter.offset(options: options, ranked: ranked, selected: selected, metrics: try options.metrics())
             // 1. The runs merged best first (sort key, then id); positions start..<start+selected kept.
             // A sampled score ranks over the whole corpus, per_language or not (as one store's export).
-            var ranking = try MergedRuns(runs: runs, perLanguage: options.perLanguage && options.sampleTemperature == nil)
+            var ranking = try MergedRuns(runs: runs, perLanguage: options.ranksWithinLanguages)
             let keep = try connection.prepare("""
                 INSERT INTO selected (position, partition, seq, id, score, text_bytes, tokens, line_bytes, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)

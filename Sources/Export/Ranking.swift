@@ -85,9 +85,9 @@ struct Ranking {
     }
 
     /// The moments a combined or sampled score needs, over this store ([] when the ranking needs none).
-    public func corpusMoments() throws -> [Moments] {
+    func corpusMoments() throws -> [Moments] {
         let metrics = try options.metrics()
-        guard metrics.count > 1 || options.sampleTemperature != nil else { return [] }
+        guard options.usesZScores else { return [] }
         let (read, eligible) = try valuesStatement(metrics: metrics, model: try modelID() ?? -1)
         return try ownMoments(read, metrics: metrics, eligible: eligible)
     }
@@ -141,7 +141,7 @@ struct Ranking {
         let (read, eligible) = try valuesStatement(metrics: metrics, model: model)
 
         // Mean and standard deviation of each (transformed) metric, for combined or sampled scores.
-        let normalise = metrics.count > 1 || options.sampleTemperature != nil
+        let normalise = options.usesZScores
         var mean = [Double](repeating: 0, count: metrics.count), deviation = [Double](repeating: 1, count: metrics.count)
         if normalise {
             let moments = try self.moments ?? ownMoments(read, metrics: metrics, eligible: eligible)
@@ -195,7 +195,7 @@ struct Ranking {
         read.reset()
         if fits {
             list.sort()
-            if options.perLanguage && options.sampleTemperature == nil { list.rankWithinLanguages() }
+            if options.ranksWithinLanguages { list.rankWithinLanguages() }
             // Recorded in the table by `record`, while the export streams.
             return (counts.finishing(ranked: list.entries.count), list)
         }
@@ -227,7 +227,7 @@ struct Ranking {
                 }
                 read.reset()
             }
-            if options.perLanguage && options.sampleTemperature == nil {
+            if options.ranksWithinLanguages {
                 // The key becomes the document's percentile within its language: 0 for each language's best.
                 try connection.execute("""
                     UPDATE export_ranking SET sort_key = r.percentile

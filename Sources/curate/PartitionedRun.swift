@@ -39,10 +39,15 @@ struct PartitionedRun {
     /// Whether the pipeline's export can run across partitions (else the partitions are merged).
     var exportsAcrossPartitions: Bool {
         guard file.stages.contains(.export) else { return true }
-        var options = ExportOptions()
-        guard (try? options.apply(pipelineFile: file.path)) != nil else { return false }
-        let export = PartitionedExport(partitions: parts, work: work, directory: file.exportOut, options: options, writers: writers, command: [])
+        guard let export = partitionedExport else { return false }
         return (try? export.check()) != nil
+    }
+
+    /// The pipeline's export across the partitions (nil when its export settings do not read).
+    var partitionedExport: PartitionedExport? {
+        var options = ExportOptions()
+        guard (try? options.apply(pipelineFile: file.path)) != nil else { return nil }
+        return PartitionedExport(partitions: parts, work: work, directory: file.exportOut, options: options, writers: writers, command: [])
     }
 
     var phases: [Phase] {
@@ -68,11 +73,11 @@ struct PartitionedRun {
         }
         if file.stages.contains(.export) {
             let export = ["export", "--partition-stores"] + parts + ["--work", work + "/export", "--out", file.exportOut, "--writers", String(writers)] + pipeline
-            // A combined or sampled score first sums each partition's moments of the metrics.
-            var options = ExportOptions()
-            let moments = (try? options.apply(pipelineFile: file.path)) != nil && ((try? options.metrics().count) ?? 1 > 1 || options.sampleTemperature != nil)
-            for (step, tasks) in [("moments", moments ? p : 0), ("rank", p), ("plan", 1), ("write", writers), ("manifest", 1)] where tasks > 0 {
-                phases.append(Phase(name: "export " + step, command: export + ["--step", step], tasks: tasks))
+            // The export's own steps and task counts (moments only for a combined or sampled score).
+            let steps = partitionedExport ?? PartitionedExport(partitions: parts, work: work, directory: file.exportOut, options: ExportOptions(),
+                                                               writers: writers, command: [])
+            for step in PartitionedExport.Step.allCases where steps.tasks(step) > 0 {
+                phases.append(Phase(name: "export " + step.rawValue, command: export + ["--step", step.rawValue], tasks: steps.tasks(step)))
             }
         }
         if file.stages.contains(.train) {
